@@ -1,0 +1,6 @@
+"""Persistence: RocksDB (rocksdict), a per-block overlay for py-evm, and the key layout."""
+
+from .db import Store
+from .overlay import Overlay
+
+__all__ = ["Overlay", "Store"]

@@ -1,0 +1,228 @@
+"""The chain's ABCI application: routes CometBFT's calls to genesis, mempool, EVM and store.
+
+FinalizeBlock executes and stages; Commit writes the staged block in one atomic batch (state,
+receipts, height, app hash), so a crash at any instant leaves the last committed block intact and
+CometBFT's handshake replays the rest (DESIGN.md §3).
+"""
+
+import json
+from collections import deque
+
+import structlog
+
+from .. import errors
+from ..abci import Application as BaseApplication
+from ..abci import types
+from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
+from ..evm.reader import StateReader
+from ..store import Overlay, Store, keys
+from . import codes
+from .events import eth_tx_event
+from .genesis import REWARD_POOL, Genesis, parse_genesis
+from .mempool import MempoolView
+from .query import QueryContext, route_query
+
+log = structlog.get_logger(__name__)
+
+APP_VERSION = 1
+BLOCKHASH_WINDOW = 256
+EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
+
+
+class Application(BaseApplication):
+    def __init__(self, db_path: str) -> None:
+        self.store = Store(db_path)
+        self.height = int.from_bytes(self.store.get(keys.META_HEIGHT) or b"\0", "big")
+        self.app_hash = self.store.get(keys.META_APP_HASH) or b""
+        self.state_root = self.store.get(keys.META_STATE_ROOT) or EMPTY_ROOT
+        stored_genesis = self.store.get(keys.META_GENESIS)
+        self.genesis: Genesis | None = parse_genesis(stored_genesis) if stored_genesis else None
+        self._recent_hashes: deque[bytes] = deque(self._load_recent_hashes(), BLOCKHASH_WINDOW)
+        self._overlay: Overlay | None = None
+        self._staged: dict[bytes, bytes | None] = {}
+        self._pending_block: tuple[int, bytes] | None = None
+        self._txs: TxCache | None = None
+        self._reset_views()
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _load_recent_hashes(self) -> list[bytes]:
+        first = max(1, self.height - BLOCKHASH_WINDOW + 1)
+        hashes = []
+        for height in range(first, self.height + 1):
+            record = self.store.get(keys.block_key(height))
+            if record is not None:
+                hashes.append(bytes.fromhex(json.loads(record)["hash"]))
+        return hashes
+
+    def _reset_views(self) -> None:
+        """After Commit (or at start): fresh committed-state reader and mempool view."""
+        if self.genesis is None:
+            self.reader = None
+            self.mempool = None
+            return
+        params = self.genesis.params
+        if self._txs is None:
+            self._txs = TxCache(TxLimits(
+                chain_id=self.genesis.chain_id,
+                max_tx_bytes=params.max_tx_bytes,
+                block_gas_limit=params.block_gas_limit,
+                min_gas_price_wei=params.min_gas_price_wei,
+            ))
+        self.reader = StateReader(Overlay(self.store), self.state_root, self.genesis.chain_id)
+        self.mempool = MempoolView(self.reader.nonce_and_balance)
+
+    # ---- ABCI: info and genesis ------------------------------------------------------------
+
+    def info(self, req: types.RequestInfo) -> types.ResponseInfo:
+        return types.ResponseInfo(
+            data="miles",
+            version="0.1.0",
+            app_version=APP_VERSION,
+            last_block_height=self.height,
+            last_block_app_hash=self.app_hash,
+        )
+
+    def init_chain(self, req: types.RequestInitChain) -> types.ResponseInitChain:
+        genesis = parse_genesis(req.app_state_bytes)
+        overlay = Overlay(self.store)
+        ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis)
+        execution = BlockExecution(overlay, EMPTY_ROOT, ctx, genesis.chain_id)
+        for address, balance_wei in genesis.balances_wei:
+            execution.state.set_balance(address, balance_wei)
+        execution.state.touch_account(REWARD_POOL)
+        self.state_root = execution.finish()
+        self.app_hash = self.state_root
+        self.genesis = genesis
+        self._overlay = overlay
+        self._staged = {keys.META_GENESIS: genesis.to_json()}
+        log.info("init_chain", chain_id=req.chain_id, evm_chain_id=genesis.chain_id,
+                 accounts=len(genesis.balances_wei), supply_wei=str(genesis.supply_wei))
+        return types.ResponseInitChain(app_hash=self.app_hash)
+
+    # ---- ABCI: mempool ---------------------------------------------------------------------
+
+    def check_tx(self, req: types.RequestCheckTx) -> types.ResponseCheckTx:
+        if self.genesis is None:
+            return types.ResponseCheckTx(code=codes.INTERNAL, log="chain not initialised")
+        try:
+            dtx = self._txs.decode(req.tx)
+            self.mempool.admit(dtx)
+        except errors.TxRejected as exc:
+            return types.ResponseCheckTx(code=codes.code_for(exc), log=str(exc))
+        except Exception:
+            log.exception("check_tx_bug")
+            return types.ResponseCheckTx(code=codes.INTERNAL, log="internal error")
+        return types.ResponseCheckTx(code=codes.OK, gas_wanted=dtx.gas)
+
+    # ---- ABCI: proposals -------------------------------------------------------------------
+
+    def prepare_proposal(self, req: types.RequestPrepareProposal) -> types.ResponsePrepareProposal:
+        """Take mempool transactions in order while they fit the byte and gas limits."""
+        chosen, size, gas = [], 0, 0
+        for raw in req.txs:
+            try:
+                dtx = self._txs.decode(raw)
+            except errors.TxRejected:
+                continue
+            if size + len(raw) > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
+                break
+            chosen.append(raw)
+            size += len(raw)
+            gas += dtx.gas
+        return types.ResponsePrepareProposal(txs=chosen)
+
+    def process_proposal(self, req: types.RequestProcessProposal) -> types.ResponseProcessProposal:
+        """Reject a proposal with an undecodable transaction or more gas than a block allows."""
+        status = types.ResponseProcessProposal.ProposalStatus
+        gas = 0
+        try:
+            for raw in req.txs:
+                gas += self._txs.decode(raw).gas
+        except errors.TxRejected:
+            return types.ResponseProcessProposal(status=status.REJECT)
+        if gas > self.genesis.params.block_gas_limit:
+            return types.ResponseProcessProposal(status=status.REJECT)
+        return types.ResponseProcessProposal(status=status.ACCEPT)
+
+    # ---- ABCI: blocks ----------------------------------------------------------------------
+
+    def _block_context(self, height: int, time_s: int, block_hash: bytes, genesis: Genesis) -> BlockContext:
+        return BlockContext(
+            height=height,
+            timestamp_s=time_s,
+            prev_randao=block_hash.rjust(32, b"\0")[:32],
+            gas_limit=genesis.params.block_gas_limit,
+            base_fee_wei=genesis.params.min_gas_price_wei,
+            coinbase=REWARD_POOL,
+            prev_hashes=tuple(reversed(self._recent_hashes)),
+        )
+
+    def finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
+        if self._overlay is None:
+            self._overlay = Overlay(self.store)
+        ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
+        execution = BlockExecution(self._overlay, self.state_root, ctx, self.genesis.chain_id)
+        results, tx_hashes = [], []
+        for index, raw in enumerate(req.txs):
+            results.append(self._execute(execution, raw, req.height, index, tx_hashes))
+        self.state_root = execution.finish()
+        self.app_hash = self.state_root
+        block = {
+            "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
+            "app_hash": self.app_hash.hex(), "gas_used": execution.gas_used,
+            "txs": tx_hashes, "proposer": req.proposer_address.hex(),
+        }
+        self._staged[keys.block_key(req.height)] = json.dumps(block, sort_keys=True).encode()
+        self._staged[keys.META_HEIGHT] = req.height.to_bytes(8, "big")
+        self._staged[keys.META_APP_HASH] = self.app_hash
+        self._staged[keys.META_STATE_ROOT] = self.state_root
+        self._pending_block = (req.height, req.hash)
+        return types.ResponseFinalizeBlock(tx_results=results, app_hash=self.app_hash)
+
+    def _execute(self, execution: BlockExecution, raw: bytes, height: int, index: int,
+                 tx_hashes: list[str]) -> types.ExecTxResult:
+        try:
+            dtx: DecodedTx = self._txs.decode(raw)
+            outcome = execution.apply(dtx)
+        except errors.TxRejected as exc:
+            return types.ExecTxResult(code=codes.code_for(exc), log=str(exc))
+        receipt = outcome.to_json(height, index)
+        self._staged[keys.receipt_key(outcome.tx_hash)] = encode_receipt(receipt)
+        tx_hashes.append("0x" + outcome.tx_hash.hex())
+        return types.ExecTxResult(
+            code=codes.OK if outcome.success else codes.EXECUTION_FAILED,
+            log=outcome.error,
+            data=outcome.output,
+            gas_wanted=dtx.gas,
+            gas_used=outcome.gas_used,
+            events=[eth_tx_event(outcome)],
+        )
+
+    def commit(self, req: types.RequestCommit) -> types.ResponseCommit:
+        """Write the staged block, with its state, in one atomic batch; then reset CheckTx."""
+        writes = self._overlay.pending() if self._overlay else {}
+        writes.update(self._staged)
+        self.store.write(writes)
+        height, block_hash = self._pending_block
+        self.height = height
+        self._recent_hashes.append(block_hash)
+        self._overlay = None
+        self._staged = {}
+        self._reset_views()
+        return types.ResponseCommit()
+
+    # ---- ABCI: queries ---------------------------------------------------------------------
+
+    def query(self, req: types.RequestQuery) -> types.ResponseQuery:
+        if self.reader is None:
+            return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, log="chain not initialised")
+        try:
+            result = route_query(req.path, QueryContext(self.reader, self.store, self.genesis, self.height))
+        except Exception:
+            log.exception("query_bug", path=req.path)
+            return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
+        return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=self.height)

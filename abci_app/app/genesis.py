@@ -1,0 +1,97 @@
+"""The genesis app_state: chain id, parameters and funded accounts, read from CometBFT's genesis.
+
+Amounts are decimal strings of wei, since JSON numbers lose precision past 2**53.
+"""
+
+import json
+from dataclasses import dataclass
+
+from eth_utils import is_hex_address, to_canonical_address
+
+from ..errors import GenesisError
+
+WEI_PER_CMT = 10**18
+GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
+SUPPLY_CAP_WEI = 10**10 * WEI_PER_CMT
+REWARD_POOL = to_canonical_address("0x000000000000000000000000000000000000CC10")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Chain parameters fixed at genesis (DESIGN.md §2)."""
+
+    min_gas_price_wei: int = 10**9
+    block_gas_limit: int = 100_000_000
+    max_tx_bytes: int = 128 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Genesis:
+    chain_id: int
+    params: Params
+    balances_wei: tuple[tuple[bytes, int], ...]
+
+    @property
+    def supply_wei(self) -> int:
+        return sum(balance for _, balance in self.balances_wei)
+
+    def to_json(self) -> bytes:
+        return json.dumps(
+            {
+                "chain_id": self.chain_id,
+                "params": {
+                    "min_gas_price_wei": str(self.params.min_gas_price_wei),
+                    "block_gas_limit": self.params.block_gas_limit,
+                    "max_tx_bytes": self.params.max_tx_bytes,
+                },
+                "accounts": [
+                    {"address": "0x" + address.hex(), "balance_wei": str(balance)}
+                    for address, balance in self.balances_wei
+                ],
+            },
+            sort_keys=True,
+            indent=1,
+        ).encode()
+
+
+def parse_genesis(app_state: bytes) -> Genesis:
+    """Read and check the app_state JSON. Raises GenesisError with the offending field."""
+    try:
+        doc = json.loads(app_state or b"{}")
+    except ValueError as exc:
+        raise GenesisError(f"app_state is not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise GenesisError("app_state must be a JSON object")
+    chain_id = _positive_int(doc.get("chain_id"), "chain_id")
+    raw_params = doc.get("params") or {}
+    defaults = Params()
+    params = Params(
+        min_gas_price_wei=_positive_int(
+            raw_params.get("min_gas_price_wei", defaults.min_gas_price_wei), "min_gas_price_wei"
+        ),
+        block_gas_limit=_positive_int(
+            raw_params.get("block_gas_limit", defaults.block_gas_limit), "block_gas_limit"
+        ),
+        max_tx_bytes=_positive_int(raw_params.get("max_tx_bytes", defaults.max_tx_bytes), "max_tx_bytes"),
+    )
+    balances: dict[bytes, int] = {}
+    for entry in doc.get("accounts") or []:
+        address = entry.get("address") if isinstance(entry, dict) else None
+        if not isinstance(address, str) or not is_hex_address(address):
+            raise GenesisError(f"bad account address: {address!r}")
+        canonical = to_canonical_address(address)
+        if canonical in balances:
+            raise GenesisError(f"account listed twice: {address}")
+        balances[canonical] = _positive_int(entry.get("balance_wei"), f"balance of {address}")
+    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())))
+    if genesis.supply_wei > SUPPLY_CAP_WEI:
+        raise GenesisError("genesis balances exceed the supply cap")
+    return genesis
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise GenesisError(f"{name} must be a positive integer, got {value!r}")
+    return value

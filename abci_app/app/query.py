@@ -1,0 +1,89 @@
+"""abci_query paths: `/account/<address>` and `/tx/<hash>`, answered as JSON from committed state."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from eth_utils import is_hex_address, to_canonical_address
+
+from ..evm.reader import StateReader
+from ..store import Store, keys
+from . import codes
+from .genesis import Genesis
+
+
+@dataclass(frozen=True, slots=True)
+class QueryContext:
+    """What a query may read: committed state and store, genesis, the committed height."""
+
+    reader: StateReader
+    store: Store
+    genesis: Genesis
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    code: int
+    value: bytes = b""
+    log: str = ""
+
+
+def _json(doc) -> QueryResult:
+    return QueryResult(codes.OK, json.dumps(doc, sort_keys=True).encode())
+
+
+def query_account(ctx: QueryContext, arg: str) -> QueryResult:
+    if not is_hex_address(arg):
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not an address: {arg!r}")
+    account = ctx.reader.account(to_canonical_address(arg))
+    return _json(
+        {
+            "address": "0x" + to_canonical_address(arg).hex(),
+            "balance": str(account.balance_wei),
+            "nonce": account.nonce,
+            "code_hash": "0x" + account.code_hash.hex(),
+        }
+    )
+
+
+def query_tx(ctx: QueryContext, arg: str) -> QueryResult:
+    try:
+        tx_hash = bytes.fromhex(arg.removeprefix("0x"))
+    except ValueError:
+        tx_hash = b""
+    if len(tx_hash) != 32:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not a transaction hash: {arg!r}")
+    stored = ctx.store.get(keys.receipt_key(tx_hash))
+    if stored is None:
+        return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed transaction {arg}")
+    return QueryResult(codes.OK, stored)
+
+
+def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
+    """What a wallet needs before signing: the EVM chain id and the minimum gas price."""
+    return _json(
+        {
+            "chain_id": ctx.genesis.chain_id,
+            "height": ctx.height,
+            "min_gas_price_wei": str(ctx.genesis.params.min_gas_price_wei),
+            "block_gas_limit": ctx.genesis.params.block_gas_limit,
+        }
+    )
+
+
+ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
+    "account": query_account,
+    "chain": query_chain,
+    "tx": query_tx,
+}
+
+
+def route_query(path: str, ctx: QueryContext) -> QueryResult:
+    """Dispatch `/<route>/<argument>` to its handler."""
+    route, _, arg = path.strip("/").partition("/")
+    handler = ROUTES.get(route)
+    if handler is None:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"unknown query path {path!r}; known: "
+                           + ", ".join(f"/{name}/..." for name in sorted(ROUTES)))
+    return handler(ctx, arg)

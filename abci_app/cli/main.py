@@ -1,0 +1,31 @@
+"""`miles`: the node operator's and developer's command line."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..logs import configure_logging
+from . import node, query, tx
+from .home import DEFAULT_HOME
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="miles", description="A CyberMiles-style e-commerce chain on CometBFT.")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help=f"node home folder (default {DEFAULT_HOME})")
+    parser.add_argument("--node", default="http://127.0.0.1:26657", help="CometBFT RPC address for tx/query")
+    parser.add_argument("--log-format", choices=("console", "json"), default="console")
+    commands = parser.add_subparsers(dest="command", required=True)
+    node.add_parsers(commands)
+    tx.add_parsers(commands)
+    query.add_parsers(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_format)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""`miles init`, `miles start` (app and cometbft together) and `miles app` (the ABCI server alone)."""
+
+import argparse
+import asyncio
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import structlog
+
+from ..app import Application
+from ..app.genesis import GENESIS_SUPPLY_WEI
+from ..server import serve_grpc, serve_socket
+from . import cometbft
+from .devkeys import DEV_ACCOUNT_COUNT, dev_account
+from .home import DEFAULT_HOME, Home
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_CHAIN_ID = "miles-devnet"
+DEFAULT_EVM_CHAIN_ID = 1818
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser("init", help="create a home folder for a single-validator devnet")
+    init.add_argument("--chain-id", default=DEFAULT_CHAIN_ID)
+    init.add_argument("--evm-chain-id", type=int, default=DEFAULT_EVM_CHAIN_ID)
+    init.add_argument("--abci", choices=("socket", "grpc"), default="socket")
+    init.add_argument("--force", action="store_true", help="replace an existing home")
+    init.set_defaults(run=run_init)
+
+    start = commands.add_parser("start", help="run the app and cometbft together (Ctrl-C stops both)")
+    start.set_defaults(run=run_start)
+
+    app = commands.add_parser("app", help="run only the ABCI application server")
+    app.set_defaults(run=run_app)
+
+
+def dev_app_state(evm_chain_id: int) -> dict:
+    """Genesis app_state: the whole genesis supply split evenly over the well-known dev accounts."""
+    share = GENESIS_SUPPLY_WEI // DEV_ACCOUNT_COUNT
+    return {
+        "chain_id": evm_chain_id,
+        "accounts": [
+            {"address": dev_account(i).address, "balance_wei": str(share)} for i in range(DEV_ACCOUNT_COUNT)
+        ],
+    }
+
+
+def run_init(args: argparse.Namespace) -> int:
+    home = Home(args.home)
+    if home.settings.exists() and not args.force:
+        print(f"{home.path} already exists (use --force to replace it)", file=sys.stderr)
+        return 1
+    if args.force and home.path.exists():
+        shutil.rmtree(home.path)
+    binary = cometbft.find_cometbft()
+    config = cometbft.NodeConfig(abci=args.abci)
+    cometbft.init_home(binary, home.cometbft, config)
+    cometbft.write_genesis(home.cometbft, args.chain_id, dev_app_state(args.evm_chain_id))
+    home.save_config(config)
+    print(f"initialised {home.path}: chain {args.chain_id}, EVM chain id {args.evm_chain_id}")
+    for i in range(DEV_ACCOUNT_COUNT):
+        print(f"  dev account {i}: {dev_account(i).address}")
+    return 0
+
+
+async def serve(app: Application, config: cometbft.NodeConfig) -> None:
+    """Serve the application over the configured ABCI transport until cancelled."""
+    if config.abci == "grpc":
+        await serve_grpc(app, config.host, config.abci_port)
+    else:
+        await serve_socket(app, config.host, config.abci_port)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    home = Home(args.home)
+    config = home.load_config()
+    home.app_db.parent.mkdir(parents=True, exist_ok=True)
+    app = Application(str(home.app_db))
+    log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
+    try:
+        asyncio.run(serve(app, config))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.close()
+    return 0
+
+
+def run_start(args: argparse.Namespace) -> int:
+    home = Home(args.home)
+    config = home.load_config()
+    try:
+        binary = cometbft.find_cometbft()
+    except cometbft.CometbftMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    home.app_db.parent.mkdir(parents=True, exist_ok=True)
+    app = Application(str(home.app_db))
+    try:
+        return asyncio.run(_run_both(app, config, binary, home))
+    finally:
+        app.close()
+
+
+async def _run_both(app: Application, config: cometbft.NodeConfig, binary: Path, home: Home) -> int:
+    server = asyncio.create_task(serve(app, config))
+    node = await asyncio.create_subprocess_exec(*cometbft.node_command(binary, home.cometbft))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"chain running: CometBFT RPC {config.rpc_url}  (Ctrl-C stops)", flush=True)
+    waiter = asyncio.create_task(stop.wait())
+    exited = asyncio.create_task(node.wait())
+    await asyncio.wait({waiter, exited, server}, return_when=asyncio.FIRST_COMPLETED)
+    if node.returncode is None:
+        node.terminate()
+        try:
+            await asyncio.wait_for(node.wait(), 15)
+        except TimeoutError:
+            node.kill()
+            await node.wait()
+    server.cancel()
+    await asyncio.gather(server, return_exceptions=True)
+    if stop.is_set():
+        return 0
+    print(f"cometbft exited with code {node.returncode}", file=sys.stderr)
+    return 1 if node.returncode in (0, None) else node.returncode
+

@@ -1,0 +1,122 @@
+"""Running a block's transactions on py-evm, straight on the state (DESIGN.md §9).
+
+One state per block: each transaction is checked against the state (nonce, funds, block gas),
+applied, and on an unexpected py-evm refusal reverted to its snapshot. The base fee py-evm burns is
+credited to the reward pool, so every wei of gas paid reaches it and nothing is burned.
+"""
+
+from dataclasses import dataclass
+
+from eth._utils.address import generate_contract_address
+from eth.abc import AtomicDatabaseAPI, ComputationAPI
+from eth.vm.chain_context import ChainContext
+from eth_utils import ValidationError
+
+from .. import errors
+from .fork import VM, Header
+from .receipts import LogRecord, TxOutcome, revert_reason
+from .tx import DecodedTx
+
+
+@dataclass(frozen=True, slots=True)
+class BlockContext:
+    """What the EVM sees of the block: all from CometBFT's agreed block data."""
+
+    height: int
+    timestamp_s: int
+    prev_randao: bytes
+    gas_limit: int
+    base_fee_wei: int
+    coinbase: bytes
+    prev_hashes: tuple[bytes, ...] = ()
+
+
+def make_header(ctx: BlockContext, state_root: bytes, gas_used: int = 0) -> Header:
+    return Header(
+        difficulty=0,
+        block_number=ctx.height,
+        gas_limit=ctx.gas_limit,
+        gas_used=gas_used,
+        timestamp=ctx.timestamp_s,
+        coinbase=ctx.coinbase,
+        state_root=state_root,
+        mix_hash=ctx.prev_randao,
+        base_fee_per_gas=ctx.base_fee_wei,
+    )
+
+
+def build_state(db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext, chain_id: int):
+    return VM.build_state(db, make_header(ctx, state_root), ChainContext(chain_id), ctx.prev_hashes)
+
+
+def check_account(dtx: DecodedTx, nonce: int, balance_wei: int) -> None:
+    """The stateful checks of DESIGN.md §2: the exact next nonce, funds for value and max gas."""
+    if dtx.nonce < nonce:
+        raise errors.NonceTooLow(f"nonce {dtx.nonce} already used, account nonce is {nonce}")
+    if dtx.nonce > nonce:
+        raise errors.NonceTooHigh(f"nonce {dtx.nonce} leaves a gap, account nonce is {nonce}")
+    if balance_wei < dtx.max_cost_wei:
+        raise errors.InsufficientFunds(
+            f"balance {balance_wei} below value + gas * max fee = {dtx.max_cost_wei}"
+        )
+
+
+class BlockExecution:
+    """The state of one block being executed."""
+
+    def __init__(self, db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext, chain_id: int):
+        self.ctx = ctx
+        self.state = build_state(db, state_root, ctx, chain_id)
+        self.gas_used = 0
+
+    def apply(self, dtx: DecodedTx) -> TxOutcome:
+        """Apply one transaction, or raise a TxRejected kind having changed nothing."""
+        if self.gas_used + dtx.gas > self.ctx.gas_limit:
+            raise errors.BlockGasExhausted(
+                f"block gas {self.gas_used} + {dtx.gas} exceeds limit {self.ctx.gas_limit}"
+            )
+        state = self.state
+        check_account(dtx, state.get_nonce(dtx.sender), state.get_balance(dtx.sender))
+        snapshot = state.snapshot()
+        try:
+            computation = state.apply_transaction(dtx.tx)
+        except ValidationError as exc:
+            state.revert(snapshot)
+            raise errors.MalformedTx(f"refused by the EVM: {exc}") from None
+        gas_used = VM.finalize_gas_used(dtx.tx, computation)
+        state.delta_balance(self.ctx.coinbase, gas_used * self.ctx.base_fee_wei)
+        state.lock_changes()
+        self.gas_used += gas_used
+        return self._outcome(dtx, computation, gas_used)
+
+    def _outcome(self, dtx: DecodedTx, computation: ComputationAPI, gas_used: int) -> TxOutcome:
+        tx = dtx.tx
+        created = None
+        if not tx.to:
+            created = generate_contract_address(dtx.sender, tx.nonce)
+        failed = computation.is_error
+        return TxOutcome(
+            tx_hash=dtx.hash,
+            sender=dtx.sender,
+            to=tx.to or None,
+            nonce=tx.nonce,
+            value_wei=tx.value,
+            success=not failed,
+            gas_used=gas_used,
+            cumulative_gas_used=self.gas_used,
+            effective_gas_price_wei=min(
+                tx.max_fee_per_gas, self.ctx.base_fee_wei + tx.max_priority_fee_per_gas
+            ),
+            contract_address=None if failed else created,
+            logs=() if failed else tuple(
+                LogRecord(address, tuple(topics), data)
+                for address, topics, data in computation.get_log_entries()
+            ),
+            output=computation.output,
+            error=revert_reason(computation) if failed else "",
+        )
+
+    def finish(self) -> bytes:
+        """Write the block's state into the database and return the new state root."""
+        self.state.persist()
+        return self.state.state_root

@@ -1,0 +1,39 @@
+"""Read-only access to the committed world state, for CheckTx and queries."""
+
+from dataclasses import dataclass
+
+from eth.abc import AtomicDatabaseAPI
+
+from .execute import BlockContext, build_state
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    nonce: int
+    balance_wei: int
+    code_hash: bytes
+
+
+class StateReader:
+    """A view of the state at one root. Never persisted: reads only."""
+
+    def __init__(self, db: AtomicDatabaseAPI, state_root: bytes, chain_id: int) -> None:
+        ctx = BlockContext(
+            height=0, timestamp_s=0, prev_randao=b"\0" * 32, gas_limit=0, base_fee_wei=0,
+            coinbase=b"\0" * 20,
+        )
+        self.state_root = state_root
+        self._state = build_state(db, state_root, ctx, chain_id)
+
+    def account(self, address: bytes) -> Account:
+        state = self._state
+        return Account(state.get_nonce(address), state.get_balance(address), state.get_code_hash(address))
+
+    def nonce_and_balance(self, address: bytes) -> tuple[int, int]:
+        return self._state.get_nonce(address), self._state.get_balance(address)
+
+    def code(self, address: bytes) -> bytes:
+        return self._state.get_code(address)
+
+    def storage(self, address: bytes, slot: int) -> int:
+        return self._state.get_storage(address, slot)

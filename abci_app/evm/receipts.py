@@ -1,0 +1,81 @@
+"""What a transaction left behind: status, gas, created contract, logs; and its stored form."""
+
+import json
+from dataclasses import dataclass
+
+from eth.abc import ComputationAPI
+from eth_abi import decode as abi_decode
+
+ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    address: bytes
+    topics: tuple[int, ...]
+    data: bytes
+
+    def to_json(self) -> dict:
+        return {
+            "address": "0x" + self.address.hex(),
+            "topics": ["0x" + t.to_bytes(32, "big").hex() for t in self.topics],
+            "data": "0x" + self.data.hex(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TxOutcome:
+    """The result of an executed transaction (success or EVM failure: both pay gas)."""
+
+    tx_hash: bytes
+    sender: bytes
+    to: bytes | None
+    nonce: int
+    value_wei: int
+    success: bool
+    gas_used: int
+    cumulative_gas_used: int
+    effective_gas_price_wei: int
+    contract_address: bytes | None
+    logs: tuple[LogRecord, ...]
+    output: bytes
+    error: str
+
+    def to_json(self, height: int, index: int) -> dict:
+        """The stored receipt: what `/tx/<hash>` answers."""
+        return {
+            "hash": "0x" + self.tx_hash.hex(),
+            "height": height,
+            "index": index,
+            "from": "0x" + self.sender.hex(),
+            "to": "0x" + self.to.hex() if self.to else None,
+            "nonce": self.nonce,
+            "value": str(self.value_wei),
+            "status": 1 if self.success else 0,
+            "gas_used": self.gas_used,
+            "cumulative_gas_used": self.cumulative_gas_used,
+            "effective_gas_price": str(self.effective_gas_price_wei),
+            "contract_address": "0x" + self.contract_address.hex() if self.contract_address else None,
+            "logs": [log.to_json() for log in self.logs],
+            "output": "0x" + self.output.hex(),
+            "error": self.error,
+        }
+
+
+def encode_receipt(receipt: dict) -> bytes:
+    return json.dumps(receipt, sort_keys=True, separators=(",", ":")).encode()
+
+
+def revert_reason(computation: ComputationAPI) -> str:
+    """A readable reason for a failed call: the Error(string) text, else the VM error's name."""
+    output = computation.output
+    if output[:4] == ERROR_SELECTOR:
+        try:
+            (reason,) = abi_decode(["string"], output[4:])
+            return f"execution reverted: {reason}"
+        except Exception:  # malformed revert data from a contract: fall through
+            pass
+    error = computation.error
+    if type(error).__name__ == "Revert":
+        return "execution reverted"
+    return f"{type(error).__name__}: {error}".rstrip(": ")

@@ -1,0 +1,131 @@
+"""Decoding and stateless validation of signed Ethereum transactions (DESIGN.md §2).
+
+A decoded transaction carries its recovered sender. Recovery is the costly step, so decoded
+transactions are cached by hash between CheckTx and FinalizeBlock.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from eth.abc import SignedTransactionAPI
+from eth.constants import SECPK1_N
+from eth_hash.auto import keccak
+from eth_utils import ValidationError
+
+from .. import errors
+from .fork import TX_BUILDER
+
+LEGACY_TYPE = 0
+ACCESS_LIST_TYPE = 1
+DYNAMIC_FEE_TYPE = 2
+SUPPORTED_TYPES = (LEGACY_TYPE, ACCESS_LIST_TYPE, DYNAMIC_FEE_TYPE)
+
+
+@dataclass(frozen=True, slots=True)
+class TxLimits:
+    """The stateless limits a transaction must meet; from genesis params."""
+
+    chain_id: int
+    max_tx_bytes: int
+    block_gas_limit: int
+    min_gas_price_wei: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedTx:
+    """A signed transaction that passed every stateless check."""
+
+    hash: bytes
+    raw: bytes
+    tx: SignedTransactionAPI
+    sender: bytes
+
+    @property
+    def nonce(self) -> int:
+        return self.tx.nonce
+
+    @property
+    def gas(self) -> int:
+        return self.tx.gas
+
+    @property
+    def max_fee_per_gas(self) -> int:
+        """The most the sender may pay per gas: gas price (legacy) or max fee (fee market)."""
+        return self.tx.max_fee_per_gas
+
+    @property
+    def max_cost_wei(self) -> int:
+        """Value plus the most the gas can cost: what the sender's balance must cover."""
+        return self.tx.value + self.tx.gas * self.tx.max_fee_per_gas
+
+
+def tx_type(tx: SignedTransactionAPI) -> int:
+    type_id = getattr(tx, "type_id", None)
+    return LEGACY_TYPE if type_id is None else type_id
+
+
+def decode_tx(raw: bytes, limits: TxLimits) -> DecodedTx:
+    """Decode and check everything that does not depend on state. Raises a TxRejected kind."""
+    if len(raw) > limits.max_tx_bytes:
+        raise errors.TxTooLarge(f"tx is {len(raw)} bytes, limit {limits.max_tx_bytes}")
+    try:
+        tx = TX_BUILDER.decode(raw)
+    except Exception as exc:  # rlp and py-evm raise many kinds for garbage
+        raise errors.Undecodable(f"not an Ethereum transaction: {type(exc).__name__}") from None
+    kind = tx_type(tx)
+    if kind not in SUPPORTED_TYPES:
+        raise errors.UnsupportedTxType(f"transaction type {kind} is not supported")
+    if tx.chain_id is None:
+        raise errors.Unprotected("legacy transaction without EIP-155 chain id")
+    if tx.chain_id != limits.chain_id:
+        raise errors.WrongChainId(f"chain id {tx.chain_id}, expected {limits.chain_id}")
+    sender = recover_sender(tx)
+    validate_fields(tx)
+    if tx.gas > limits.block_gas_limit:
+        raise errors.GasLimitTooHigh(f"gas {tx.gas} exceeds block gas limit {limits.block_gas_limit}")
+    if tx.max_fee_per_gas < limits.min_gas_price_wei:
+        raise errors.GasPriceTooLow(
+            f"gas price {tx.max_fee_per_gas} below minimum {limits.min_gas_price_wei}"
+        )
+    return DecodedTx(hash=keccak(raw), raw=raw, tx=tx, sender=sender)
+
+
+def recover_sender(tx: SignedTransactionAPI) -> bytes:
+    if not (0 < tx.r < SECPK1_N and 0 < tx.s <= SECPK1_N // 2):
+        raise errors.BadSignature("signature r/s out of range (high-s is refused)")
+    try:
+        return tx.sender
+    except Exception:  # eth-keys raises BadSignature or ValidationError
+        raise errors.BadSignature("signature recovers no sender") from None
+
+
+def validate_fields(tx: SignedTransactionAPI) -> None:
+    if tx.gas < tx.intrinsic_gas:
+        raise errors.IntrinsicGasTooLow(f"gas {tx.gas} below intrinsic gas {tx.intrinsic_gas}")
+    try:
+        tx.validate()
+    except ValidationError as exc:
+        if "intrinsic" in str(exc).lower() or "floor" in str(exc).lower():
+            raise errors.IntrinsicGasTooLow(str(exc)) from None
+        raise errors.MalformedTx(str(exc)) from None
+
+
+class TxCache:
+    """Decoded transactions by hash, so a block does not recover senders CheckTx already did."""
+
+    def __init__(self, limits: TxLimits, capacity: int = 50_000) -> None:
+        self.limits = limits
+        self._capacity = capacity
+        self._by_hash: OrderedDict[bytes, DecodedTx] = OrderedDict()
+
+    def decode(self, raw: bytes) -> DecodedTx:
+        tx_hash = keccak(raw)
+        cached = self._by_hash.get(tx_hash)
+        if cached is not None:
+            self._by_hash.move_to_end(tx_hash)
+            return cached
+        decoded = decode_tx(raw, self.limits)
+        self._by_hash[tx_hash] = decoded
+        if len(self._by_hash) > self._capacity:
+            self._by_hash.popitem(last=False)
+        return decoded

@@ -1,0 +1,49 @@
+"""A small client for CometBFT's JSON-RPC over HTTP (broadcast, abci_query, status, blocks)."""
+
+import base64
+import json
+import urllib.error
+import urllib.request
+
+
+class RpcError(Exception):
+    """CometBFT answered with an error, or could not be reached."""
+
+
+class CometRPC:
+    def __init__(self, url: str = "http://127.0.0.1:26657", timeout_s: float = 10.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout_s = timeout_s
+
+    def call(self, method: str, **params):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                answer = json.loads(response.read())
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise RpcError(f"{method}: cannot reach CometBFT at {self.url}: {exc}") from None
+        if "error" in answer:
+            raise RpcError(f"{method}: {answer['error']}")
+        return answer["result"]
+
+    def status(self) -> dict:
+        return self.call("status")
+
+    def height(self) -> int:
+        return int(self.status()["sync_info"]["latest_block_height"])
+
+    def broadcast_tx_sync(self, raw: bytes) -> dict:
+        return self.call("broadcast_tx_sync", tx=base64.b64encode(raw).decode())
+
+    def abci_query(self, path: str, data: bytes = b"") -> tuple[int, bytes, str]:
+        """(code, value, log) of an abci_query."""
+        result = self.call("abci_query", path=path, data=data.hex())["response"]
+        value = base64.b64decode(result.get("value") or "")
+        return int(result.get("code", 0)), value, result.get("log", "")
+
+    def query_json(self, path: str):
+        code, value, log = self.abci_query(path)
+        if code != 0:
+            raise RpcError(f"abci_query {path}: code {code}: {log}")
+        return json.loads(value)

@@ -1,0 +1,34 @@
+"""RocksDB through rocksdict: raw bytes in, raw bytes out, and atomic synced write batches."""
+
+from collections.abc import Iterable, Mapping
+
+from rocksdict import Options, Rdict, WriteBatch, WriteOptions
+
+
+class Store:
+    """A RocksDB database. All writes go through `write`, one atomic batch at a time."""
+
+    def __init__(self, path: str) -> None:
+        options = Options(raw_mode=True)
+        options.create_if_missing(True)
+        self._db = Rdict(path, options)
+        self._sync = WriteOptions()
+        self._sync.sync = True
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._db.get(key)
+
+    def write(self, puts: Mapping[bytes, bytes | None], deletes: Iterable[bytes] = ()) -> None:
+        """Apply puts (a value of None deletes) and deletes in one synced, atomic batch."""
+        batch = WriteBatch(raw_mode=True)
+        for key, value in puts.items():
+            if value is None:
+                batch.delete(key)
+            else:
+                batch.put(key, value)
+        for key in deletes:
+            batch.delete(key)
+        self._db.write(batch, self._sync)
+
+    def close(self) -> None:
+        self._db.close()

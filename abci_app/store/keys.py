@@ -1,0 +1,25 @@
+"""Where everything lives in the key-value store. One prefix per kind of record.
+
+State keys (py-evm trie nodes and code, addressed by hash) are namespaced so that nothing else
+can collide with them; the rest is the app's own bookkeeping, outside the app hash.
+"""
+
+STATE = b"s"
+META_HEIGHT = b"m/height"
+META_APP_HASH = b"m/app_hash"
+META_STATE_ROOT = b"m/state_root"
+META_GENESIS = b"m/genesis"
+RECEIPT = b"r/"
+BLOCK = b"b/"
+
+
+def state_key(key: bytes) -> bytes:
+    return STATE + key
+
+
+def receipt_key(tx_hash: bytes) -> bytes:
+    return RECEIPT + tx_hash
+
+
+def block_key(height: int) -> bytes:
+    return BLOCK + height.to_bytes(8, "big")

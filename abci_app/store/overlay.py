@@ -1,0 +1,61 @@
+"""A py-evm database that keeps a block's writes in memory until Commit.
+
+py-evm persists trie nodes as it goes; we want a block to reach RocksDB all at once, together with
+the height, app hash and receipts, so a crash never leaves half a block on disk. The overlay reads
+through to the store and collects writes; `pending()` hands them to the one write batch.
+"""
+
+from eth.db.atomic import AtomicDB
+from eth.db.backends.base import BaseDB
+
+from .db import Store
+from .keys import state_key
+
+_DELETED = None
+
+
+class _PendingStateDB(BaseDB):
+    """State keys: pending writes first, then the committed store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.writes: dict[bytes, bytes | None] = {}
+
+    def __getitem__(self, key: bytes) -> bytes:
+        if key in self.writes:
+            value = self.writes[key]
+        else:
+            value = self._store.get(state_key(key))
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.writes[key] = value
+
+    def __delitem__(self, key: bytes) -> None:
+        if not self._exists(key):
+            raise KeyError(key)
+        self.writes[key] = _DELETED
+
+    def _exists(self, key: bytes) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+
+class Overlay(AtomicDB):
+    """The atomic py-evm database for one block (or one read-only view)."""
+
+    def __init__(self, store: Store) -> None:
+        self._pending = _PendingStateDB(store)
+        super().__init__(self._pending)
+
+    def pending(self) -> dict[bytes, bytes | None]:
+        """The block's state writes, keyed as they go to the store."""
+        return {state_key(key): value for key, value in self._pending.writes.items()}
+
+    def discard(self) -> None:
+        self._pending.writes.clear()
