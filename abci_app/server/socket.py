@@ -1,0 +1,121 @@
+"""The ABCI socket transport (`cometbft node --proxy_app tcp://host:port`), on asyncio.
+
+CometBFT opens four connections (query, snapshot, mempool, consensus) and pipelines requests on
+each, expecting the responses in request order. Every connection is one task that reads frames,
+calls the application and writes the response before reading the next frame, so responses keep
+their order and a Flush response follows everything written before it. The application methods
+are synchronous and run on the event loop, so calls from different connections never overlap.
+
+A connection that sends garbage is closed (and logged) without disturbing the others: its byte
+stream cannot be resynchronised. An application exception is answered with ResponseException,
+which makes CometBFT stop: the right outcome for a bug in FinalizeBlock or Commit.
+"""
+
+import asyncio
+from contextlib import suppress
+
+import structlog
+from google.protobuf.message import DecodeError
+
+from ..abci import Application, types
+from .framing import FrameDecoder, FramingError, encode_frame
+
+log = structlog.get_logger(__name__)
+
+READ_CHUNK_BYTES = 64 * 1024
+
+
+class BadRequest(ValueError):
+    """A complete frame whose body is not a usable Request."""
+
+
+def parse_request(body: bytes) -> types.Request:
+    try:
+        request = types.Request.FromString(body)
+    except DecodeError as exc:
+        raise BadRequest(f"undecodable Request ({len(body)} bytes): {exc}") from exc
+    if request.WhichOneof("value") is None:
+        raise BadRequest(f"Request with no known call ({len(body)} bytes)")
+    return request
+
+
+def respond(app: Application, request: types.Request) -> types.Response:
+    """The Response for one Request; Flush is answered here, everything else by the app."""
+    kind = request.WhichOneof("value")
+    if kind == "flush":
+        return types.Response(flush=types.ResponseFlush())
+    try:
+        return types.Response(**{kind: getattr(app, kind)(getattr(request, kind))})
+    except Exception as exc:
+        log.exception("abci_app_failed", call=kind)
+        return types.Response(exception=types.ResponseException(error=f"{kind}: {type(exc).__name__}: {exc}"))
+
+
+class SocketServer:
+    """Serves one application to any number of connections on host:port (port 0: any free)."""
+
+    def __init__(self, app: Application, host: str, port: int) -> None:
+        self._app = app
+        self._host = host
+        self._port = port
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task] = set()
+
+    @property
+    def port(self) -> int:
+        """The bound port, once started."""
+        return self._server.sockets[0].getsockname()[1]
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve_connection, self._host, self._port)
+        log.info("abci_socket_listening", host=self._host, port=self.port)
+
+    async def stop(self) -> None:
+        """Stop accepting, then close every open connection."""
+        self._server.close()
+        for task in list(self._connections):
+            task.cancel()
+        await asyncio.gather(*self._connections, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._connections.add(task)
+        peer = writer.get_extra_info("peername")
+        log.info("abci_connection_opened", peer=peer)
+        try:
+            await self._converse(reader, writer)
+            log.info("abci_connection_closed", peer=peer)
+        except (FramingError, BadRequest) as exc:
+            log.warning("abci_connection_garbage", peer=peer, error=str(exc))
+        except ConnectionError as exc:
+            log.info("abci_connection_lost", peer=peer, error=str(exc))
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with suppress(ConnectionError):
+                await writer.wait_closed()
+
+    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        decoder = FrameDecoder()
+        while chunk := await reader.read(READ_CHUNK_BYTES):
+            for body in decoder.feed(chunk):
+                request = parse_request(body)
+                writer.write(encode_frame(respond(self._app, request).SerializeToString()))
+                if request.HasField("flush"):
+                    await writer.drain()
+            await writer.drain()
+        if decoder.pending_bytes:
+            raise FramingError(f"connection closed inside a frame ({decoder.pending_bytes} bytes pending)")
+
+
+async def serve_socket(app: Application, host: str, port: int, *, ready: asyncio.Event | None = None) -> None:
+    """Serve `app` until cancelled; `ready` is set once the port accepts connections."""
+    server = SocketServer(app, host, port)
+    await server.start()
+    try:
+        if ready is not None:
+            ready.set()
+        await asyncio.get_running_loop().create_future()
+    finally:
+        await server.stop()

@@ -1,0 +1,75 @@
+"""Servers under test run on an event loop in a background thread; tests talk to them as
+CometBFT does, over real sockets on 127.0.0.1 with blocking clients and bounded timeouts."""
+
+import asyncio
+import threading
+
+import pytest
+
+from abci_app.abci import Application, types
+from abci_app.server import GrpcServer, SocketServer
+
+STOP_TIMEOUT_S = 10
+
+
+class ScriptedApp(Application):
+    """Echo and info as defaults; CheckTx of b"boom" raises; counts overlapping calls."""
+
+    def __init__(self) -> None:
+        self.active_calls = 0
+        self.max_active_calls = 0
+
+    def check_tx(self, req: types.RequestCheckTx) -> types.ResponseCheckTx:
+        self.active_calls += 1
+        self.max_active_calls = max(self.max_active_calls, self.active_calls)
+        try:
+            if req.tx == b"boom":
+                raise RuntimeError("scripted failure")
+            return types.ResponseCheckTx(code=0, gas_wanted=len(req.tx))
+        finally:
+            self.active_calls -= 1
+
+
+class LoopThread:
+    """An asyncio loop in a daemon thread; `run(coro)` waits for the result with a timeout."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coro, timeout_s: float = STOP_TIMEOUT_S):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout_s)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(STOP_TIMEOUT_S)
+        self.loop.close()
+
+
+@pytest.fixture
+def app():
+    return ScriptedApp()
+
+
+@pytest.fixture
+def loop_thread():
+    thread = LoopThread()
+    yield thread
+    thread.close()
+
+
+@pytest.fixture
+def socket_server(app, loop_thread):
+    server = SocketServer(app, "127.0.0.1", 0)
+    loop_thread.run(server.start())
+    yield server
+    loop_thread.run(server.stop())
+
+
+@pytest.fixture
+def grpc_server(app, loop_thread):
+    server = GrpcServer(app, "127.0.0.1", 0)
+    loop_thread.run(server.start())
+    yield server
+    loop_thread.run(server.stop())
