@@ -58,8 +58,12 @@ class Application(BaseApplication):
                 hashes.append(bytes.fromhex(json.loads(record)["hash"]))
         return hashes
 
-    def _reset_views(self) -> None:
-        """After Commit (or at start): fresh committed-state reader and mempool view."""
+    def _reset_views(self, db: Overlay | None = None) -> None:
+        """After Commit (or at start): fresh committed-state reader and mempool view.
+
+        Between InitChain and the first Commit the genesis state exists only in the overlay, so
+        the views read it from there.
+        """
         if self.genesis is None:
             self.reader = None
             self.mempool = None
@@ -72,7 +76,7 @@ class Application(BaseApplication):
                 block_gas_limit=params.block_gas_limit,
                 min_gas_price_wei=params.min_gas_price_wei,
             ))
-        self.reader = StateReader(Overlay(self.store), self.state_root, self.genesis.chain_id)
+        self.reader = StateReader(db if db is not None else Overlay(self.store), self.state_root, self.genesis.chain_id)
         self.mempool = MempoolView(self.reader.nonce_and_balance)
 
     # ---- ABCI: info and genesis ------------------------------------------------------------
@@ -99,6 +103,7 @@ class Application(BaseApplication):
         self.genesis = genesis
         self._overlay = overlay
         self._staged = {keys.META_GENESIS: genesis.to_json()}
+        self._reset_views(overlay)
         log.info("init_chain", chain_id=req.chain_id, evm_chain_id=genesis.chain_id,
                  accounts=len(genesis.balances_wei), supply_wei=str(genesis.supply_wei))
         return types.ResponseInitChain(app_hash=self.app_hash)
@@ -204,7 +209,7 @@ class Application(BaseApplication):
 
     def commit(self, req: types.RequestCommit) -> types.ResponseCommit:
         """Write the staged block, with its state, in one atomic batch; then reset CheckTx."""
-        writes = self._overlay.pending() if self._overlay else {}
+        writes = self._overlay.pending() if self._overlay is not None else {}
         writes.update(self._staged)
         self.store.write(writes)
         height, block_hash = self._pending_block

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 
+import rlp
 from eth.abc import AtomicDatabaseAPI
+from eth.rlp.accounts import Account as AccountRLP
+from trie import HexaryTrie
+from trie.iter import NodeIterator
 
 from .execute import BlockContext, build_state
 
@@ -23,6 +27,7 @@ class StateReader:
             coinbase=b"\0" * 20,
         )
         self.state_root = state_root
+        self._db = db
         self._state = build_state(db, state_root, ctx, chain_id)
 
     def account(self, address: bytes) -> Account:
@@ -37,3 +42,8 @@ class StateReader:
 
     def storage(self, address: bytes, slot: int) -> int:
         return self._state.get_storage(address, slot)
+
+    def sum_balances(self) -> int:
+        """The sum of every account's balance, by walking the whole account trie (audits, tests)."""
+        trie = HexaryTrie(self._db, self.state_root)
+        return sum(rlp.decode(value, sedes=AccountRLP).balance for value in NodeIterator(trie).values())

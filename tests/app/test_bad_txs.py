@@ -1,0 +1,103 @@
+"""Every kind of bad transaction gets its own code and a readable log, in CheckTx and in a block,
+and changes nothing."""
+
+import pytest
+import rlp
+from eth.constants import SECPK1_N
+from eth_account import Account
+from eth_utils import to_checksum_address
+
+from abci_app.app import codes
+
+from ..chain import CHAIN_ID, GWEI, transfer
+
+RECIPIENT = to_checksum_address("0x" + "ab" * 20)
+
+
+def _legacy_fields(raw: bytes) -> list:
+    return rlp.decode(raw)
+
+
+def _with_signature(raw: bytes, r: int, s: int, v: int | None = None) -> bytes:
+    fields = _legacy_fields(raw)
+    if v is not None:
+        fields[6] = rlp.sedes.big_endian_int.serialize(v)
+    fields[7] = rlp.sedes.big_endian_int.serialize(r)
+    fields[8] = rlp.sedes.big_endian_int.serialize(s)
+    return rlp.encode(fields)
+
+
+def _bad_txs(keys, stranger):
+    key = keys[0]
+    legacy = transfer(key, 0, RECIPIENT, fee_market=False)
+    fields = [rlp.sedes.big_endian_int.deserialize(f) if i in (6, 7, 8) else f
+              for i, f in enumerate(_legacy_fields(legacy))]
+    v, r, s = fields[6], fields[7], fields[8]
+    flipped_v = v + 1 if (v - 35) % 2 == 0 else v - 1  # malleated twin: other y parity
+    return {
+        "undecodable": (b"\x01\x02 not a transaction", 2),
+        "wrong chain id": (transfer(key, 0, RECIPIENT, chain_id=CHAIN_ID + 1), 4),
+        "unprotected legacy": (bytes(key.sign_transaction(
+            {"nonce": 0, "to": RECIPIENT, "value": 1, "gas": 21_000, "gasPrice": GWEI}
+        ).raw_transaction), 5),
+        "bad signature (r = 0)": (_with_signature(legacy, 0, s), 6),
+        "bad signature (high s)": (_with_signature(legacy, r, SECPK1_N - s, flipped_v), 6),
+        "nonce too high": (transfer(key, 7, RECIPIENT), 8),
+        "insufficient balance": (transfer(stranger, 0, RECIPIENT), 9),
+        "gas over block limit": (transfer(key, 0, RECIPIENT, gas=100_000_001), 10),
+        "gas price below minimum": (transfer(key, 0, RECIPIENT, gas_price=GWEI // 4), 11),
+        "oversized": (transfer(key, 0, RECIPIENT, gas=5_000_000, data=b"\x01" * (129 * 1024)), 12),
+        "gas below intrinsic": (transfer(key, 0, RECIPIENT, gas=20_000), 13),
+    }
+
+
+CASES = ["undecodable", "wrong chain id", "unprotected legacy", "bad signature (r = 0)",
+         "bad signature (high s)", "nonce too high", "insufficient balance", "gas over block limit",
+         "gas price below minimum", "oversized", "gas below intrinsic"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_tx_rejects_with_its_own_code(chain, keys, stranger, case):
+    raw, code = _bad_txs(keys, stranger)[case]
+    response = chain.check(raw)
+    assert response.code == code, response.log
+    assert response.log and response.log[0].isalpha()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_block_rejects_with_the_same_code_and_changes_nothing(chain, keys, stranger, case):
+    raw, code = _bad_txs(keys, stranger)[case]
+    before = [chain.account(k.address) for k in keys]
+    (result,) = chain.block([raw])
+    assert result.code == code, result.log
+    assert chain.app_hashes[-1] == chain.app_hashes[-2]
+    assert [chain.account(k.address) for k in keys] == before
+
+
+def test_codes_are_distinct_per_kind():
+    assert len(set(codes.TX_CODES.values())) == len(codes.TX_CODES)
+    assert codes.OK not in codes.TX_CODES.values()
+    assert codes.INTERNAL not in codes.TX_CODES.values()
+
+
+def test_nonce_too_low_after_commit(chain, keys):
+    raw = transfer(keys[0], 0, RECIPIENT)
+    assert chain.check(raw).code == 0
+    (result,) = chain.block([raw])
+    assert result.code == 0
+    again = chain.check(raw)
+    assert again.code == 7 and "already used" in again.log
+    hash_before = chain.app_hashes[-1]
+    (replayed,) = chain.block([raw])
+    assert replayed.code == 7
+    assert chain.app_hashes[-1] == hash_before
+
+
+def test_unknown_tx_type_is_refused(chain):
+    response = chain.check(b"\x03" + b"\xc0")  # a blob-transaction envelope with an empty payload
+    assert response.code in (2, 3)
+
+
+def test_stranger_key_signs_but_cannot_pay(chain, stranger):
+    response = chain.check(transfer(Account.from_key(stranger.key), 0, RECIPIENT))
+    assert response.code == 9 and "balance" in response.log

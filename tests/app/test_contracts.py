@@ -1,0 +1,72 @@
+"""Contracts on the chain: deployment, calls using Cancun opcodes, logs, reverts with reasons."""
+
+import json
+
+from eth_abi import decode, encode
+from eth_hash.auto import keccak
+
+from abci_app.app import codes
+from abci_app.contracts import load_contract
+
+from ..chain import transfer
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(signature.encode())[:4]
+
+
+def _receipt(chain, raw: bytes) -> dict:
+    response = chain.query("/tx/0x" + keccak(raw).hex())
+    assert response.code == 0, response.log
+    return json.loads(response.value)
+
+
+def _deploy(chain, key, nonce: int = 0) -> str:
+    raw = transfer(key, nonce, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
+    (result,) = chain.block([raw])
+    assert result.code == 0, result.log
+    receipt = _receipt(chain, raw)
+    assert receipt["status"] == 1
+    return receipt["contract_address"]
+
+
+def test_deploy_then_call_with_push0_mcopy_and_tstore(chain, keys):
+    address = _deploy(chain, keys[0])
+    code_hash = chain.account(address)["code_hash"]
+    assert code_hash == "0x" + keccak(load_contract("Counter").deployed_bytecode).hex()
+
+    note = b"order #42"
+    call = transfer(keys[0], 1, address, 0, gas=200_000,
+                    data=_selector("incrementWithNote(bytes)") + encode(["bytes"], [note]))
+    (result,) = chain.block([call])
+    assert result.code == 0, result.log
+    (tagged,) = decode(["bytes"], result.data)
+    assert tagged.endswith(note)
+    receipt = _receipt(chain, call)
+    (log,) = receipt["logs"]
+    assert log["topics"][0] == "0x" + keccak(b"Incremented(address,uint256)").hex()
+    assert log["topics"][1] == "0x" + keys[0].address.lower()[2:].rjust(64, "0")
+    assert int(log["data"], 16) == 1
+
+
+def test_a_revert_is_included_charged_and_explained(chain, keys):
+    address = _deploy(chain, keys[0])
+    supply = chain.supply()
+    before = chain.balance(keys[0].address)
+    raw = transfer(keys[0], 1, address, 0, gas=100_000, data=_selector("add(uint256)") + encode(["uint256"], [0]))
+    (result,) = chain.block([raw])
+    assert result.code == codes.EXECUTION_FAILED
+    assert result.log == "execution reverted: Counter: amount is zero"
+    receipt = _receipt(chain, raw)
+    assert receipt["status"] == 0 and receipt["logs"] == []
+    assert chain.account(keys[0].address)["nonce"] == 2
+    assert chain.balance(keys[0].address) == before - receipt["gas_used"] * int(receipt["effective_gas_price"])
+    assert chain.supply() == supply
+
+
+def test_out_of_gas_is_a_failed_receipt(chain, keys):
+    raw = transfer(keys[0], 0, "", 0, gas=100_000, data=load_contract("Counter").bytecode)
+    (result,) = chain.block([raw])
+    assert result.code == codes.EXECUTION_FAILED and result.gas_used == 100_000
+    assert "OutOfGas" in result.log
+    assert _receipt(chain, raw)["contract_address"] is None
