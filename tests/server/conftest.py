@@ -1,15 +1,12 @@
 """Servers under test run on an event loop in a background thread; tests talk to them as
 CometBFT does, over real sockets on 127.0.0.1 with blocking clients and bounded timeouts."""
 
-import asyncio
-import threading
-
 import pytest
 
 from abci_app.abci import Application, types
 from abci_app.server import GrpcServer, SocketServer
 
-STOP_TIMEOUT_S = 10
+from .loop_thread import LoopThread
 
 
 class ScriptedApp(Application):
@@ -28,23 +25,6 @@ class ScriptedApp(Application):
             return types.ResponseCheckTx(code=0, gas_wanted=len(req.tx))
         finally:
             self.active_calls -= 1
-
-
-class LoopThread:
-    """An asyncio loop in a daemon thread; `run(coro)` waits for the result with a timeout."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coro, timeout_s: float = STOP_TIMEOUT_S):
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout_s)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(STOP_TIMEOUT_S)
-        self.loop.close()
 
 
 @pytest.fixture
