@@ -34,7 +34,10 @@ class _Servicer(types_pb2_grpc.ABCIServicer):
 
     async def _call(self, kind: str, request, context: grpc.aio.ServicerContext):
         try:
-            return getattr(self._app, kind)(request)
+            response = getattr(self._app, kind)(request)
+            if response is None:
+                raise TypeError(f"{kind} returned no response")
+            return response
         except Exception as exc:
             log.exception("abci_app_failed", call=kind)
             await context.abort(grpc.StatusCode.INTERNAL, f"{kind}: {type(exc).__name__}: {exc}")

@@ -45,7 +45,10 @@ def respond(app: Application, request: types.Request) -> types.Response:
     if kind == "flush":
         return types.Response(flush=types.ResponseFlush())
     try:
-        return types.Response(**{kind: getattr(app, kind)(getattr(request, kind))})
+        response = types.Response(**{kind: getattr(app, kind)(getattr(request, kind))})
+        if response.WhichOneof("value") != kind:
+            raise TypeError(f"{kind} returned no response")
+        return response
     except Exception as exc:
         log.exception("abci_app_failed", call=kind)
         return types.Response(exception=types.ResponseException(error=f"{kind}: {type(exc).__name__}: {exc}"))

@@ -10,7 +10,12 @@ from .loop_thread import LoopThread
 
 
 class ScriptedApp(Application):
-    """Echo and info as defaults; CheckTx of b"boom" raises; counts overlapping calls."""
+    """Echo and info as defaults; CheckTx of b"boom" raises; Query forgets to return; counts
+    overlapping calls."""
+
+    def query(self, req: types.RequestQuery) -> None:
+        """A buggy app that builds its response and forgets to return it."""
+        types.ResponseQuery(value=req.data)
 
     def __init__(self) -> None:
         self.active_calls = 0

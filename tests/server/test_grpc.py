@@ -48,3 +48,10 @@ def test_app_exception_is_internal_error(stub):
     assert "scripted failure" in failure.value.details()
     assert any(entry["event"] == "abci_app_failed" for entry in logs)
     assert stub.Echo(types.RequestEcho(message="still here"), timeout=TIMEOUT_S).message == "still here"
+
+
+def test_app_returning_nothing_is_internal_error(stub):
+    with pytest.raises(grpc.RpcError) as failure:
+        stub.Query(types.RequestQuery(data=b"k"), timeout=TIMEOUT_S)
+    assert failure.value.code() == grpc.StatusCode.INTERNAL
+    assert "query returned no response" in failure.value.details()

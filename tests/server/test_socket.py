@@ -119,6 +119,11 @@ def test_app_exception_becomes_response_exception_and_connection_stays(connect):
     assert client.call(echo("still here")).echo.message == "still here"
 
 
+def test_app_returning_nothing_becomes_response_exception(connect):
+    response = connect().call(types.Request(query=types.RequestQuery(data=b"k")))
+    assert "query returned no response" in response.exception.error
+
+
 GARBAGE = {
     "bad_varint": b"\x80" * 11,
     "absurd_length": encode_uvarint(MAX_FRAME_BYTES + 1),
