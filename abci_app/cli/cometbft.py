@@ -22,8 +22,10 @@ class CometbftMissing(Exception):
 
 
 def find_cometbft() -> Path:
-    """`$COMETBFT_BIN`, else the project's `bin/cometbft`, else `cometbft` on PATH; pinned version."""
-    candidates = [os.environ.get("COMETBFT_BIN"), REPO_ROOT / "bin" / "cometbft", shutil.which("cometbft")]
+    """`$COMETBFT_BIN` if set (and then only it), else the project's `bin/cometbft`, else
+    `cometbft` on PATH; whichever is the pinned version."""
+    override = os.environ.get("COMETBFT_BIN")
+    candidates = [override] if override else [REPO_ROOT / "bin" / "cometbft", shutil.which("cometbft")]
     wanted = COMETBFT_VERSION.removeprefix("v")
     found = []
     for candidate in candidates:

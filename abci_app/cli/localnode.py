@@ -1,7 +1,7 @@
-"""Real nodes for end-to-end tests: our app as its own process and a real cometbft beside it.
+"""A throwaway local node: our app as its own process and a real cometbft beside it.
 
-Homes are made with the same code as `miles init`, on free ports of 127.0.0.1. Every process is
-stopped by `stop()` (tests call it from fixtures, so also when they fail).
+For end-to-end tests and benchmarks. The home is made with the same code as `miles init`, on free
+ports of 127.0.0.1; `stop()` ends every process it started (call it from a `finally`).
 """
 
 import os
@@ -12,14 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from abci_app.cli import cometbft
-from abci_app.cli.home import Home
-from abci_app.cli.node import dev_app_state
-from abci_app.rpc import CometRPC, RpcError
+from ..rpc import CometRPC, RpcError
+from . import cometbft
+from .home import Home
+from .node import create_home
 
 START_TIMEOUT_S = 60
-CHAIN_ID = "miles-e2e"
-EVM_CHAIN_ID = 1818
 
 
 def free_port() -> int:
@@ -42,15 +40,12 @@ class LocalNode:
     """One validator: a home folder, our ABCI app process and a cometbft process."""
 
     def __init__(self, base: Path, abci: str = "socket") -> None:
-        self.binary = cometbft.find_cometbft()
         self.home = Home(base)
         self.config = cometbft.NodeConfig(
             rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
             timeout_commit="200ms", empty_blocks_interval="1s",
         )
-        cometbft.init_home(self.binary, self.home.cometbft, self.config)
-        cometbft.write_genesis(self.home.cometbft, CHAIN_ID, dev_app_state(EVM_CHAIN_ID))
-        self.home.save_config(self.config)
+        self.binary = create_home(self.home, self.config)
         self.rpc = CometRPC(self.config.rpc_url, timeout_s=5)
         self.app: subprocess.Popen | None = None
         self.node: subprocess.Popen | None = None

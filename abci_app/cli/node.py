@@ -13,7 +13,7 @@ from ..app import Application
 from ..app.genesis import GENESIS_SUPPLY_WEI
 from ..server import serve_grpc, serve_socket
 from . import cometbft
-from .devkeys import DEV_ACCOUNT_COUNT, dev_account
+from .wallet import DEV_ACCOUNT_COUNT, dev_account
 from .home import DEFAULT_HOME, Home
 
 log = structlog.get_logger(__name__)
@@ -27,6 +27,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--chain-id", default=DEFAULT_CHAIN_ID)
     init.add_argument("--evm-chain-id", type=int, default=DEFAULT_EVM_CHAIN_ID)
     init.add_argument("--abci", choices=("socket", "grpc"), default="socket")
+    defaults = cometbft.NodeConfig()
+    init.add_argument("--rpc-port", type=int, default=defaults.rpc_port)
+    init.add_argument("--p2p-port", type=int, default=defaults.p2p_port)
+    init.add_argument("--abci-port", type=int, default=defaults.abci_port)
     init.add_argument("--force", action="store_true", help="replace an existing home")
     init.set_defaults(run=run_init)
 
@@ -48,6 +52,16 @@ def dev_app_state(evm_chain_id: int) -> dict:
     }
 
 
+def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
+                evm_chain_id: int = DEFAULT_EVM_CHAIN_ID) -> Path:
+    """A devnet home: cometbft's keys and config, our genesis, the node settings. Returns the binary."""
+    binary = cometbft.find_cometbft()
+    cometbft.init_home(binary, home.cometbft, config)
+    cometbft.write_genesis(home.cometbft, chain_id, dev_app_state(evm_chain_id))
+    home.save_config(config)
+    return binary
+
+
 def run_init(args: argparse.Namespace) -> int:
     home = Home(args.home)
     if home.settings.exists() and not args.force:
@@ -55,11 +69,14 @@ def run_init(args: argparse.Namespace) -> int:
         return 1
     if args.force and home.path.exists():
         shutil.rmtree(home.path)
-    binary = cometbft.find_cometbft()
-    config = cometbft.NodeConfig(abci=args.abci)
-    cometbft.init_home(binary, home.cometbft, config)
-    cometbft.write_genesis(home.cometbft, args.chain_id, dev_app_state(args.evm_chain_id))
-    home.save_config(config)
+    config = cometbft.NodeConfig(
+        abci=args.abci, rpc_port=args.rpc_port, p2p_port=args.p2p_port, abci_port=args.abci_port
+    )
+    try:
+        create_home(home, config, args.chain_id, args.evm_chain_id)
+    except cometbft.CometbftMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(f"initialised {home.path}: chain {args.chain_id}, EVM chain id {args.evm_chain_id}")
     for i in range(DEV_ACCOUNT_COUNT):
         print(f"  dev account {i}: {dev_account(i).address}")

@@ -5,11 +5,12 @@ import sys
 from decimal import Decimal, InvalidOperation
 
 from eth_account import Account
+from eth_hash.auto import keccak
 from eth_utils import is_hex_address, to_checksum_address
 
 from ..app.genesis import WEI_PER_CMT
 from ..rpc import CometRPC, RpcError
-from .devkeys import dev_account
+from .wallet import GWEI, dev_account, sign_tx
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -50,16 +51,14 @@ def run_send(args: argparse.Namespace) -> int:
     try:
         account = rpc.query_json(f"/account/{sender.address}")
         chain_id = rpc.query_json("/chain")["chain_id"]
-        signed = sender.sign_transaction({
-            "to": to_checksum_address(args.to), "value": value_wei, "gas": 21_000,
-            "gasPrice": args.gas_price_gwei * 10**9, "nonce": account["nonce"], "chainId": chain_id,
-        })
-        result = rpc.broadcast_tx_sync(bytes(signed.raw_transaction))
+        raw = sign_tx(sender, account["nonce"], args.to, value_wei, chain_id=chain_id,
+                      gas_price_wei=args.gas_price_gwei * GWEI)
+        result = rpc.broadcast_tx_sync(raw)
     except RpcError as exc:
         print(exc, file=sys.stderr)
         return 1
     if int(result["code"]) != 0:
         print(f"rejected (code {result['code']}): {result.get('log', '')}", file=sys.stderr)
         return 1
-    print(f"sent {args.value} CMT from {sender.address} to {to_checksum_address(args.to)}: 0x{signed.hash.hex().removeprefix('0x')}")
+    print(f"sent {args.value} CMT from {sender.address} to {to_checksum_address(args.to)}: 0x{keccak(raw).hex()}")
     return 0

@@ -8,7 +8,7 @@ from abci_app.abci import types
 from abci_app.app import Application
 from abci_app.app.genesis import REWARD_POOL
 
-from ..chain import CMT, GWEI, Chain, app_state, transfer
+from ..chain import CHAIN_ID, CMT, GWEI, Chain, app_state, transfer
 
 POOL = "0x" + REWARD_POOL.hex()
 RECIPIENT = "0x" + "cd" * 20
@@ -85,7 +85,7 @@ def test_bad_queries_have_codes(chain):
     assert chain.query("/account/nope").code == 41
     unknown = chain.query("/nothing/here")
     assert unknown.code == 41 and "/account/" in unknown.log
-    assert json.loads(chain.query("/chain").value)["chain_id"] == 1818
+    assert json.loads(chain.query("/chain").value)["chain_id"] == CHAIN_ID
 
 
 def test_events_let_tx_search_find_transactions(chain, keys):

@@ -4,7 +4,7 @@ hash at every height, and the sum of all balances never moves off the genesis su
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abci_app.cli.devkeys import dev_account
+from abci_app.cli.wallet import dev_account
 
 from ..chain import CMT, GWEI, Chain, app_state, transfer
 

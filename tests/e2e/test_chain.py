@@ -9,11 +9,11 @@ import json
 import pytest
 from eth_hash.auto import keccak
 
-from abci_app.cli.devkeys import dev_account
+from abci_app.cli.localnode import LocalNode, wait_until
+from abci_app.cli.wallet import dev_account
 from abci_app.contracts import load_contract
 
 from ..chain import GWEI, transfer
-from .network import LocalNode, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -8,11 +8,11 @@ import threading
 import pytest
 from eth_hash.auto import keccak
 
-from abci_app.cli.devkeys import dev_account
+from abci_app.cli.localnode import LocalNode, wait_until
+from abci_app.cli.wallet import dev_account
 from abci_app.rpc import RpcError
 
 from ..chain import transfer
-from .network import LocalNode, wait_until
 from .replay import replay_and_compare
 
 pytestmark = pytest.mark.e2e
