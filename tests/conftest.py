@@ -3,7 +3,7 @@
 import pytest
 from eth_account import Account
 
-from abci_app.cli.devkeys import dev_account
+from abci_app.cli.wallet import dev_account
 
 from .chain import Chain, app_state
 
