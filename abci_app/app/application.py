@@ -12,7 +12,7 @@ import structlog
 
 from .. import errors
 from ..abci import Application as BaseApplication
-from ..abci import types
+from ..abci import tx_wire_size, types
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
@@ -126,17 +126,18 @@ class Application(BaseApplication):
     # ---- ABCI: proposals -------------------------------------------------------------------
 
     def prepare_proposal(self, req: types.RequestPrepareProposal) -> types.ResponsePrepareProposal:
-        """Take mempool transactions in order while they fit the byte and gas limits."""
+        """Take mempool transactions in order while they fit the byte and gas limits (bytes counted
+        as CometBFT counts them, with their protobuf framing)."""
         chosen, size, gas = [], 0, 0
         for raw in req.txs:
             try:
                 dtx = self._txs.decode(raw)
             except errors.TxRejected:
                 continue
-            if size + len(raw) > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
+            if size + tx_wire_size(raw) > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
                 break
             chosen.append(raw)
-            size += len(raw)
+            size += tx_wire_size(raw)
             gas += dtx.gas
         return types.ResponsePrepareProposal(txs=chosen)
 

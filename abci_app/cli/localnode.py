@@ -98,6 +98,11 @@ class LocalNode:
             return self.height() >= height and self.height()
         return wait_until(reached, timeout_s, f"height {height}")
 
+    def log_text(self, name: str) -> str:
+        """What `name` (app or cometbft) has logged so far."""
+        path = self.home.path / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
     def kill_app(self) -> None:
         """kill -9: the crash we must survive."""
         self.app.send_signal(signal.SIGKILL)

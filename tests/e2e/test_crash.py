@@ -43,7 +43,7 @@ class Streamer(threading.Thread):
                     self.stopped_by = str(exc)
                     return
                 if result["code"] != 0:
-                    self.stopped_by = result["log"]
+                    self.stopped_by = f"code {result['code']}: {result.get('log')}"
                     return
                 self.sent.append("0x" + keccak(raw).hex())
                 self.nonces[i] += 1
