@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import node, query, tx
+from . import bench, node, query, tx
 from .home import DEFAULT_HOME
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_parsers(commands)
     tx.add_parsers(commands)
     query.add_parsers(commands)
+    bench.add_parsers(commands)
     return parser
 
 

@@ -15,17 +15,34 @@ class CometRPC:
         self.url = url.rstrip("/")
         self.timeout_s = timeout_s
 
-    def call(self, method: str, **params):
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+    def _post(self, what: str, payload):
+        request = urllib.request.Request(self.url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                answer = json.loads(response.read())
+                return json.loads(response.read())
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise RpcError(f"{method}: cannot reach CometBFT at {self.url}: {exc}") from None
+            raise RpcError(f"{what}: cannot reach CometBFT at {self.url}: {exc}") from None
+
+    @staticmethod
+    def _result(method: str, answer: dict):
         if "error" in answer:
             raise RpcError(f"{method}: {answer['error']}")
         return answer["result"]
+
+    def call(self, method: str, **params):
+        return self._result(method, self._post(method, {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+
+    def broadcast_batch(self, raws: list[bytes]) -> list[dict]:
+        """broadcast_tx_sync for many transactions in one JSON-RPC batch, answers in order."""
+        batch = [
+            {"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_sync", "params": {"tx": base64.b64encode(raw).decode()}}
+            for i, raw in enumerate(raws)
+        ]
+        answers = self._post("broadcast_tx_sync batch", batch)
+        if isinstance(answers, dict):  # the whole batch was refused, e.g. too many requests
+            raise RpcError(f"broadcast_tx_sync batch: {answers.get('error')}")
+        answers.sort(key=lambda answer: answer["id"])
+        return [self._result("broadcast_tx_sync", answer) for answer in answers]
 
     def status(self) -> dict:
         return self.call("status")
