@@ -16,6 +16,7 @@ import structlog
 from ..abci import Application, types
 from ..abci.proto.tendermint.abci import types_pb2_grpc
 from .framing import MAX_FRAME_BYTES
+from .lifecycle import serve_until_cancelled
 
 log = structlog.get_logger(__name__)
 
@@ -115,11 +116,4 @@ class GrpcServer:
 
 async def serve_grpc(app: Application, host: str, port: int, *, ready: asyncio.Event | None = None) -> None:
     """Serve `app` until cancelled; `ready` is set once the port accepts connections."""
-    server = GrpcServer(app, host, port)
-    await server.start()
-    try:
-        if ready is not None:
-            ready.set()
-        await asyncio.get_running_loop().create_future()
-    finally:
-        await server.stop()
+    await serve_until_cancelled(GrpcServer(app, host, port), ready)

@@ -19,6 +19,7 @@ from google.protobuf.message import DecodeError
 
 from ..abci import Application, types
 from .framing import FrameDecoder, FramingError, encode_frame
+from .lifecycle import serve_until_cancelled
 
 log = structlog.get_logger(__name__)
 
@@ -114,11 +115,4 @@ class SocketServer:
 
 async def serve_socket(app: Application, host: str, port: int, *, ready: asyncio.Event | None = None) -> None:
     """Serve `app` until cancelled; `ready` is set once the port accepts connections."""
-    server = SocketServer(app, host, port)
-    await server.start()
-    try:
-        if ready is not None:
-            ready.set()
-        await asyncio.get_running_loop().create_future()
-    finally:
-        await server.stop()
+    await serve_until_cancelled(SocketServer(app, host, port), ready)
