@@ -97,7 +97,6 @@ class Application(BaseApplication):
         execution = BlockExecution(overlay, EMPTY_ROOT, ctx, genesis.chain_id)
         for address, balance_wei in genesis.balances_wei:
             execution.state.set_balance(address, balance_wei)
-        execution.state.touch_account(REWARD_POOL)
         self.state_root = execution.finish()
         self.app_hash = self.state_root
         self.genesis = genesis
@@ -187,6 +186,8 @@ class Application(BaseApplication):
         self._staged[keys.META_APP_HASH] = self.app_hash
         self._staged[keys.META_STATE_ROOT] = self.state_root
         self._pending_block = (req.height, req.hash)
+        log.info("block_finalized", height=req.height, txs=len(req.txs), gas_used=execution.gas_used,
+                 app_hash=self.app_hash.hex())
         return types.ResponseFinalizeBlock(tx_results=results, app_hash=self.app_hash)
 
     def _execute(self, execution: BlockExecution, raw: bytes, height: int, index: int,

@@ -19,11 +19,15 @@ def miles(*args: str, env: dict | None = None, timeout: float = 60) -> subproces
                           text=True, timeout=timeout, env=env)
 
 
-def test_start_without_cometbft_says_how_to_install_it(tmp_path):
-    env = {**os.environ, "COMETBFT_BIN": str(tmp_path / "no-such-binary")}
-    result = miles("--home", str(tmp_path / "home"), "init", env=env)
-    assert result.returncode == 1
-    assert "cometbft v0.38.25 not found" in result.stderr and "scripts/install_cometbft.sh" in result.stderr
+def test_init_and_start_without_cometbft_say_how_to_install_it(tmp_path):
+    missing = {**os.environ, "COMETBFT_BIN": str(tmp_path / "no-such-binary")}
+    home = str(tmp_path / "home")
+    refused_init = miles("--home", home, "init", env=missing)
+    assert miles("--home", home, "init").returncode == 0
+    refused_start = miles("--home", home, "start", env=missing)
+    for result in (refused_init, refused_start):
+        assert result.returncode == 1
+        assert "cometbft v0.38.25 not found" in result.stderr and "scripts/install_cometbft.sh" in result.stderr
 
 
 def test_tx_and_query_against_an_unreachable_node_fail_cleanly(tmp_path):
