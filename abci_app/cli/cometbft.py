@@ -112,12 +112,13 @@ def init_home(binary: Path, home: Path, config: NodeConfig) -> None:
     configure(home, config)
 
 
-def write_genesis(home: Path, chain_id: str, app_state: dict) -> None:
-    """Put our chain id and app_state into the genesis `cometbft init` wrote."""
+def write_genesis(home: Path, chain_id: str, app_state: dict, validators: list[dict]) -> None:
+    """Put our chain id, app_state and validators into the genesis `cometbft init` wrote."""
     path = home / "config" / "genesis.json"
     genesis = json.loads(path.read_text())
     genesis["chain_id"] = chain_id
     genesis["app_state"] = app_state
+    genesis["validators"] = validators
     genesis["consensus_params"]["version"]["app"] = "1"
     path.write_text(json.dumps(genesis, indent=2) + "\n")
 

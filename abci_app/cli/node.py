@@ -10,11 +10,11 @@ from pathlib import Path
 import structlog
 
 from ..app import Application
-from ..app.genesis import GENESIS_SUPPLY_WEI
 from ..server import serve_grpc, serve_socket
 from . import cometbft
-from .wallet import DEV_ACCOUNT_COUNT, dev_account
+from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
 from .home import DEFAULT_HOME, Home
+from .wallet import DEV_ACCOUNT_COUNT, dev_account
 
 log = structlog.get_logger(__name__)
 
@@ -41,23 +41,13 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     app.set_defaults(run=run_app)
 
 
-def dev_app_state(evm_chain_id: int) -> dict:
-    """Genesis app_state: the whole genesis supply split evenly over the well-known dev accounts."""
-    share = GENESIS_SUPPLY_WEI // DEV_ACCOUNT_COUNT
-    return {
-        "chain_id": evm_chain_id,
-        "accounts": [
-            {"address": dev_account(i).address, "balance_wei": str(share)} for i in range(DEV_ACCOUNT_COUNT)
-        ],
-    }
-
-
 def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
                 evm_chain_id: int = DEFAULT_EVM_CHAIN_ID) -> Path:
     """A devnet home: cometbft's keys and config, our genesis, the node settings. Returns the binary."""
     binary = cometbft.find_cometbft()
     cometbft.init_home(binary, home.cometbft, config)
-    cometbft.write_genesis(home.cometbft, chain_id, dev_app_state(evm_chain_id))
+    app_state = dev_app_state(evm_chain_id, [validator_pubkey(home.cometbft)])
+    cometbft.write_genesis(home.cometbft, chain_id, app_state, genesis_validators(app_state))
     home.save_config(config)
     return binary
 
