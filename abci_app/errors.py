@@ -72,3 +72,11 @@ class GenesisError(AppError):
 
 class MalformedTx(TxRejected):
     """A field is out of range (nonce, value, fee fields, recipient)."""
+
+
+class CallError(AppError):
+    """A precompile call refused: the framework reverts with Error(reason); nothing changes."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

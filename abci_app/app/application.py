@@ -10,14 +10,15 @@ from collections import deque
 
 import structlog
 
-from .. import errors
+from .. import errors, staking
 from ..abci import Application as BaseApplication
 from ..abci import tx_wire_size, types
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
+from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
 from . import codes
-from .events import eth_tx_event
+from .events import block_events, eth_tx_event, validator_update
 from .genesis import REWARD_POOL, Genesis, parse_genesis
 from .mempool import MempoolView
 from .query import QueryContext, route_query
@@ -27,6 +28,8 @@ log = structlog.get_logger(__name__)
 APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
+PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE}
+VM = make_vm(PRECOMPILES)
 
 
 class Application(BaseApplication):
@@ -76,7 +79,7 @@ class Application(BaseApplication):
                 block_gas_limit=params.block_gas_limit,
                 min_gas_price_wei=params.min_gas_price_wei,
             ))
-        self.reader = StateReader(db if db is not None else Overlay(self.store), self.state_root, self.genesis.chain_id)
+        self.reader = StateReader(VM, db if db is not None else Overlay(self.store), self.state_root, self.genesis.chain_id)
         self.mempool = MempoolView(self.reader.nonce_and_balance)
 
     # ---- ABCI: info and genesis ------------------------------------------------------------
@@ -94,9 +97,13 @@ class Application(BaseApplication):
         genesis = parse_genesis(req.app_state_bytes)
         overlay = Overlay(self.store)
         ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis)
-        execution = BlockExecution(overlay, EMPTY_ROOT, ctx, genesis.chain_id)
+        execution = BlockExecution(VM, overlay, EMPTY_ROOT, ctx, genesis.chain_id)
         for address, balance_wei in genesis.balances_wei:
             execution.state.set_balance(address, balance_wei)
+        for address in sorted(PRECOMPILES):
+            execution.state.set_code(address, PRECOMPILE_CODE)
+            execution.state.set_nonce(address, 1)
+        validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds)
         self.state_root = execution.finish()
         self.app_hash = self.state_root
         self.genesis = genesis
@@ -105,7 +112,7 @@ class Application(BaseApplication):
         self._reset_views(overlay)
         log.info("init_chain", chain_id=req.chain_id, evm_chain_id=genesis.chain_id,
                  accounts=len(genesis.balances_wei), supply_wei=str(genesis.supply_wei))
-        return types.ResponseInitChain(app_hash=self.app_hash)
+        return types.ResponseInitChain(app_hash=self.app_hash, validators=[validator_update(v) for v in validators])
 
     # ---- ABCI: mempool ---------------------------------------------------------------------
 
@@ -170,10 +177,11 @@ class Application(BaseApplication):
         if self._overlay is None:
             self._overlay = Overlay(self.store)
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
-        execution = BlockExecution(self._overlay, self.state_root, ctx, self.genesis.chain_id)
+        execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id)
         results, tx_hashes = [], []
         for index, raw in enumerate(req.txs):
             results.append(self._execute(execution, raw, req.height, index, tx_hashes))
+        ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
         self.state_root = execution.finish()
         self.app_hash = self.state_root
         block = {
@@ -188,7 +196,10 @@ class Application(BaseApplication):
         self._pending_block = (req.height, req.hash)
         log.info("block_finalized", height=req.height, txs=len(req.txs), gas_used=execution.gas_used,
                  app_hash=self.app_hash.hex())
-        return types.ResponseFinalizeBlock(tx_results=results, app_hash=self.app_hash)
+        return types.ResponseFinalizeBlock(
+            tx_results=results, app_hash=self.app_hash, events=block_events(ended),
+            validator_updates=[validator_update(v) for v in ended.updates],
+        )
 
     def _execute(self, execution: BlockExecution, raw: bytes, height: int, index: int,
                  tx_hashes: list[str]) -> types.ExecTxResult:
@@ -228,8 +239,20 @@ class Application(BaseApplication):
         if self.reader is None:
             return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, log="chain not initialised")
         try:
-            result = route_query(req.path, QueryContext(self.reader, self.store, self.genesis, self.height))
+            context = QueryContext(self.reader, self.store, self.genesis, self.height, staking.state_view(self.reader.state))
+            result = route_query(req.path, context)
         except Exception:
             log.exception("query_bug", path=req.path)
             return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
         return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=self.height)
+
+
+def _votes(req: types.RequestFinalizeBlock) -> list[tuple[bytes, bool]]:
+    """(validator address, signed) for every validator of the last commit."""
+    commit = types.BlockIDFlag.BLOCK_ID_FLAG_COMMIT
+    return [(vote.validator.address, vote.block_id_flag == commit) for vote in req.decided_last_commit.votes]
+
+
+def _double_signs(req: types.RequestFinalizeBlock) -> list[tuple[bytes, int]]:
+    duplicate = types.MisbehaviorType.DUPLICATE_VOTE
+    return [(m.validator.address, m.height) for m in req.misbehavior if m.type == duplicate]

@@ -2,6 +2,7 @@
 
 from ..abci import types
 from ..evm import TxOutcome
+from ..staking import EndBlock, ValidatorUpdate
 
 
 def _attribute(key: str, value: str) -> types.EventAttribute:
@@ -19,3 +20,26 @@ def eth_tx_event(outcome: TxOutcome) -> types.Event:
     if outcome.contract_address:
         attributes.append(_attribute("contract", "0x" + outcome.contract_address.hex()))
     return types.Event(type="eth", attributes=attributes)
+
+
+def validator_update(update: ValidatorUpdate) -> types.ValidatorUpdate:
+    return types.ValidatorUpdate(pub_key=types.PublicKey(ed25519=update.pubkey), power=update.power)
+
+
+def block_events(ended: EndBlock) -> list[types.Event]:
+    """`stake.slash` and `stake.unbonding_completed` events of FinalizeBlock (block_search finds them)."""
+    events = [
+        types.Event(type="stake.slash", attributes=[
+            _attribute("operator", "0x" + s.operator.hex()), _attribute("reason", s.reason),
+            _attribute("burned", str(s.burned_wei)), _attribute("jailed_until", str(s.jailed_until_s)),
+        ])
+        for s in ended.slashes
+    ]
+    events += [
+        types.Event(type="stake.unbonding_completed", attributes=[
+            _attribute("delegator", "0x" + u.delegator.hex()), _attribute("candidate", "0x" + u.candidate.hex()),
+            _attribute("amount", str(u.amount_wei)),
+        ])
+        for u in ended.paid
+    ]
+    return events

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from eth_utils import is_hex_address, to_canonical_address
 
 from ..errors import GenesisError
+from ..staking import StakingGenesis, parse_staking_genesis
 
 WEI_PER_CMT = 10**18
 GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
@@ -30,10 +31,12 @@ class Genesis:
     chain_id: int
     params: Params
     balances_wei: tuple[tuple[bytes, int], ...]
+    staking: StakingGenesis
 
     @property
     def supply_wei(self) -> int:
-        return sum(balance for _, balance in self.balances_wei)
+        """Genesis supply: funded accounts plus the genesis validators' self-stakes."""
+        return sum(balance for _, balance in self.balances_wei) + self.staking.staked_wei
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -48,6 +51,7 @@ class Genesis:
                     {"address": "0x" + address.hex(), "balance_wei": str(balance)}
                     for address, balance in self.balances_wei
                 ],
+                "staking": self.staking.to_json(),
             },
             sort_keys=True,
             indent=1,
@@ -83,7 +87,11 @@ def parse_genesis(app_state: bytes) -> Genesis:
         if canonical in balances:
             raise GenesisError(f"account listed twice: {address}")
         balances[canonical] = _positive_int(entry.get("balance_wei"), f"balance of {address}")
-    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())))
+    try:
+        staking = parse_staking_genesis(doc.get("staking") or {})
+    except ValueError as exc:
+        raise GenesisError(str(exc)) from None
+    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking)
     if genesis.supply_wei > SUPPLY_CAP_WEI:
         raise GenesisError("genesis balances exceed the supply cap")
     return genesis

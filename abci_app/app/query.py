@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from eth_utils import is_hex_address, to_canonical_address
 
 from ..evm.reader import StateReader
+from ..staking import StakingState, views
 from ..store import Store, keys
 from . import codes
 from .genesis import Genesis
@@ -20,6 +21,7 @@ class QueryContext:
     store: Store
     genesis: Genesis
     height: int
+    staking: StakingState
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +74,52 @@ def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
     )
 
 
+def _address_arg(arg: str) -> bytes | None:
+    return to_canonical_address(arg) if is_hex_address(arg) else None
+
+
+def query_validators(ctx: QueryContext, arg: str) -> QueryResult:
+    """The current validator set, ranked, with power and consensus key."""
+    return _json({"height": ctx.height, "validators": [
+        {**views.candidate_json(ctx.staking, operator), "power": power}
+        for operator, power in views.validator_set(ctx.staking)
+    ]})
+
+
+def query_candidate(ctx: QueryContext, arg: str) -> QueryResult:
+    operator = _address_arg(arg)
+    if operator is None:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not an address: {arg!r}")
+    if not ctx.staking.candidate(operator).exists:
+        return QueryResult(codes.QUERY_NOT_FOUND, log=f"{arg} is not a candidate")
+    return _json(views.candidate_json(ctx.staking, operator))
+
+
+def query_candidates(ctx: QueryContext, arg: str) -> QueryResult:
+    return _json({"candidates": [views.candidate_json(ctx.staking, op) for op in sorted(ctx.staking.candidates)]})
+
+
+def query_delegations(ctx: QueryContext, arg: str) -> QueryResult:
+    delegator = _address_arg(arg)
+    if delegator is None:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not an address: {arg!r}")
+    return _json(views.delegations_json(ctx.staking, delegator))
+
+
+def query_params(ctx: QueryContext, arg: str) -> QueryResult:
+    return _json({"staking": {k: str(v) for k, v in ctx.staking.params().to_json().items()},
+                  "chain": json.loads(query_chain(ctx, "").value)})
+
+
 ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "account": query_account,
     "chain": query_chain,
     "tx": query_tx,
+    "validators": query_validators,
+    "candidate": query_candidate,
+    "candidates": query_candidates,
+    "delegations": query_delegations,
+    "params": query_params,
 }
 
 

@@ -8,12 +8,12 @@ credited to the reward pool, so every wei of gas paid reaches it and nothing is 
 from dataclasses import dataclass
 
 from eth._utils.address import generate_contract_address
-from eth.abc import AtomicDatabaseAPI, ComputationAPI
+from eth.abc import AtomicDatabaseAPI, ComputationAPI, VirtualMachineAPI
 from eth.vm.chain_context import ChainContext
 from eth_utils import ValidationError
 
 from .. import errors
-from .fork import VM, Header
+from .fork import Header
 from .receipts import LogRecord, TxOutcome, revert_reason
 from .tx import DecodedTx
 
@@ -45,8 +45,9 @@ def make_header(ctx: BlockContext, state_root: bytes, gas_used: int = 0) -> Head
     )
 
 
-def build_state(db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext, chain_id: int):
-    return VM.build_state(db, make_header(ctx, state_root), ChainContext(chain_id), ctx.prev_hashes)
+def build_state(vm: type[VirtualMachineAPI], db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext,
+                chain_id: int):
+    return vm.build_state(db, make_header(ctx, state_root), ChainContext(chain_id), ctx.prev_hashes)
 
 
 def check_account(dtx: DecodedTx, nonce: int, balance_wei: int) -> None:
@@ -64,9 +65,11 @@ def check_account(dtx: DecodedTx, nonce: int, balance_wei: int) -> None:
 class BlockExecution:
     """The state of one block being executed."""
 
-    def __init__(self, db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext, chain_id: int):
+    def __init__(self, vm: type[VirtualMachineAPI], db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext,
+                 chain_id: int):
         self.ctx = ctx
-        self.state = build_state(db, state_root, ctx, chain_id)
+        self.vm = vm
+        self.state = build_state(vm, db, state_root, ctx, chain_id)
         self.gas_used = 0
 
     def apply(self, dtx: DecodedTx) -> TxOutcome:
@@ -83,7 +86,7 @@ class BlockExecution:
         except ValidationError as exc:
             state.revert(snapshot)
             raise errors.MalformedTx(f"refused by the EVM: {exc}") from None
-        gas_used = VM.finalize_gas_used(dtx.tx, computation)
+        gas_used = self.vm.finalize_gas_used(dtx.tx, computation)
         state.delta_balance(self.ctx.coinbase, gas_used * self.ctx.base_fee_wei)
         state.lock_changes()
         self.gas_used += gas_used

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import rlp
-from eth.abc import AtomicDatabaseAPI
+from eth.abc import AtomicDatabaseAPI, VirtualMachineAPI
 from eth.rlp.accounts import Account as AccountRLP
 from trie import HexaryTrie
 from trie.iter import NodeIterator
@@ -21,27 +21,27 @@ class Account:
 class StateReader:
     """A view of the state at one root. Never persisted: reads only."""
 
-    def __init__(self, db: AtomicDatabaseAPI, state_root: bytes, chain_id: int) -> None:
+    def __init__(self, vm: type[VirtualMachineAPI], db: AtomicDatabaseAPI, state_root: bytes, chain_id: int) -> None:
         ctx = BlockContext(
             height=0, timestamp_s=0, prev_randao=b"\0" * 32, gas_limit=0, base_fee_wei=0,
             coinbase=b"\0" * 20,
         )
         self.state_root = state_root
         self._db = db
-        self._state = build_state(db, state_root, ctx, chain_id)
+        self.state = build_state(vm, db, state_root, ctx, chain_id)
 
     def account(self, address: bytes) -> Account:
-        state = self._state
+        state = self.state
         return Account(state.get_nonce(address), state.get_balance(address), state.get_code_hash(address))
 
     def nonce_and_balance(self, address: bytes) -> tuple[int, int]:
-        return self._state.get_nonce(address), self._state.get_balance(address)
+        return self.state.get_nonce(address), self.state.get_balance(address)
 
     def code(self, address: bytes) -> bytes:
-        return self._state.get_code(address)
+        return self.state.get_code(address)
 
     def storage(self, address: bytes, slot: int) -> int:
-        return self._state.get_storage(address, slot)
+        return self.state.get_storage(address, slot)
 
     def sum_balances(self) -> int:
         """The sum of every account's balance, by walking the whole account trie (audits, tests)."""

@@ -1,0 +1,19 @@
+"""The shared precompile framework: Solidity-ABI dispatch, gas, reverts, events, typed storage."""
+
+from .abi import Function, encode_error, function
+from .call import CallContext, Event, Precompile, PrecompileMap
+from .storage import AddressSet, Queue, Storage, slot_of
+
+__all__ = [
+    "AddressSet",
+    "CallContext",
+    "Event",
+    "Function",
+    "Precompile",
+    "PrecompileMap",
+    "Queue",
+    "Storage",
+    "encode_error",
+    "function",
+    "slot_of",
+]

@@ -1,0 +1,123 @@
+"""Precompiles from plain Python objects: dispatch, gas, reverts, static-call protection, logs.
+
+A module object's methods declared with `@function` become the functions of a precompile at a
+fixed address. Whatever happens inside, the block goes on: a `CallError` reverts with its reason
+(remaining gas is returned), and any other Python exception is logged and becomes a VM error, so a
+bug fails the call rather than aborting FinalizeBlock.
+"""
+
+from collections.abc import Callable
+
+import structlog
+from eth.abc import ComputationAPI
+from eth.exceptions import Revert, VMError
+from eth_abi import encode
+from eth_hash.auto import keccak
+
+from ..errors import CallError
+from .abi import Function, encode_error, functions_of, parse_signature
+from .storage import Storage
+
+log = structlog.get_logger(__name__)
+
+GAS_LOG = 375
+GAS_LOG_TOPIC = 375
+GAS_LOG_BYTE = 8
+
+
+class CallContext:
+    """What a precompile function sees of its call: caller, value, block, its storage."""
+
+    def __init__(self, computation: ComputationAPI, address: bytes, writable: bool) -> None:
+        self._computation = computation
+        self.address = address
+        self.sender: bytes = computation.msg.sender
+        self.value_wei: int = computation.msg.value
+        self.state = computation.state
+        self.storage = Storage(computation.state, address, meter=self.charge, writable=writable)
+
+    @property
+    def now_s(self) -> int:
+        return self.state.timestamp
+
+    @property
+    def height(self) -> int:
+        return self.state.block_number
+
+    def charge(self, gas: int) -> None:
+        """Consume gas (out of gas fails the call and burns what is left, as in the EVM)."""
+        if gas:
+            self._computation.consume_gas(gas, reason="precompile")
+
+    def pay(self, to: bytes, amount_wei: int) -> None:
+        """Move CMT out of the precompile's balance."""
+        self.state.delta_balance(self.address, -amount_wei)
+        self.state.delta_balance(to, amount_wei)
+
+    def emit(self, event: "Event", *values) -> None:
+        topics, data = event.encode(values)
+        self.charge(GAS_LOG + GAS_LOG_TOPIC * len(topics) + GAS_LOG_BYTE * len(data))
+        self._computation.add_log_entry(self.address, topics, data)
+
+
+class Event:
+    """A Solidity event: `Event("Delegated(address,address,uint256)", indexed=2)` makes the first
+    two arguments topics and ABI-encodes the rest as data."""
+
+    def __init__(self, signature: str, indexed: int = 0) -> None:
+        self.signature = signature
+        _, self.types = parse_signature(signature)
+        self.indexed = indexed
+        self.topic = int.from_bytes(keccak(signature.encode()), "big")
+
+    def encode(self, values: tuple) -> tuple[list[int], bytes]:
+        if len(values) != len(self.types):
+            raise TypeError(f"{self.signature} takes {len(self.types)} values, got {len(values)}")
+        topics = [self.topic] + [_topic(v) for v in values[:self.indexed]]
+        return topics, encode(list(self.types[self.indexed:]), list(values[self.indexed:]))
+
+
+def _topic(value) -> int:
+    return int.from_bytes(value, "big") if isinstance(value, bytes) else int(value)
+
+
+class Precompile:
+    """A py-evm precompile (callable: computation -> computation) built from a module object."""
+
+    def __init__(self, address: bytes, module: object) -> None:
+        self.address = address
+        self.module = module
+        self.functions: dict[bytes, Function] = functions_of(module)
+
+    def __call__(self, computation: ComputationAPI) -> ComputationAPI:
+        try:
+            self._dispatch(computation)
+        except VMError:
+            raise
+        except CallError as exc:
+            computation.output = encode_error(exc.reason)
+            raise Revert(computation.output) from None
+        except Exception:
+            log.exception("precompile_bug", address="0x" + self.address.hex())
+            raise VMError("precompile internal error") from None
+        return computation
+
+    def _dispatch(self, computation: ComputationAPI) -> None:
+        data = computation.msg.data_as_bytes
+        function = self.functions.get(data[:4])
+        if function is None:
+            raise CallError(f"unknown function selector 0x{data[:4].hex()}")
+        if computation.msg.value and not function.payable:
+            raise CallError(f"{function.signature.split('(')[0]} does not accept CMT")
+        if computation.msg.is_static and not function.view:
+            raise CallError(f"{function.signature.split('(')[0]} changes state: not allowed in a static call")
+        computation.consume_gas(function.gas, reason=function.signature)
+        try:
+            args = function.decode_args(data[4:])
+        except Exception:
+            raise CallError(f"malformed arguments for {function.signature}") from None
+        context = CallContext(computation, self.address, writable=not function.view)
+        computation.output = function.encode_result(function.handler(self.module, context, *args))
+
+
+PrecompileMap = dict[bytes, Callable[[ComputationAPI], ComputationAPI]]

@@ -1,0 +1,44 @@
+"""Delegated proof of stake (DESIGN.md §5): the staking precompile at 0x...CC01, genesis,
+end-of-block work (slashing, unbonding payouts, validator-set updates) and read-only views.
+
+The boundary: ADDRESS and PRECOMPILE for the EVM; init_genesis and end_block for the app;
+`state_view` and `views` for queries.
+"""
+
+from ..precompiles import Precompile, Storage
+from .calls import StakingCalls
+from .end_block import EndBlock, Slash
+from .end_block import end_block as _end_block
+from .genesis import StakingGenesis, init_genesis, parse_staking_genesis
+from .keeper import ValidatorUpdate
+from .params import StakingParams
+from .state import ADDRESS, StakingState, consensus_address
+
+PRECOMPILE = Precompile(ADDRESS, StakingCalls())
+
+
+def state_view(state, writable: bool = False) -> StakingState:
+    """Staking records in a py-evm state (read-only unless asked otherwise)."""
+    return StakingState(Storage(state, ADDRESS, writable=writable))
+
+
+def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, bool]],
+              double_signs: list[tuple[bytes, int]]) -> EndBlock:
+    return _end_block(state_view(state, writable=True), height, now_s, votes, double_signs)
+
+
+__all__ = [
+    "ADDRESS",
+    "PRECOMPILE",
+    "EndBlock",
+    "Slash",
+    "StakingGenesis",
+    "StakingParams",
+    "StakingState",
+    "ValidatorUpdate",
+    "consensus_address",
+    "end_block",
+    "init_genesis",
+    "parse_staking_genesis",
+    "state_view",
+]

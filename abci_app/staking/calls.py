@@ -1,0 +1,235 @@
+"""The staking precompile's Solidity functions (contracts/interfaces/IStaking.sol).
+
+Each call is thin: CHECKS (a bad call reverts with a reason and changes nothing), EFFECTS through
+the keeper, EVENTS. Gas: the fixed cost declared per function plus gas per stored word.
+"""
+
+import dataclasses
+
+from ..errors import CallError
+from ..precompiles import CallContext, Event, function
+from . import keeper, rules, views
+from .params import BPS
+from .records import JAILED_FOREVER
+from .state import StakingState, consensus_address
+
+ZERO_KEY = b"\0" * 32
+DAY_S = 24 * 3600
+MAX_NAME, MAX_WEBSITE, MAX_DETAILS = 70, 140, 280
+CANDIDATE = views.CANDIDATE_ABI
+
+CANDIDACY_DECLARED = Event("CandidacyDeclared(address,bytes32,uint256,uint16)", indexed=1)
+CANDIDACY_UPDATED = Event("CandidacyUpdated(address,bytes32)", indexed=1)
+COMMISSION_CHANGED = Event("CommissionChanged(address,uint16)", indexed=1)
+CANDIDACY_WITHDRAWN = Event("CandidacyWithdrawn(address)", indexed=1)
+CANDIDATE_ACTIVATED = Event("CandidateActivated(address)", indexed=1)
+CANDIDATE_DEACTIVATED = Event("CandidateDeactivated(address)", indexed=1)
+DELEGATED = Event("Delegated(address,address,uint256,uint256)", indexed=2)
+UNDELEGATED = Event("Undelegated(address,address,uint256,uint64)", indexed=2)
+REDELEGATED = Event("Redelegated(address,address,address,uint256)", indexed=3)
+
+
+def _check_description(name: str, website: str, details: str) -> None:
+    if not name.strip():
+        raise CallError("name must not be empty")
+    for label, text, limit in (("name", name, MAX_NAME), ("website", website, MAX_WEBSITE),
+                               ("details", details, MAX_DETAILS)):
+        if len(text) > limit:
+            raise CallError(f"{label} longer than {limit} characters")
+
+
+def _existing(st: StakingState, operator: bytes):
+    candidate = st.candidate(operator)
+    if not candidate.exists:
+        raise CallError("not a candidate")
+    return candidate
+
+
+def _check_amount(amount_wei: int, st: StakingState) -> None:
+    minimum = st.params().min_delegation_wei
+    if amount_wei < minimum:
+        raise CallError(f"amount below the minimum delegation of {minimum} wei")
+
+
+def _check_ratio_after(st: StakingState, operator: bytes, self_delta: int, total_delta: int) -> None:
+    candidate = st.candidate(operator)
+    if not rules.meets_self_stake_ratio(keeper.self_tokens(st, operator) + self_delta,
+                                        candidate.tokens_wei + total_delta, st.params()):
+        raise CallError("candidate's self-stake would fall below the minimum ratio")
+
+
+class StakingCalls:
+    """The functions of the staking precompile."""
+
+    # ---- candidacy -------------------------------------------------------------------------
+
+    @function("declareCandidacy(bytes32,uint16,string,string,string)", gas=50_000, payable=True)
+    def declare_candidacy(self, ctx: CallContext, pubkey: bytes, commission_bps: int, name: str,
+                          website: str, details: str) -> None:
+        st = StakingState(ctx.storage)
+        # CHECKS
+        if st.candidate(ctx.sender).exists:
+            raise CallError("already a candidate")
+        if pubkey == ZERO_KEY:
+            raise CallError("consensus public key must not be zero")
+        if st.pubkey_taken(pubkey):
+            raise CallError("consensus public key already in use")
+        if commission_bps > BPS:
+            raise CallError("commission above 10000 bps")
+        _check_description(name, website, details)
+        _check_amount(ctx.value_wei, st)
+        # EFFECTS
+        keeper.declare(st, ctx.sender, keeper.new_candidate(pubkey, commission_bps, ctx.now_s, name, website, details))
+        keeper.bond(st, ctx.sender, ctx.sender, ctx.value_wei)
+        # EVENTS
+        ctx.emit(CANDIDACY_DECLARED, ctx.sender, pubkey, ctx.value_wei, commission_bps)
+
+    @function("updateCandidacy(bytes32,string,string,string)", gas=30_000)
+    def update_candidacy(self, ctx: CallContext, pubkey: bytes, name: str, website: str, details: str) -> None:
+        st = StakingState(ctx.storage)
+        candidate = _existing(st, ctx.sender)
+        _check_description(name, website, details)
+        rotate = pubkey not in (ZERO_KEY, candidate.pubkey)
+        if rotate and st.pubkey_taken(pubkey):
+            raise CallError("consensus public key already in use")
+        st.set_candidate(ctx.sender, dataclasses.replace(
+            candidate, name=name, website=website, details=details,
+            next_pubkey=pubkey if rotate else candidate.next_pubkey))
+        if rotate:
+            st.set_operator_of(consensus_address(pubkey), ctx.sender)
+            st.mark_set_changed()
+        ctx.emit(CANDIDACY_UPDATED, ctx.sender, pubkey if rotate else ZERO_KEY)
+
+    @function("setCommission(uint16)", gas=20_000)
+    def set_commission(self, ctx: CallContext, commission_bps: int) -> None:
+        st = StakingState(ctx.storage)
+        candidate = _existing(st, ctx.sender)
+        if commission_bps > BPS:
+            raise CallError("commission above 10000 bps")
+        start, base = candidate.commission_window_start_s, candidate.commission_window_base_bps
+        if ctx.now_s >= start + DAY_S:
+            start, base = ctx.now_s, candidate.commission_bps
+        if not rules.commission_change_allowed(base, commission_bps, st.params()):
+            raise CallError(f"commission may move at most {st.params().max_commission_change_bps} bps a day")
+        st.set_candidate(ctx.sender, dataclasses.replace(
+            candidate, commission_bps=commission_bps, commission_window_start_s=start,
+            commission_window_base_bps=base))
+        ctx.emit(COMMISSION_CHANGED, ctx.sender, commission_bps)
+
+    @function("withdrawCandidacy()", gas=50_000)
+    def withdraw_candidacy(self, ctx: CallContext) -> None:
+        st = StakingState(ctx.storage)
+        _existing(st, ctx.sender)
+        keeper.withdraw_all(st, ctx.sender, ctx.height, ctx.now_s)
+        ctx.emit(CANDIDACY_WITHDRAWN, ctx.sender)
+
+    @function("activate()", gas=20_000)
+    def activate(self, ctx: CallContext) -> None:
+        st = StakingState(ctx.storage)
+        candidate = _existing(st, ctx.sender)
+        if candidate.jailed_until_s == JAILED_FOREVER:
+            raise CallError("jailed for good (double signing)")
+        if candidate.jailed_until_s > ctx.now_s:
+            raise CallError(f"jailed until {candidate.jailed_until_s}")
+        if candidate.active and not candidate.jailed:
+            raise CallError("already active")
+        st.set_candidate(ctx.sender, dataclasses.replace(candidate, active=True, jailed_until_s=0))
+        st.reset_uptime(ctx.sender, st.params().downtime_window)
+        st.mark_set_changed()
+        ctx.emit(CANDIDATE_ACTIVATED, ctx.sender)
+
+    @function("deactivate()", gas=20_000)
+    def deactivate(self, ctx: CallContext) -> None:
+        st = StakingState(ctx.storage)
+        candidate = _existing(st, ctx.sender)
+        if not candidate.active:
+            raise CallError("already inactive")
+        st.set_candidate(ctx.sender, dataclasses.replace(candidate, active=False))
+        st.mark_set_changed()
+        ctx.emit(CANDIDATE_DEACTIVATED, ctx.sender)
+
+    # ---- delegations -----------------------------------------------------------------------
+
+    @function("delegate(address)", gas=30_000, payable=True)
+    def delegate(self, ctx: CallContext, operator: str) -> None:
+        st = StakingState(ctx.storage)
+        operator = _address(operator)
+        candidate = _existing(st, operator)
+        if not candidate.active:
+            raise CallError("candidate is not active")
+        _check_amount(ctx.value_wei, st)
+        own = ctx.sender == operator
+        _check_ratio_after(st, operator, ctx.value_wei if own else 0, ctx.value_wei)
+        shares = keeper.bond(st, ctx.sender, operator, ctx.value_wei)
+        ctx.emit(DELEGATED, ctx.sender, operator, ctx.value_wei, shares)
+
+    @function("undelegate(address,uint256)", gas=30_000)
+    def undelegate(self, ctx: CallContext, operator: str, amount_wei: int) -> None:
+        st = StakingState(ctx.storage)
+        operator = _address(operator)
+        _existing(st, operator)
+        if ctx.sender == operator:
+            _check_ratio_after(st, operator, -amount_wei, -amount_wei)
+        keeper.unbond(st, ctx.sender, operator, amount_wei)
+        entry = keeper.start_unbonding(st, ctx.sender, operator, amount_wei, ctx.height, ctx.now_s)
+        ctx.emit(UNDELEGATED, ctx.sender, operator, amount_wei, entry.completion_s)
+
+    @function("redelegate(address,address,uint256)", gas=45_000)
+    def redelegate(self, ctx: CallContext, source: str, target: str, amount_wei: int) -> None:
+        st = StakingState(ctx.storage)
+        source, target = _address(source), _address(target)
+        if source == target:
+            raise CallError("source and target are the same candidate")
+        _existing(st, source)
+        if not _existing(st, target).active:
+            raise CallError("target candidate is not active")
+        _check_amount(amount_wei, st)
+        if ctx.sender == source:
+            _check_ratio_after(st, source, -amount_wei, -amount_wei)
+        _check_ratio_after(st, target, amount_wei if ctx.sender == target else 0, amount_wei)
+        keeper.unbond(st, ctx.sender, source, amount_wei)
+        keeper.bond(st, ctx.sender, target, amount_wei)
+        ctx.emit(REDELEGATED, ctx.sender, source, target, amount_wei)
+
+    # ---- views -----------------------------------------------------------------------------
+
+    @function("candidate(address)", gas=5_000, view=True, returns=(CANDIDATE,))
+    def candidate(self, ctx: CallContext, operator: str):
+        st = StakingState(ctx.storage)
+        operator = _address(operator)
+        _existing(st, operator)
+        return views.candidate_tuple(st, operator)
+
+    @function("candidates()", gas=5_000, view=True, returns=("address[]",))
+    def candidates(self, ctx: CallContext):
+        return [_checksum(op) for op in StakingState(ctx.storage).candidates]
+
+    @function("validators()", gas=5_000, view=True, returns=("address[]", "uint256[]"))
+    def validators(self, ctx: CallContext):
+        ranked = views.validator_set(StakingState(ctx.storage))
+        return [_checksum(op) for op, _ in ranked], [power for _, power in ranked]
+
+    @function("delegation(address,address)", gas=5_000, view=True, returns=("uint256", "uint256"))
+    def delegation(self, ctx: CallContext, delegator: str, operator: str):
+        st = StakingState(ctx.storage)
+        return views.delegation(st, _address(delegator), _address(operator))
+
+    @function("delegations(address)", gas=5_000, view=True, returns=(views.DELEGATION_ABI,))
+    def delegations(self, ctx: CallContext, delegator: str):
+        return views.delegation_tuples(StakingState(ctx.storage), _address(delegator))
+
+    @function("unbondings(address)", gas=5_000, view=True, returns=(views.UNBONDING_ABI,))
+    def unbondings(self, ctx: CallContext, delegator: str):
+        return views.unbonding_tuples(StakingState(ctx.storage), _address(delegator))
+
+    @function("params()", gas=5_000, view=True, returns=(views.PARAMS_ABI,))
+    def params(self, ctx: CallContext):
+        return views.params_tuple(StakingState(ctx.storage).params())
+
+
+def _address(text: str) -> bytes:
+    return bytes.fromhex(text[2:])
+
+
+def _checksum(address: bytes) -> str:
+    return "0x" + address.hex()

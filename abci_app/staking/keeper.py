@@ -1,0 +1,168 @@
+"""Staking state changes shared by the precompile's calls and the end-of-block logic.
+
+Every function takes the `StakingState` and plain values; CMT moves only between the staking
+precompile's balance and accounts (stake in, payouts out) or is burned by a slash.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..errors import CallError
+from . import rules
+from .records import JAILED_FOREVER, Candidate, Unbonding
+from .state import ADDRESS, StakingState, consensus_address
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorUpdate:
+    """A change for CometBFT: power 0 removes the key."""
+
+    pubkey: bytes
+    power: int
+
+
+def new_candidate(pubkey: bytes, commission_bps: int, now_s: int, name: str, website: str,
+                  details: str) -> Candidate:
+    return Candidate(
+        exists=True, pubkey=pubkey, next_pubkey=b"", tokens_wei=0, shares=0, commission_bps=commission_bps,
+        commission_window_start_s=now_s, commission_window_base_bps=commission_bps, active=True,
+        jailed_until_s=0, power=0, name=name, website=website, details=details,
+    )
+
+
+def declare(st: StakingState, operator: bytes, candidate: Candidate) -> None:
+    st.set_candidate(operator, candidate)
+    st.candidates.add(operator)
+    st.set_operator_of(consensus_address(candidate.pubkey), operator)
+    st.mark_set_changed()
+
+
+def bond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int) -> int:
+    """Add `amount_wei` (already in the precompile's balance) to a pool; returns the shares minted."""
+    candidate = st.candidate(operator)
+    if candidate.shares and not candidate.tokens_wei:
+        raise CallError("candidate's stake was slashed to nothing")
+    minted = rules.shares_for_deposit(amount_wei, candidate.tokens_wei, candidate.shares)
+    if minted == 0:
+        raise CallError("amount too small to buy a share")
+    st.set_candidate(operator, dataclasses.replace(
+        candidate, tokens_wei=candidate.tokens_wei + amount_wei, shares=candidate.shares + minted))
+    st.set_shares(delegator, operator, st.shares(delegator, operator) + minted)
+    st.mark_set_changed()
+    return minted
+
+
+def unbond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int) -> None:
+    """Take `amount_wei` of a delegator's tokens out of a pool (burning shares, rounded up)."""
+    candidate = st.candidate(operator)
+    held = st.shares(delegator, operator)
+    if amount_wei == 0:
+        raise CallError("amount must be positive")
+    if amount_wei > rules.tokens_of(held, candidate.tokens_wei, candidate.shares):
+        raise CallError("amount exceeds the delegation")
+    burned = rules.shares_for_withdrawal(amount_wei, candidate.tokens_wei, candidate.shares)
+    st.set_candidate(operator, dataclasses.replace(
+        candidate, tokens_wei=candidate.tokens_wei - amount_wei, shares=candidate.shares - burned))
+    st.set_shares(delegator, operator, held - burned)
+    st.mark_set_changed()
+
+
+def self_tokens(st: StakingState, operator: bytes) -> int:
+    candidate = st.candidate(operator)
+    return rules.tokens_of(st.shares(operator, operator), candidate.tokens_wei, candidate.shares)
+
+
+def start_unbonding(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int, height: int,
+                    now_s: int) -> Unbonding:
+    entry = Unbonding(delegator=delegator, candidate=operator, amount_wei=amount_wei, start_height=height,
+                      completion_s=now_s + st.params().unbonding_seconds)
+    st.unbondings.push(entry)
+    return entry
+
+
+def withdraw_all(st: StakingState, operator: bytes, height: int, now_s: int) -> None:
+    """Every delegation of a candidate, self-stake included, starts unbonding; it leaves the list."""
+    candidate = st.candidate(operator)
+    for delegator in sorted(st.delegators_of(operator)):
+        amount = rules.tokens_of(st.shares(delegator, operator), candidate.tokens_wei, candidate.shares)
+        st.set_shares(delegator, operator, 0)
+        if amount:
+            start_unbonding(st, delegator, operator, amount, height, now_s)
+    st.set_candidate(operator, dataclasses.replace(candidate, exists=False, active=False, tokens_wei=0, shares=0))
+    st.candidates.remove(operator)
+    st.mark_set_changed()
+
+
+def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
+    """Pay out, oldest first, every unbonding whose time has come (a FIFO: no scan)."""
+    paid = []
+    queue = st.unbondings
+    while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
+        entry = queue.pop_front()
+        if entry.amount_wei:
+            st.storage.state.delta_balance(ADDRESS, -entry.amount_wei)
+            st.storage.state.delta_balance(entry.delegator, entry.amount_wei)
+        paid.append(entry)
+    return paid
+
+
+def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int:
+    """Burn `bps` of a candidate's pool and of its unbondings that started at or after the fault."""
+    burned = 0
+    candidate = st.candidate(operator)
+    cut = rules.slash_amount(candidate.tokens_wei, bps)
+    if cut:
+        st.set_candidate(operator, dataclasses.replace(candidate, tokens_wei=candidate.tokens_wei - cut))
+        burned += cut
+    for index, entry in list(st.unbondings.pending()):
+        if entry.candidate == operator and entry.start_height >= fault_height:
+            entry_cut = rules.slash_amount(entry.amount_wei, bps)
+            if entry_cut:
+                st.unbondings.replace(index, dataclasses.replace(entry, amount_wei=entry.amount_wei - entry_cut))
+                burned += entry_cut
+    if burned:
+        st.storage.state.delta_balance(ADDRESS, -burned)
+        st.add_burned(burned)
+    st.mark_set_changed()
+    return burned
+
+
+def jail(st: StakingState, operator: bytes, until_s: int) -> None:
+    candidate = st.candidate(operator)
+    if candidate.jailed_until_s == JAILED_FOREVER:
+        return
+    st.set_candidate(operator, dataclasses.replace(candidate, jailed_until_s=until_s))
+    st.mark_set_changed()
+
+
+def update_validator_set(st: StakingState) -> list[ValidatorUpdate]:
+    """Recompute the set if anything changed; store it; return only the differences."""
+    if not st.set_changed:
+        return []
+    params = st.params()
+    eligible = []
+    for operator in st.candidates:
+        candidate = st.candidate(operator)
+        if candidate.eligible:
+            eligible.append((operator, candidate.tokens_wei))
+    chosen = dict(rules.select_validators(eligible, params))
+    updates = []
+    for operator in sorted(set(st.validators) | set(chosen) | _rotating(st)):
+        candidate = st.candidate(operator)
+        power = chosen.get(operator, 0)
+        new_key = candidate.next_pubkey or candidate.pubkey
+        if candidate.power and (new_key != candidate.pubkey or not power):
+            updates.append(ValidatorUpdate(candidate.pubkey, 0))
+        if power and (power != candidate.power or new_key != candidate.pubkey):
+            updates.append(ValidatorUpdate(new_key, power))
+        st.set_candidate(operator, dataclasses.replace(candidate, power=power, pubkey=new_key, next_pubkey=b""))
+        if power:
+            st.validators.add(operator)
+        else:
+            st.validators.remove(operator)
+    st.mark_set_changed(False)
+    return updates
+
+
+def _rotating(st: StakingState) -> set[bytes]:
+    return {op for op in st.candidates if st.candidate(op).next_pubkey}

@@ -1,0 +1,52 @@
+"""Staking parameters, fixed at genesis (DESIGN.md §5; defaults shown)."""
+
+from dataclasses import dataclass, fields
+
+WEI_PER_CMT = 10**18
+BPS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class StakingParams:
+    min_self_stake_ratio_bps: int = 1_000
+    min_delegation_wei: int = 1_000 * WEI_PER_CMT
+    max_validators: int = 19
+    unbonding_seconds: int = 7 * 24 * 3600
+    max_commission_change_bps: int = 100
+    max_power_share_bps: int = 1_200
+    slash_double_sign_bps: int = 500
+    slash_downtime_bps: int = 1
+    downtime_window: int = 1_000
+    downtime_max_missed: int = 500
+    jail_seconds: int = 600
+
+    @classmethod
+    def from_json(cls, doc: dict) -> "StakingParams":
+        """From genesis JSON (snake_case keys, integers or decimal strings); unknown keys refused."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(doc) - known)
+        if unknown:
+            raise ValueError(f"unknown staking params: {', '.join(unknown)}")
+        values = {}
+        for name, value in doc.items():
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"staking param {name} must be a non-negative integer, got {value!r}")
+            values[name] = value
+        params = cls(**values)
+        params.validate()
+        return params
+
+    def validate(self) -> None:
+        for name in ("min_self_stake_ratio_bps", "max_commission_change_bps", "max_power_share_bps",
+                     "slash_double_sign_bps", "slash_downtime_bps"):
+            if getattr(self, name) > BPS:
+                raise ValueError(f"staking param {name} must be at most {BPS} bps")
+        if self.max_validators < 1 or self.downtime_window < 1:
+            raise ValueError("max_validators and downtime_window must be at least 1")
+        if self.downtime_max_missed >= self.downtime_window:
+            raise ValueError("downtime_max_missed must be below downtime_window")
+
+    def to_json(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,110 @@
+"""Where every staking record lives in the storage of the staking precompile (0x...CC01).
+
+This module alone knows the layout; everything else asks it.
+"""
+
+import hashlib
+
+from ..precompiles import AddressSet, Queue, Storage, slot_of
+from .params import StakingParams
+from .records import Candidate, Unbonding, Uptime
+
+ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc01")
+
+
+def consensus_address(pubkey: bytes) -> bytes:
+    """CometBFT's validator address for an ed25519 key: sha256(key)[:20]."""
+    return hashlib.sha256(pubkey).digest()[:20]
+
+
+class StakingState:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.candidates = AddressSet(storage, "candidates")
+        self.validators = AddressSet(storage, "validators")
+        self.unbondings = Queue(storage, Unbonding, "unbondings")
+
+    # ---- params and totals ---------------------------------------------------------------------
+
+    def params(self) -> StakingParams:
+        return self.storage.load(StakingParams, slot_of("params"))
+
+    def set_params(self, params: StakingParams) -> None:
+        self.storage.save(slot_of("params"), params)
+
+    @property
+    def burned_wei(self) -> int:
+        return self.storage.word(slot_of("burned"))
+
+    def add_burned(self, amount_wei: int) -> None:
+        self.storage.set_word(slot_of("burned"), self.burned_wei + amount_wei)
+
+    @property
+    def set_changed(self) -> bool:
+        """Something that can change the validator set happened since the last update."""
+        return self.storage.word(slot_of("set_changed")) != 0
+
+    def mark_set_changed(self, changed: bool = True) -> None:
+        self.storage.set_word(slot_of("set_changed"), int(changed))
+
+    # ---- candidates ----------------------------------------------------------------------------
+
+    def candidate(self, operator: bytes) -> Candidate:
+        return self.storage.load(Candidate, slot_of("candidate", operator))
+
+    def set_candidate(self, operator: bytes, candidate: Candidate) -> None:
+        self.storage.save(slot_of("candidate", operator), candidate)
+
+    def operator_of(self, consensus: bytes) -> bytes | None:
+        """The candidate that signs with the key of this CometBFT validator address."""
+        word = self.storage.word(slot_of("operator", consensus))
+        return word.to_bytes(20, "big") if word else None
+
+    def set_operator_of(self, consensus: bytes, operator: bytes) -> None:
+        self.storage.set_word(slot_of("operator", consensus), int.from_bytes(operator, "big"))
+
+    def pubkey_taken(self, pubkey: bytes) -> bool:
+        return self.operator_of(consensus_address(pubkey)) is not None
+
+    # ---- delegations ---------------------------------------------------------------------------
+
+    def shares(self, delegator: bytes, candidate: bytes) -> int:
+        return self.storage.word(slot_of("shares", delegator, candidate))
+
+    def set_shares(self, delegator: bytes, candidate: bytes, shares: int) -> None:
+        self.storage.set_word(slot_of("shares", delegator, candidate), shares)
+        if shares:
+            self.delegations_of(delegator).add(candidate)
+            self.delegators_of(candidate).add(delegator)
+        else:
+            self.delegations_of(delegator).remove(candidate)
+            self.delegators_of(candidate).remove(delegator)
+
+    def delegations_of(self, delegator: bytes) -> AddressSet:
+        """The candidates a delegator holds shares of."""
+        return AddressSet(self.storage, "delegations", delegator)
+
+    def delegators_of(self, candidate: bytes) -> AddressSet:
+        return AddressSet(self.storage, "delegators", candidate)
+
+    # ---- uptime --------------------------------------------------------------------------------
+
+    def uptime(self, candidate: bytes) -> Uptime:
+        return self.storage.load(Uptime, slot_of("uptime", candidate))
+
+    def set_uptime(self, candidate: bytes, uptime: Uptime) -> None:
+        self.storage.save(slot_of("uptime", candidate), uptime)
+
+    def missed_bit(self, candidate: bytes, index: int) -> bool:
+        return (self.storage.word(slot_of("missed", candidate, index // 256)) >> (index % 256)) & 1 == 1
+
+    def set_missed_bit(self, candidate: bytes, index: int, missed: bool) -> None:
+        slot = slot_of("missed", candidate, index // 256)
+        word = self.storage.word(slot)
+        bit = 1 << (index % 256)
+        self.storage.set_word(slot, word | bit if missed else word & ~bit)
+
+    def reset_uptime(self, candidate: bytes, window: int) -> None:
+        for i in range((window + 255) // 256):
+            self.storage.set_word(slot_of("missed", candidate, i), 0)
+        self.set_uptime(candidate, Uptime(observed=0, missed=0))

@@ -1,0 +1,80 @@
+"""Read-only answers about staking, for the precompile's views and for abci_query (as JSON)."""
+
+from . import keeper, rules
+from .params import StakingParams
+from .records import JAILED_FOREVER
+from .state import StakingState
+
+CANDIDATE_ABI = "(address,bytes32,bytes32,uint256,uint256,uint256,uint16,bool,bool,uint64,uint256,string,string,string)"
+DELEGATION_ABI = "(address,uint256,uint256)[]"
+UNBONDING_ABI = "(address,uint256,uint64,uint64)[]"
+PARAMS_ABI = "(uint16,uint256,uint16,uint64,uint16,uint16,uint16,uint16,uint32,uint32,uint64)"
+
+
+def _hex(data: bytes) -> str:
+    return "0x" + data.hex()
+
+
+def candidate_tuple(st: StakingState, operator: bytes) -> tuple:
+    c = st.candidate(operator)
+    return (_hex(operator), c.pubkey.rjust(32, b"\0"), c.next_pubkey.rjust(32, b"\0"), c.tokens_wei, c.shares,
+            st.shares(operator, operator), c.commission_bps, c.active, c.jailed, c.jailed_until_s, c.power,
+            c.name, c.website, c.details)
+
+
+def candidate_json(st: StakingState, operator: bytes) -> dict:
+    c = st.candidate(operator)
+    return {
+        "operator": _hex(operator),
+        "pub_key": _hex(c.pubkey),
+        "next_pub_key": _hex(c.next_pubkey) if c.next_pubkey else None,
+        "tokens": str(c.tokens_wei),
+        "shares": str(c.shares),
+        "self_tokens": str(keeper.self_tokens(st, operator)),
+        "commission_bps": c.commission_bps,
+        "active": c.active,
+        "jailed": c.jailed,
+        "jailed_until": None if not c.jailed else ("forever" if c.jailed_until_s == JAILED_FOREVER else c.jailed_until_s),
+        "power": c.power,
+        "name": c.name,
+        "website": c.website,
+        "details": c.details,
+    }
+
+
+def validator_set(st: StakingState) -> list[tuple[bytes, int]]:
+    """(operator, power) of the current validators, ranked by power then address."""
+    powered = [(op, st.candidate(op).power) for op in st.validators]
+    return sorted(powered, key=lambda v: (-v[1], v[0]))
+
+
+def delegation(st: StakingState, delegator: bytes, operator: bytes) -> tuple[int, int]:
+    c = st.candidate(operator)
+    shares = st.shares(delegator, operator)
+    return shares, rules.tokens_of(shares, c.tokens_wei, c.shares)
+
+
+def delegation_tuples(st: StakingState, delegator: bytes) -> list[tuple]:
+    return [(_hex(op), *delegation(st, delegator, op)) for op in sorted(st.delegations_of(delegator))]
+
+
+def unbonding_tuples(st: StakingState, delegator: bytes) -> list[tuple]:
+    return [(_hex(u.candidate), u.amount_wei, u.start_height, u.completion_s)
+            for _, u in st.unbondings.pending() if u.delegator == delegator]
+
+
+def delegations_json(st: StakingState, delegator: bytes) -> dict:
+    return {
+        "delegator": _hex(delegator),
+        "delegations": [{"candidate": op, "shares": str(shares), "tokens": str(tokens)}
+                        for op, shares, tokens in delegation_tuples(st, delegator)],
+        "unbondings": [{"candidate": op, "amount": str(amount), "start_height": start, "completion_time": done}
+                       for op, amount, start, done in unbonding_tuples(st, delegator)],
+    }
+
+
+def params_tuple(params: StakingParams) -> tuple:
+    return (params.min_self_stake_ratio_bps, params.min_delegation_wei, params.max_validators,
+            params.unbonding_seconds, params.max_commission_change_bps, params.max_power_share_bps,
+            params.slash_double_sign_bps, params.slash_downtime_bps, params.downtime_window,
+            params.downtime_max_missed, params.jail_seconds)
