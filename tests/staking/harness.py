@@ -1,0 +1,134 @@
+"""Talking to the staking precompile the way a wallet does: signed transactions with ABI call data,
+through the in-process chain (CheckTx is skipped: FinalizeBlock checks everything again)."""
+
+import base64
+import hashlib
+import json
+
+from eth_abi import decode, encode
+from eth_account.signers.local import LocalAccount
+from eth_hash.auto import keccak
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from abci_app import staking
+from abci_app.abci import types
+from abci_app.precompiles.abi import parse_signature
+
+from ..chain import CMT, Chain, app_state, transfer
+
+STAKING = "0x" + staking.ADDRESS.hex()
+SELF_STAKE = 100_000 * CMT
+REASON_PREFIX = "execution reverted: "
+
+
+def pubkey_of(name: str) -> bytes:
+    """A made-up ed25519 public key (32 bytes) for tests."""
+    return hashlib.sha256(name.encode()).digest()
+
+
+def call_data(signature: str, *args) -> bytes:
+    _, inputs = parse_signature(signature)
+    return keccak(signature.encode())[:4] + encode(list(inputs), list(args))
+
+
+def staking_state(keys: list[LocalAccount], validators: int = 2, params: dict | None = None,
+                  balance_wei: int = 1_000_000 * CMT) -> dict:
+    """app_state with funded keys; keys[0..validators-1] are genesis validators."""
+    state = app_state(keys, balance_wei=balance_wei)
+    state["staking"] = {
+        "params": params or {},
+        "validators": [
+            {"operator": k.address, "pub_key": base64.b64encode(pubkey_of(f"v{i}")).decode(),
+             "self_stake_wei": str(SELF_STAKE), "commission_bps": 1000, "name": f"v{i}"}
+            for i, k in enumerate(keys[:validators])
+        ],
+    }
+    return state
+
+
+class StakingChain:
+    """An in-process chain plus helpers to call the staking precompile and read staking state."""
+
+    def __init__(self, chain: Chain, genesis_supply: int) -> None:
+        self.chain = chain
+        self.genesis_supply = genesis_supply
+        self.last: types.ResponseFinalizeBlock | None = None
+
+    @classmethod
+    def start(cls, db_path: str, state: dict) -> "StakingChain":
+        chain = Chain.start(db_path, state)
+        supply = sum(int(a["balance_wei"]) for a in state["accounts"]) + sum(
+            int(v["self_stake_wei"]) for v in state.get("staking", {}).get("validators", []))
+        return cls(chain, supply)
+
+    def send(self, key: LocalAccount, signature: str, *args, value: int = 0, gas: int = 1_000_000,
+             seconds: int = 1) -> types.ExecTxResult:
+        nonce = self.chain.account(key.address)["nonce"]
+        raw = transfer(key, nonce, STAKING, value, gas=gas, data=call_data(signature, *args))
+        (result,) = self.block([raw], seconds=seconds)
+        return result
+
+    def expect_revert(self, key: LocalAccount, reason: str, signature: str, *args, value: int = 0) -> None:
+        """The call fails with exactly `reason` and changes nothing but the sender's gas and nonce."""
+        before = self.snapshot()
+        result = self.send(key, signature, *args, value=value)
+        assert result.code == 32, f"expected a revert, got code {result.code}"
+        assert result.log == REASON_PREFIX + reason, result.log
+        assert self.snapshot() == before
+
+    def view(self, key: LocalAccount, signature: str, returns: list[str], *args):
+        result = self.send(key, signature, *args)
+        assert result.code == 0, result.log
+        return decode(returns, result.data)
+
+    def block(self, txs: list[bytes] | None = None, seconds: int = 1, votes=None,
+              misbehavior=None) -> list[types.ExecTxResult]:
+        """One block; `votes` (validator address, signed) become decided_last_commit."""
+        chain = self.chain
+        chain.height += 1
+        chain.time_s += seconds
+        commit = types.BlockIDFlag.BLOCK_ID_FLAG_COMMIT
+        absent = types.BlockIDFlag.BLOCK_ID_FLAG_ABSENT
+        request = types.RequestFinalizeBlock(
+            txs=txs or [], height=chain.height, time=Timestamp(seconds=chain.time_s),
+            hash=hashlib.sha256(b"block-%d" % chain.height).digest(), proposer_address=b"\x01" * 20,
+            decided_last_commit=types.CommitInfo(votes=[
+                types.VoteInfo(validator=types.Validator(address=address, power=1),
+                               block_id_flag=commit if signed else absent)
+                for address, signed in (votes or [])
+            ]),
+            misbehavior=misbehavior or [],
+        )
+        self.last = chain.app.finalize_block(request)
+        chain.app.commit(types.RequestCommit())
+        chain.app_hashes.append(self.last.app_hash)
+        return list(self.last.tx_results)
+
+    def query(self, path: str):
+        response = self.chain.query(path)
+        assert response.code == 0, response.log
+        return json.loads(response.value)
+
+    def candidate(self, address: str) -> dict:
+        return self.query(f"/candidate/{address}")
+
+    def validators(self) -> dict[str, int]:
+        return {v["operator"]: v["power"] for v in self.query("/validators")["validators"]}
+
+    def updates(self) -> dict[bytes, int]:
+        """The validator updates of the last block: consensus key -> power."""
+        return {u.pub_key.ed25519: u.power for u in self.last.validator_updates}
+
+    def burned(self) -> int:
+        return staking.state_view(self.chain.app.reader.state).burned_wei
+
+    def assert_supply(self) -> None:
+        """Sum of all balances == genesis supply - burned (no mint before the economics issue)."""
+        assert self.chain.supply() == self.genesis_supply - self.burned()
+
+    def snapshot(self) -> tuple:
+        """What a failed call must not change: candidates, staked CMT, validators, supply."""
+        st = staking.state_view(self.chain.app.reader.state)
+        candidates = tuple(sorted((op.hex(), json.dumps(self.candidate("0x" + op.hex()), sort_keys=True))
+                                  for op in st.candidates))
+        return candidates, self.chain.balance(STAKING), self.validators(), self.chain.supply()
