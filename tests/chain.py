@@ -13,10 +13,13 @@ CHAIN_ID = DEFAULT_EVM_CHAIN_ID
 CMT = 10**18
 
 
-def app_state(accounts: list[LocalAccount], balance_wei: int = 1_000_000 * CMT, **params) -> dict:
+def app_state(accounts: list[LocalAccount], balance_wei: int = 1_000_000 * CMT, inflation_bps: int = 0,
+              **params) -> dict:
+    """Genesis for tests; inflation is off unless a test is about it, so balances stay put."""
     state = {
         "chain_id": CHAIN_ID,
         "accounts": [{"address": a.address, "balance_wei": str(balance_wei)} for a in accounts],
+        "economics": {"inflation_bps": inflation_bps},
     }
     if params:
         state["params"] = {k: str(v) if isinstance(v, int) else v for k, v in params.items()}

@@ -19,7 +19,7 @@ from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
 from . import codes
 from .events import block_events, eth_tx_event, validator_update
-from .genesis import REWARD_POOL, Genesis, parse_genesis
+from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .query import QueryContext, route_query
 
@@ -103,7 +103,8 @@ class Application(BaseApplication):
         for address in sorted(PRECOMPILES):
             execution.state.set_code(address, PRECOMPILE_CODE)
             execution.state.set_nonce(address, 1)
-        validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds)
+        validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds, genesis.supply_wei,
+                                          genesis.mint_params)
         self.state_root = execution.finish()
         self.app_hash = self.state_root
         self.genesis = genesis
@@ -169,7 +170,7 @@ class Application(BaseApplication):
             prev_randao=block_hash.rjust(32, b"\0")[:32],
             gas_limit=genesis.params.block_gas_limit,
             base_fee_wei=genesis.params.min_gas_price_wei,
-            coinbase=REWARD_POOL,
+            coinbase=staking.REWARD_POOL,
             prev_hashes=tuple(reversed(self._recent_hashes)),
         )
 
@@ -247,10 +248,11 @@ class Application(BaseApplication):
         return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=self.height)
 
 
-def _votes(req: types.RequestFinalizeBlock) -> list[tuple[bytes, bool]]:
-    """(validator address, signed) for every validator of the last commit."""
+def _votes(req: types.RequestFinalizeBlock) -> list[tuple[bytes, int, bool]]:
+    """(validator address, power, signed) for every validator of the last commit."""
     commit = types.BlockIDFlag.BLOCK_ID_FLAG_COMMIT
-    return [(vote.validator.address, vote.block_id_flag == commit) for vote in req.decided_last_commit.votes]
+    return [(vote.validator.address, vote.validator.power, vote.block_id_flag == commit)
+            for vote in req.decided_last_commit.votes]
 
 
 def _double_signs(req: types.RequestFinalizeBlock) -> list[tuple[bytes, int]]:

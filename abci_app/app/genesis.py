@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from eth_utils import is_hex_address, to_canonical_address
 
+from ..economics import MintParams
 from ..errors import GenesisError
 from ..staking import StakingGenesis, parse_staking_genesis
 
 WEI_PER_CMT = 10**18
 GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
 SUPPLY_CAP_WEI = 10**10 * WEI_PER_CMT
-REWARD_POOL = to_canonical_address("0x000000000000000000000000000000000000CC10")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class Genesis:
     params: Params
     balances_wei: tuple[tuple[bytes, int], ...]
     staking: StakingGenesis
+    mint_params: MintParams
 
     @property
     def supply_wei(self) -> int:
@@ -52,6 +53,8 @@ class Genesis:
                     for address, balance in self.balances_wei
                 ],
                 "staking": self.staking.to_json(),
+                "economics": {"inflation_bps": self.mint_params.inflation_bps,
+                              "max_block_interval_s": self.mint_params.max_block_interval_s},
             },
             sort_keys=True,
             indent=1,
@@ -91,10 +94,22 @@ def parse_genesis(app_state: bytes) -> Genesis:
         staking = parse_staking_genesis(doc.get("staking") or {})
     except ValueError as exc:
         raise GenesisError(str(exc)) from None
-    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking)
+    economics = doc.get("economics") or {}
+    mint_defaults = MintParams()
+    mint_params = MintParams(
+        inflation_bps=_non_negative_int(economics.get("inflation_bps", mint_defaults.inflation_bps), "inflation_bps"),
+        max_block_interval_s=_positive_int(
+            economics.get("max_block_interval_s", mint_defaults.max_block_interval_s), "max_block_interval_s"),
+        supply_cap_wei=SUPPLY_CAP_WEI,
+    )
+    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking, mint_params)
     if genesis.supply_wei > SUPPLY_CAP_WEI:
         raise GenesisError("genesis balances exceed the supply cap")
     return genesis
+
+
+def _non_negative_int(value, name: str) -> int:
+    return 0 if value in (0, "0") else _positive_int(value, name)
 
 
 def _positive_int(value, name: str) -> int:

@@ -12,6 +12,7 @@ from .end_block import end_block as _end_block
 from .genesis import StakingGenesis, init_genesis, parse_staking_genesis
 from .keeper import ValidatorUpdate
 from .params import StakingParams
+from .rewards import REWARD_POOL, ValidatorReward
 from .state import ADDRESS, StakingState, consensus_address
 
 PRECOMPILE = Precompile(ADDRESS, StakingCalls())
@@ -22,7 +23,7 @@ def state_view(state, writable: bool = False) -> StakingState:
     return StakingState(Storage(state, ADDRESS, writable=writable))
 
 
-def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, bool]],
+def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, int, bool]],
               double_signs: list[tuple[bytes, int]]) -> EndBlock:
     return _end_block(state_view(state, writable=True), height, now_s, votes, double_signs)
 
@@ -30,6 +31,8 @@ def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, bool]],
 __all__ = [
     "ADDRESS",
     "PRECOMPILE",
+    "REWARD_POOL",
+    "ValidatorReward",
     "EndBlock",
     "Slash",
     "StakingGenesis",

@@ -3,8 +3,9 @@ validator set (DESIGN.md §5). Inputs are plain values, so this module knows not
 
 from dataclasses import dataclass, field
 
-from . import keeper, rules
+from . import keeper, rewards, rules
 from .records import JAILED_FOREVER, Unbonding, Uptime
+from .rewards import ValidatorReward
 from .state import StakingState
 
 
@@ -21,13 +22,22 @@ class EndBlock:
     updates: list[keeper.ValidatorUpdate] = field(default_factory=list)
     slashes: list[Slash] = field(default_factory=list)
     paid: list[Unbonding] = field(default_factory=list)
+    minted_wei: int = 0
+    supply_wei: int = 0
+    rewards: list[ValidatorReward] = field(default_factory=list)
 
 
-def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes, bool]],
+def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes, int, bool]],
               double_signs: list[tuple[bytes, int]]) -> EndBlock:
-    """votes: (CometBFT validator address, signed) from the last commit; double_signs:
-    (validator address, fault height) from DUPLICATE_VOTE misbehavior."""
+    """votes: (CometBFT validator address, power, signed) from the last commit; double_signs:
+    (validator address, fault height) from DUPLICATE_VOTE misbehavior.
+
+    Order: mint, reward the signers of the last block, punish faults, pay matured unbondings,
+    update the validator set."""
     params = st.params()
+    minted = rewards.mint(st, now_s)
+    signers = [(st.operator_of(address), power) for address, power, signed in votes if signed]
+    paid_rewards = rewards.distribute(st, [(op, power) for op, power in signers if op is not None])
     slashes = []
     for consensus, fault_height in double_signs:
         operator = st.operator_of(consensus)
@@ -36,7 +46,7 @@ def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes
         burned = keeper.slash(st, operator, params.slash_double_sign_bps, fault_height)
         keeper.jail(st, operator, JAILED_FOREVER)
         slashes.append(Slash(operator, "double_sign", burned, JAILED_FOREVER))
-    for consensus, signed in votes:
+    for consensus, _, signed in votes:
         operator = st.operator_of(consensus)
         if operator is None:
             continue
@@ -51,7 +61,8 @@ def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes
             st.reset_uptime(operator, params.downtime_window)
             slashes.append(Slash(operator, "downtime", burned, until))
     paid = keeper.mature_unbondings(st, now_s)
-    return EndBlock(updates=keeper.update_validator_set(st), slashes=slashes, paid=paid)
+    return EndBlock(updates=keeper.update_validator_set(st), slashes=slashes, paid=paid, minted_wei=minted,
+                    supply_wei=st.supply_wei, rewards=paid_rewards)
 
 
 def _record_vote(st: StakingState, operator: bytes, signed: bool, window: int) -> bool:

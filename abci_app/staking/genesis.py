@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from eth_utils import is_hex_address, to_canonical_address
 
+from ..economics import MintParams, genesis_mint_state
 from ..precompiles import Storage
 from . import keeper
 from .params import BPS, StakingParams
@@ -76,10 +77,14 @@ def parse_staking_genesis(doc: dict) -> StakingGenesis:
     return StakingGenesis(params, tuple(validators))
 
 
-def init_genesis(state, genesis: StakingGenesis, now_s: int) -> list[keeper.ValidatorUpdate]:
-    """Write params and genesis candidates into the state; return the initial validator set."""
+def init_genesis(state, genesis: StakingGenesis, now_s: int, supply_wei: int,
+                 mint_params: MintParams) -> list[keeper.ValidatorUpdate]:
+    """Write params, supply, inflation state and genesis candidates; return the initial validators."""
     st = StakingState(Storage(state, ADDRESS))
     st.set_params(genesis.params)
+    st.set_genesis_supply(supply_wei)
+    st.set_mint_params(mint_params)
+    st.set_mint_state(genesis_mint_state(now_s, supply_wei))
     for v in genesis.validators:
         keeper.declare(st, v.operator, keeper.new_candidate(v.pubkey, v.commission_bps, now_s, v.name, "", ""))
         state.delta_balance(ADDRESS, v.self_stake_wei)

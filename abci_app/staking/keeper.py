@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..errors import CallError
-from . import rules
+from . import rewards, rules
 from .records import JAILED_FOREVER, Candidate, Unbonding
 from .state import ADDRESS, StakingState, consensus_address
 
@@ -19,6 +19,12 @@ class ValidatorUpdate:
 
     pubkey: bytes
     power: int
+
+
+def change_shares(st: StakingState, delegator: bytes, operator: bytes, shares: int) -> None:
+    """Every change of a delegation settles its rewards first, so none is mis-attributed."""
+    rewards.settle(st, delegator, operator, shares)
+    st.set_shares(delegator, operator, shares)
 
 
 def new_candidate(pubkey: bytes, commission_bps: int, now_s: int, name: str, website: str,
@@ -47,7 +53,7 @@ def bond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int) -
         raise CallError("amount too small to buy a share")
     st.set_candidate(operator, dataclasses.replace(
         candidate, tokens_wei=candidate.tokens_wei + amount_wei, shares=candidate.shares + minted))
-    st.set_shares(delegator, operator, st.shares(delegator, operator) + minted)
+    change_shares(st, delegator, operator, st.shares(delegator, operator) + minted)
     st.mark_set_changed()
     return minted
 
@@ -63,7 +69,7 @@ def unbond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int)
     burned = rules.shares_for_withdrawal(amount_wei, candidate.tokens_wei, candidate.shares)
     st.set_candidate(operator, dataclasses.replace(
         candidate, tokens_wei=candidate.tokens_wei - amount_wei, shares=candidate.shares - burned))
-    st.set_shares(delegator, operator, held - burned)
+    change_shares(st, delegator, operator, held - burned)
     st.mark_set_changed()
 
 
@@ -85,7 +91,7 @@ def withdraw_all(st: StakingState, operator: bytes, height: int, now_s: int) -> 
     candidate = st.candidate(operator)
     for delegator in sorted(st.delegators_of(operator)):
         amount = rules.tokens_of(st.shares(delegator, operator), candidate.tokens_wei, candidate.shares)
-        st.set_shares(delegator, operator, 0)
+        change_shares(st, delegator, operator, 0)
         if amount:
             start_unbonding(st, delegator, operator, amount, height, now_s)
     st.set_candidate(operator, dataclasses.replace(candidate, exists=False, active=False, tokens_wei=0, shares=0))

@@ -5,6 +5,7 @@ This module alone knows the layout; everything else asks it.
 
 import hashlib
 
+from ..economics import MintParams, MintState
 from ..precompiles import AddressSet, Queue, Storage, slot_of
 from .params import StakingParams
 from .records import Candidate, Unbonding, Uptime
@@ -20,6 +21,7 @@ def consensus_address(pubkey: bytes) -> bytes:
 class StakingState:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
+        self.payouts: list[tuple[bytes, bytes, int]] = []  # (delegator, candidate, wei) settled in this call
         self.candidates = AddressSet(storage, "candidates")
         self.validators = AddressSet(storage, "validators")
         self.unbondings = Queue(storage, Unbonding, "unbondings")
@@ -38,6 +40,58 @@ class StakingState:
 
     def add_burned(self, amount_wei: int) -> None:
         self.storage.set_word(slot_of("burned"), self.burned_wei + amount_wei)
+
+    # ---- supply and inflation ------------------------------------------------------------------
+
+    @property
+    def genesis_supply_wei(self) -> int:
+        return self.storage.word(slot_of("genesis_supply"))
+
+    def set_genesis_supply(self, supply_wei: int) -> None:
+        self.storage.set_word(slot_of("genesis_supply"), supply_wei)
+
+    def mint_params(self) -> MintParams:
+        return self.storage.load(MintParams, slot_of("mint_params"))
+
+    def set_mint_params(self, params: MintParams) -> None:
+        self.storage.save(slot_of("mint_params"), params)
+
+    def mint_state(self) -> MintState:
+        return self.storage.load(MintState, slot_of("mint"))
+
+    def set_mint_state(self, state: MintState) -> None:
+        self.storage.save(slot_of("mint"), state)
+
+    @property
+    def supply_wei(self) -> int:
+        """Genesis supply + everything minted - everything burned: the sum of all balances."""
+        return self.genesis_supply_wei + self.mint_state().minted_total_wei - self.burned_wei
+
+    # ---- rewards -------------------------------------------------------------------------------
+
+    def reward_per_share(self, operator: bytes) -> int:
+        return self.storage.word(slot_of("acc", operator))
+
+    def set_reward_per_share(self, operator: bytes, acc: int) -> None:
+        self.storage.set_word(slot_of("acc", operator), acc)
+
+    def commission_wei(self, operator: bytes) -> int:
+        return self.storage.word(slot_of("commission", operator))
+
+    def set_commission_wei(self, operator: bytes, amount_wei: int) -> None:
+        self.storage.set_word(slot_of("commission", operator), amount_wei)
+
+    def debt_scaled(self, delegator: bytes, operator: bytes) -> int:
+        return self.storage.word(slot_of("debt", delegator, operator))
+
+    def set_debt_scaled(self, delegator: bytes, operator: bytes, debt: int) -> None:
+        self.storage.set_word(slot_of("debt", delegator, operator), debt)
+
+    def reward_carry(self, delegator: bytes, operator: bytes) -> int:
+        return self.storage.word(slot_of("carry", delegator, operator))
+
+    def set_reward_carry(self, delegator: bytes, operator: bytes, carry: int) -> None:
+        self.storage.set_word(slot_of("carry", delegator, operator), carry)
 
     @property
     def set_changed(self) -> bool:

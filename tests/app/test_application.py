@@ -6,7 +6,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from abci_app.abci import types
 from abci_app.app import Application
-from abci_app.app.genesis import REWARD_POOL
+from abci_app.staking import REWARD_POOL
 
 from ..chain import CHAIN_ID, CMT, GWEI, Chain, app_state, transfer
 

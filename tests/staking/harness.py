@@ -32,9 +32,9 @@ def call_data(signature: str, *args) -> bytes:
 
 
 def staking_state(keys: list[LocalAccount], validators: int = 2, params: dict | None = None,
-                  balance_wei: int = 1_000_000 * CMT) -> dict:
+                  balance_wei: int = 1_000_000 * CMT, inflation_bps: int = 0) -> dict:
     """app_state with funded keys; keys[0..validators-1] are genesis validators."""
-    state = app_state(keys, balance_wei=balance_wei)
+    state = app_state(keys, balance_wei=balance_wei, inflation_bps=inflation_bps)
     state["staking"] = {
         "params": params or {},
         "validators": [
@@ -122,9 +122,13 @@ class StakingChain:
     def burned(self) -> int:
         return staking.state_view(self.chain.app.reader.state).burned_wei
 
+    def minted(self) -> int:
+        return staking.state_view(self.chain.app.reader.state).mint_state().minted_total_wei
+
     def assert_supply(self) -> None:
-        """Sum of all balances == genesis supply - burned (no mint before the economics issue)."""
-        assert self.chain.supply() == self.genesis_supply - self.burned()
+        """Sum of all balances == total supply == genesis supply + minted - burned."""
+        total = staking.state_view(self.chain.app.reader.state).supply_wei
+        assert self.chain.supply() == total == self.genesis_supply + self.minted() - self.burned()
 
     def snapshot(self) -> tuple:
         """What a failed call must not change: candidates, staked CMT, validators, supply."""
