@@ -27,8 +27,20 @@ def validator_update(update: ValidatorUpdate) -> types.ValidatorUpdate:
 
 
 def block_events(ended: EndBlock) -> list[types.Event]:
-    """`stake.slash` and `stake.unbonding_completed` events of FinalizeBlock (block_search finds them)."""
-    events = [
+    """FinalizeBlock's events (block_search and block_results show them): `mint` (amount, supply),
+    `rewards` per rewarded validator (commission, delegators' share), `stake.slash`,
+    `stake.unbonding_completed`."""
+    events = [types.Event(type="mint", attributes=[
+        _attribute("amount", str(ended.minted_wei)), _attribute("supply", str(ended.supply_wei)),
+    ])]
+    events += [
+        types.Event(type="rewards", attributes=[
+            _attribute("validator", "0x" + r.operator.hex()), _attribute("commission", str(r.commission_wei)),
+            _attribute("delegators", str(r.delegators_wei)),
+        ])
+        for r in ended.rewards
+    ]
+    events += [
         types.Event(type="stake.slash", attributes=[
             _attribute("operator", "0x" + s.operator.hex()), _attribute("reason", s.reason),
             _attribute("burned", str(s.burned_wei)), _attribute("jailed_until", str(s.jailed_until_s)),

@@ -111,6 +111,17 @@ def query_params(ctx: QueryContext, arg: str) -> QueryResult:
                   "chain": json.loads(query_chain(ctx, "").value)})
 
 
+def query_supply(ctx: QueryContext, arg: str) -> QueryResult:
+    return _json(views.supply_json(ctx.staking))
+
+
+def query_rewards(ctx: QueryContext, arg: str) -> QueryResult:
+    delegator = _address_arg(arg)
+    if delegator is None:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not an address: {arg!r}")
+    return _json(views.rewards_json(ctx.staking, delegator))
+
+
 ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "account": query_account,
     "chain": query_chain,
@@ -120,6 +131,8 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "candidates": query_candidates,
     "delegations": query_delegations,
     "params": query_params,
+    "supply": query_supply,
+    "rewards": query_rewards,
 }
 
 

@@ -8,7 +8,7 @@ import dataclasses
 
 from ..errors import CallError
 from ..precompiles import CallContext, Event, function
-from . import keeper, rules, views
+from . import keeper, rewards, rules, views
 from .params import BPS
 from .records import JAILED_FOREVER
 from .state import StakingState, consensus_address
@@ -27,6 +27,15 @@ CANDIDATE_DEACTIVATED = Event("CandidateDeactivated(address)", indexed=1)
 DELEGATED = Event("Delegated(address,address,uint256,uint256)", indexed=2)
 UNDELEGATED = Event("Undelegated(address,address,uint256,uint64)", indexed=2)
 REDELEGATED = Event("Redelegated(address,address,address,uint256)", indexed=3)
+REWARDS_WITHDRAWN = Event("RewardsWithdrawn(address,address,uint256)", indexed=2)
+COMMISSION_WITHDRAWN = Event("CommissionWithdrawn(address,uint256)", indexed=1)
+
+
+def _emit_payouts(ctx: CallContext, st: StakingState) -> None:
+    """An event for every reward settled by this call (delegation changes settle first)."""
+    for delegator, operator, amount in st.payouts:
+        ctx.emit(REWARDS_WITHDRAWN, delegator, operator, amount)
+    st.payouts.clear()
 
 
 def _check_description(name: str, website: str, details: str) -> None:
@@ -121,6 +130,7 @@ class StakingCalls:
         st = StakingState(ctx.storage)
         _existing(st, ctx.sender)
         keeper.withdraw_all(st, ctx.sender, ctx.height, ctx.now_s)
+        _emit_payouts(ctx, st)
         ctx.emit(CANDIDACY_WITHDRAWN, ctx.sender)
 
     @function("activate()", gas=20_000)
@@ -161,6 +171,7 @@ class StakingCalls:
         own = ctx.sender == operator
         _check_ratio_after(st, operator, ctx.value_wei if own else 0, ctx.value_wei)
         shares = keeper.bond(st, ctx.sender, operator, ctx.value_wei)
+        _emit_payouts(ctx, st)
         ctx.emit(DELEGATED, ctx.sender, operator, ctx.value_wei, shares)
 
     @function("undelegate(address,uint256)", gas=30_000)
@@ -172,6 +183,7 @@ class StakingCalls:
             _check_ratio_after(st, operator, -amount_wei, -amount_wei)
         keeper.unbond(st, ctx.sender, operator, amount_wei)
         entry = keeper.start_unbonding(st, ctx.sender, operator, amount_wei, ctx.height, ctx.now_s)
+        _emit_payouts(ctx, st)
         ctx.emit(UNDELEGATED, ctx.sender, operator, amount_wei, entry.completion_s)
 
     @function("redelegate(address,address,uint256)", gas=45_000)
@@ -189,9 +201,52 @@ class StakingCalls:
         _check_ratio_after(st, target, amount_wei if ctx.sender == target else 0, amount_wei)
         keeper.unbond(st, ctx.sender, source, amount_wei)
         keeper.bond(st, ctx.sender, target, amount_wei)
+        _emit_payouts(ctx, st)
         ctx.emit(REDELEGATED, ctx.sender, source, target, amount_wei)
 
+    # ---- rewards ---------------------------------------------------------------------------
+
+    @function("withdrawRewards(address)", gas=20_000)
+    def withdraw_rewards(self, ctx: CallContext, operator: str) -> None:
+        st = StakingState(ctx.storage)
+        operator = _address(operator)
+        shares = st.shares(ctx.sender, operator)
+        if not shares:
+            raise CallError("no delegation to this candidate")
+        rewards.settle(st, ctx.sender, operator, shares)
+        _emit_payouts(ctx, st)
+
+    @function("withdrawAllRewards()", gas=20_000)
+    def withdraw_all_rewards(self, ctx: CallContext) -> None:
+        st = StakingState(ctx.storage)
+        operators = sorted(st.delegations_of(ctx.sender))
+        if not operators:
+            raise CallError("no delegations")
+        for operator in operators:
+            rewards.settle(st, ctx.sender, operator, st.shares(ctx.sender, operator))
+        _emit_payouts(ctx, st)
+
+    @function("withdrawCommission()", gas=20_000)
+    def withdraw_commission(self, ctx: CallContext) -> None:
+        st = StakingState(ctx.storage)
+        amount = rewards.withdraw_commission(st, ctx.sender)
+        if not amount:
+            raise CallError("no commission to withdraw")
+        ctx.emit(COMMISSION_WITHDRAWN, ctx.sender, amount)
+
     # ---- views -----------------------------------------------------------------------------
+
+    @function("pendingRewards(address,address)", gas=5_000, view=True, returns=("uint256",))
+    def pending_rewards(self, ctx: CallContext, delegator: str, operator: str):
+        return rewards.pending_reward(StakingState(ctx.storage), _address(delegator), _address(operator))
+
+    @function("pendingCommission(address)", gas=5_000, view=True, returns=("uint256",))
+    def pending_commission(self, ctx: CallContext, operator: str):
+        return StakingState(ctx.storage).commission_wei(_address(operator))
+
+    @function("supply()", gas=5_000, view=True, returns=("uint256", "uint256", "uint256", "uint256", "uint256"))
+    def supply(self, ctx: CallContext):
+        return views.supply_tuple(StakingState(ctx.storage))
 
     @function("candidate(address)", gas=5_000, view=True, returns=(CANDIDATE,))
     def candidate(self, ctx: CallContext, operator: str):

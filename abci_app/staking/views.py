@@ -1,6 +1,7 @@
 """Read-only answers about staking, for the precompile's views and for abci_query (as JSON)."""
 
-from . import keeper, rules
+from .. import economics
+from . import keeper, rewards, rules
 from .params import StakingParams
 from .records import JAILED_FOREVER
 from .state import StakingState
@@ -78,3 +79,27 @@ def params_tuple(params: StakingParams) -> tuple:
             params.unbonding_seconds, params.max_commission_change_bps, params.max_power_share_bps,
             params.slash_double_sign_bps, params.slash_downtime_bps, params.downtime_window,
             params.downtime_max_missed, params.jail_seconds)
+
+
+def supply_tuple(st: StakingState) -> tuple[int, int, int, int, int]:
+    """(total, minted, burned, cap, this inflation year's annual provision)."""
+    mint_state, mint_params = st.mint_state(), st.mint_params()
+    return (st.supply_wei, mint_state.minted_total_wei, st.burned_wei, mint_params.supply_cap_wei,
+            economics.annual_provision(mint_state.year_supply_wei, mint_params))
+
+
+def supply_json(st: StakingState) -> dict:
+    total, minted, burned, cap, annual = supply_tuple(st)
+    mint_state = st.mint_state()
+    return {"total": str(total), "genesis": str(st.genesis_supply_wei), "minted": str(minted), "burned": str(burned),
+            "cap": str(cap), "annual_provision": str(annual), "inflation_bps": st.mint_params().inflation_bps,
+            "year_elapsed_s": mint_state.elapsed_in_year_s, "minted_this_year": str(mint_state.minted_in_year_wei)}
+
+
+def rewards_json(st: StakingState, delegator: bytes) -> dict:
+    """Pending rewards of a delegator per candidate, and commission if it is a candidate."""
+    pending = [{"candidate": _hex(op), "pending": str(rewards.pending_reward(st, delegator, op))}
+               for op in sorted(st.delegations_of(delegator))]
+    return {"delegator": _hex(delegator), "rewards": pending,
+            "total": str(sum(int(p["pending"]) for p in pending)),
+            "commission": str(st.commission_wei(delegator))}

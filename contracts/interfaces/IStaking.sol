@@ -62,6 +62,9 @@ interface IStaking {
     event Delegated(address indexed delegator, address indexed candidate, uint256 amount, uint256 shares);
     event Undelegated(address indexed delegator, address indexed candidate, uint256 amount, uint64 completionTime);
     event Redelegated(address indexed delegator, address indexed from, address indexed to, uint256 amount);
+    /// Rewards paid to a delegator: on withdrawal, and whenever its delegation changes.
+    event RewardsWithdrawn(address indexed delegator, address indexed candidate, uint256 amount);
+    event CommissionWithdrawn(address indexed candidate, uint256 amount);
 
     /// msg.value is the self-stake. commissionBps in [0, 10000].
     function declareCandidacy(bytes32 pubKey, uint16 commissionBps, string calldata name, string calldata website,
@@ -89,4 +92,17 @@ interface IStaking {
     function delegations(address delegator) external view returns (Delegation[] memory);
     function unbondings(address delegator) external view returns (Unbonding[] memory);
     function params() external view returns (Params memory);
+
+    /// Pays the caller's rewards from one candidate's pool.
+    function withdrawRewards(address candidate) external;
+    /// Pays the caller's rewards from every pool it delegates to.
+    function withdrawAllRewards() external;
+    /// Pays the caller (a candidate) its accumulated commission.
+    function withdrawCommission() external;
+    function pendingRewards(address delegator, address candidate) external view returns (uint256);
+    function pendingCommission(address candidate) external view returns (uint256);
+    /// total = genesis + minted - burned (== the sum of all balances); annualProvision: this
+    /// inflation year's mint (8% of the supply at the year's start).
+    function supply() external view returns (uint256 total, uint256 minted, uint256 burned, uint256 cap,
+        uint256 annualProvision);
 }
