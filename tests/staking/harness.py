@@ -62,10 +62,10 @@ class StakingChain:
         return cls(chain, supply)
 
     def send(self, key: LocalAccount, signature: str, *args, value: int = 0, gas: int = 1_000_000,
-             seconds: int = 1) -> types.ExecTxResult:
+             seconds: int = 1, votes=None) -> types.ExecTxResult:
         nonce = self.chain.account(key.address)["nonce"]
         raw = transfer(key, nonce, STAKING, value, gas=gas, data=call_data(signature, *args))
-        (result,) = self.block([raw], seconds=seconds)
+        (result,) = self.block([raw], seconds=seconds, votes=votes)
         return result
 
     def expect_revert(self, key: LocalAccount, reason: str, signature: str, *args, value: int = 0) -> None:
