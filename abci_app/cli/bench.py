@@ -115,7 +115,7 @@ def run_app_bench(args: argparse.Namespace) -> int:
 
 def run_node_bench(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        node = LocalNode(Path(tmp) / "node").start()
+        node = LocalNode.create(Path(tmp) / "node").start()
         try:
             _report(f"end to end through cometbft, {args.txs} transfers",
                     [measure_node(node, args.txs) for _ in range(args.runs)])

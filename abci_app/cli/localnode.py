@@ -1,7 +1,9 @@
 """A throwaway local node: our app as its own process and a real cometbft beside it.
 
-For end-to-end tests and benchmarks. The home is made with the same code as `miles init`, on free
-ports of 127.0.0.1; `stop()` ends every process it started (call it from a `finally`).
+For end-to-end tests, benchmarks and `miles localnet`. `LocalNode.create(base)` makes a
+single-validator home with the same code as `miles init`, on free ports of 127.0.0.1;
+`LocalNode(home, config)` runs a home made elsewhere (a localnet's node). `stop()` ends every
+process it started (call it from a `finally`).
 """
 
 import os
@@ -18,6 +20,7 @@ from .home import Home
 from .node import create_home
 
 START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 15
 
 
 def free_port() -> int:
@@ -36,34 +39,69 @@ def wait_until(predicate, timeout_s: float, what: str, interval_s: float = 0.1):
     raise TimeoutError(f"timed out after {timeout_s}s waiting for {what}")
 
 
-class LocalNode:
-    """One validator: a home folder, our ABCI app process and a cometbft process."""
+def end_process(process: subprocess.Popen | None, timeout_s: float = STOP_TIMEOUT_S) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout_s`; always reaped."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
 
-    def __init__(self, base: Path, abci: str = "socket") -> None:
-        self.home = Home(base)
-        self.config = cometbft.NodeConfig(
+
+class LocalNode:
+    """One node: a home folder, our ABCI app process and a cometbft process.
+
+    `detach=True` starts both in their own session (they outlive this Python process, as
+    `miles localnet start` wants); otherwise they are plain children.
+    """
+
+    def __init__(self, home: Home, config: cometbft.NodeConfig, binary: Path | None = None, *,
+                 detach: bool = False) -> None:
+        self.home = home
+        self.config = config
+        self.binary = binary or cometbft.find_cometbft()
+        self.rpc = CometRPC(config.rpc_url, timeout_s=5)
+        self.detach = detach
+        self.app: subprocess.Popen | None = None
+        self.node: subprocess.Popen | None = None
+
+    @classmethod
+    def create(cls, base: Path, abci: str = "socket") -> "LocalNode":
+        """A fresh single-validator home at `base` on free ports, with fast devnet timing."""
+        home = Home(base)
+        config = cometbft.NodeConfig(
             rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
             timeout_commit="200ms", empty_blocks_interval="1s",
         )
-        self.binary = create_home(self.home, self.config)
-        self.rpc = CometRPC(self.config.rpc_url, timeout_s=5)
-        self.app: subprocess.Popen | None = None
-        self.node: subprocess.Popen | None = None
-        self._logs = []
+        return cls(home, config, create_home(home, config))
 
-    def _log(self, name: str):
-        handle = open(self.home.path / f"{name}.log", "ab")
-        self._logs.append(handle)
-        return handle
+    @property
+    def name(self) -> str:
+        return self.home.path.name
+
+    def _spawn(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
+        with open(self.home.path / f"{name}.log", "ab") as log:
+            return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                    env=env, start_new_session=self.detach)
+
+    def launch_app(self) -> None:
+        """Start the app process without waiting for it to listen (see `wait_app`)."""
+        self.app = self._spawn(
+            "app",
+            [sys.executable, "-m", "abci_app.cli.main", "--home", str(self.home.path), "--log-format", "json", "app"],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+    def wait_app(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        wait_until(self._app_listening, timeout_s, f"the app of {self.name} to listen")
 
     def start_app(self) -> None:
-        log = self._log("app")
-        self.app = subprocess.Popen(
-            [sys.executable, "-m", "abci_app.cli.main", "--home", str(self.home.path),
-             "--log-format", "json", "app"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        wait_until(self._app_listening, START_TIMEOUT_S, "the app to listen")
+        self.launch_app()
+        self.wait_app()
 
     def _app_listening(self) -> bool:
         if self.app.poll() is not None:
@@ -75,15 +113,23 @@ class LocalNode:
             return False
 
     def start_cometbft(self) -> None:
-        log = self._log("cometbft")
-        self.node = subprocess.Popen(cometbft.node_command(self.binary, self.home.cometbft),
-                                     stdout=log, stderr=subprocess.STDOUT)
+        self.node = self._spawn("cometbft", cometbft.node_command(self.binary, self.home.cometbft))
 
     def start(self) -> "LocalNode":
         self.start_app()
         self.start_cometbft()
         self.wait_height(1)
         return self
+
+    @property
+    def running(self) -> bool:
+        """Whether the cometbft process this object started is still alive."""
+        return self.node is not None and self.node.poll() is None
+
+    def pids(self) -> dict[str, int]:
+        """The process ids of whichever of app and cometbft are alive."""
+        alive = {"app": self.app, "cometbft": self.node}
+        return {name: p.pid for name, p in alive.items() if p is not None and p.poll() is None}
 
     def height(self) -> int:
         try:
@@ -96,7 +142,7 @@ class LocalNode:
             if self.node is not None and self.node.poll() is not None:
                 raise RuntimeError(f"cometbft exited with {self.node.returncode}: see {self.home.path}/cometbft.log")
             return self.height() >= height and self.height()
-        return wait_until(reached, timeout_s, f"height {height}")
+        return wait_until(reached, timeout_s, f"{self.name} to reach height {height}")
 
     def log_text(self, name: str) -> str:
         """What `name` (app or cometbft) has logged so far."""
@@ -108,8 +154,22 @@ class LocalNode:
         self.app.send_signal(signal.SIGKILL)
         self.app.wait(10)
 
-    def stop_cometbft(self, timeout_s: float = 15) -> None:
-        """Wait for cometbft to stop by itself (it does when the app dies), else kill it."""
+    def stop_app(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """SIGTERM the app (SIGKILL after `timeout_s`)."""
+        end_process(self.app, timeout_s)
+
+    def kill_cometbft(self) -> None:
+        self.node.send_signal(signal.SIGKILL)
+        self.node.wait(10)
+
+    def stop_cometbft(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Stop cometbft. With the app gone it stops by itself, so wait for that; with the app
+        still running, SIGTERM it. Either way SIGKILL after `timeout_s`."""
+        if self.node is None:
+            return
+        app_gone = self.app is None or self.app.poll() is not None
+        if not app_gone and self.node.poll() is None:
+            self.node.terminate()
         try:
             self.node.wait(timeout_s)
         except subprocess.TimeoutExpired:
@@ -117,14 +177,6 @@ class LocalNode:
             self.node.wait(10)
 
     def stop(self) -> None:
-        for process in (self.node, self.app):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(10)
-        for handle in self._logs:
-            handle.close()
-        self._logs.clear()
+        """cometbft first (it closes its stores), then the app."""
+        end_process(self.node)
+        end_process(self.app)

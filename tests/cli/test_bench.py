@@ -12,7 +12,7 @@ def test_app_bench_runs_blocks_of_transfers():
 
 @pytest.mark.e2e
 def test_node_bench_commits_every_transfer(tmp_path):
-    node = LocalNode(tmp_path / "node").start()
+    node = LocalNode.create(tmp_path / "node").start()
     try:
         assert measure_node(node, 60) > 0
         assert measure_node(node, 60) > 0  # a second run continues from the committed nonces

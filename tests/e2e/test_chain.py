@@ -24,7 +24,7 @@ RECIPIENT = "0x" + "5e" * 20
 
 @pytest.fixture(params=["socket", "grpc"])
 def node(request, tmp_path):
-    node = LocalNode(tmp_path / "node", abci=request.param)
+    node = LocalNode.create(tmp_path / "node", abci=request.param)
     try:
         yield node.start()
     finally:

@@ -62,7 +62,7 @@ def _stream_until(node: LocalNode, count: int) -> Streamer:
 
 
 def test_kill_9_the_app_mid_stream(tmp_path):
-    node = LocalNode(tmp_path / "node").start()
+    node = LocalNode.create(tmp_path / "node").start()
     try:
         reported: list[str] = []
         for _ in range(CRASHES):

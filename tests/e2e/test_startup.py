@@ -13,7 +13,7 @@ WAITING_FOR_APP = {"socket": "failed to connect", "grpc": "Waiting for echo"}
 
 @pytest.mark.parametrize("abci", ["socket", "grpc"])
 def test_app_started_after_cometbft(tmp_path, abci):
-    node = LocalNode(tmp_path / "node", abci=abci)
+    node = LocalNode.create(tmp_path / "node", abci=abci)
     try:
         node.start_cometbft()
         wait_until(lambda: WAITING_FOR_APP[abci] in node.log_text("cometbft"), 30, "cometbft to wait for the app")
