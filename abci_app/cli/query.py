@@ -1,4 +1,5 @@
-"""`miles query account|tx`: read committed state through CometBFT's abci_query."""
+"""`miles query account|tx|validators|candidate|candidates|delegations|params`: read committed
+state through CometBFT's abci_query, printed as indented JSON."""
 
 import argparse
 import json
@@ -15,6 +16,18 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     tx = query.add_parser("tx", help="receipt of a committed transaction")
     tx.add_argument("hash")
     tx.set_defaults(run=lambda args: _print(args, f"/tx/{args.hash}"))
+    validators = query.add_parser("validators", help="the current validator set, ranked, with powers")
+    validators.set_defaults(run=lambda args: _print(args, "/validators"))
+    candidate = query.add_parser("candidate", help="a validator candidate: keys, stake, commission, status")
+    candidate.add_argument("address", help="the candidate's operator address")
+    candidate.set_defaults(run=lambda args: _print(args, f"/candidate/{args.address}"))
+    candidates = query.add_parser("candidates", help="every validator candidate")
+    candidates.set_defaults(run=lambda args: _print(args, "/candidates"))
+    delegations = query.add_parser("delegations", help="an address's delegations and pending unbondings")
+    delegations.add_argument("address", help="the delegator's address")
+    delegations.set_defaults(run=lambda args: _print(args, f"/delegations/{args.address}"))
+    params = query.add_parser("params", help="staking and chain parameters")
+    params.set_defaults(run=lambda args: _print(args, "/params"))
 
 
 def _print(args: argparse.Namespace, path: str) -> int:
