@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import bench, localnet, node, query, tx
+from . import bench, node, query, tx
+from . import stake
 from .home import DEFAULT_HOME
 
 
@@ -18,8 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_parsers(commands)
     tx.add_parsers(commands)
     query.add_parsers(commands)
+    stake.add_parsers(commands)
     bench.add_parsers(commands)
-    localnet.add_parsers(commands)
     return parser
 
 
