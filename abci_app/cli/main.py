@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import bench, node, query, tx
+from . import bench, localnet, node, query, tx
 from . import stake
 from .home import DEFAULT_HOME
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_parsers(commands)
     stake.add_parsers(commands)
     bench.add_parsers(commands)
+    localnet.add_parsers(commands)
     return parser
 
 
