@@ -136,9 +136,7 @@ def stake(node_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def _new_node(base) -> LocalNode:
-    # LocalNode(base) is becoming LocalNode.create(base) (for `miles localnet`): accept both.
-    create = getattr(LocalNode, "create", None)
-    node = create(base) if create is not None else LocalNode(base)
+    node = LocalNode.create(base)
     # The new candidate's key belongs to no running node, so it never signs. With the devnet's
     # short downtime window it would be jailed within seconds, at a moment that depends on block
     # timing; this test is about the CLI, so give it a window it cannot exhaust.
