@@ -77,8 +77,11 @@ class StakingCalls:
                           website: str, details: str) -> None:
         st = StakingState(ctx.storage)
         # CHECKS
-        if st.candidate(ctx.sender).exists:
+        previous = st.candidate(ctx.sender)
+        if previous.exists:
             raise CallError("already a candidate")
+        if previous.jailed_until_s == JAILED_FOREVER:
+            raise CallError("this operator was jailed for good (double signing)")
         if pubkey == ZERO_KEY:
             raise CallError("consensus public key must not be zero")
         if st.pubkey_taken(pubkey):

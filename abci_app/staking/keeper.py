@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import CallError
 from . import rewards, rules
-from .records import JAILED_FOREVER, Candidate, Unbonding
+from .records import JAILED_FOREVER, Applied, Candidate, Unbonding
 from .state import ADDRESS, StakingState, consensus_address
 
 
@@ -32,14 +32,16 @@ def new_candidate(pubkey: bytes, commission_bps: int, now_s: int, name: str, web
     return Candidate(
         exists=True, pubkey=pubkey, next_pubkey=b"", tokens_wei=0, shares=0, commission_bps=commission_bps,
         commission_window_start_s=now_s, commission_window_base_bps=commission_bps, active=True,
-        jailed_until_s=0, power=0, name=name, website=website, details=details,
+        jailed_until_s=0, name=name, website=website, details=details,
     )
 
 
 def declare(st: StakingState, operator: bytes, candidate: Candidate) -> None:
+    """A new candidacy starts with a clean downtime record."""
     st.set_candidate(operator, candidate)
     st.candidates.add(operator)
     st.set_operator_of(consensus_address(candidate.pubkey), operator)
+    st.reset_uptime(operator, st.params().downtime_window)
     st.mark_set_changed()
 
 
@@ -87,13 +89,21 @@ def start_unbonding(st: StakingState, delegator: bytes, operator: bytes, amount_
 
 
 def withdraw_all(st: StakingState, operator: bytes, height: int, now_s: int) -> None:
-    """Every delegation of a candidate, self-stake included, starts unbonding; it leaves the list."""
+    """Every delegation of a candidate, self-stake included, starts unbonding; it leaves the list.
+
+    Shares are worth their rounded-down tokens; the rounding remainder goes to the operator's own
+    unbonding, so the pool is emptied to the wei."""
     candidate = st.candidate(operator)
-    for delegator in sorted(st.delegators_of(operator)):
-        amount = rules.tokens_of(st.shares(delegator, operator), candidate.tokens_wei, candidate.shares)
+    delegators = sorted(st.delegators_of(operator))
+    amounts = {d: rules.tokens_of(st.shares(d, operator), candidate.tokens_wei, candidate.shares) for d in delegators}
+    remainder = candidate.tokens_wei - sum(amounts.values())
+    if remainder:
+        receiver = operator if operator in amounts else delegators[0]
+        amounts[receiver] += remainder
+    for delegator in delegators:
         change_shares(st, delegator, operator, 0)
-        if amount:
-            start_unbonding(st, delegator, operator, amount, height, now_s)
+        if amounts[delegator]:
+            start_unbonding(st, delegator, operator, amounts[delegator], height, now_s)
     st.set_candidate(operator, dataclasses.replace(candidate, exists=False, active=False, tokens_wei=0, shares=0))
     st.candidates.remove(operator)
     st.mark_set_changed()
@@ -142,7 +152,7 @@ def jail(st: StakingState, operator: bytes, until_s: int) -> None:
 
 
 def update_validator_set(st: StakingState) -> list[ValidatorUpdate]:
-    """Recompute the set if anything changed; store it; return only the differences."""
+    """Recompute the set if anything changed; store what CometBFT is told; return the differences."""
     if not st.set_changed:
         return []
     params = st.params()
@@ -154,14 +164,16 @@ def update_validator_set(st: StakingState) -> list[ValidatorUpdate]:
     chosen = dict(rules.select_validators(eligible, params))
     updates = []
     for operator in sorted(set(st.validators) | set(chosen) | _rotating(st)):
-        candidate = st.candidate(operator)
+        candidate, applied = st.candidate(operator), st.applied(operator)
+        key = candidate.next_pubkey or candidate.pubkey
         power = chosen.get(operator, 0)
-        new_key = candidate.next_pubkey or candidate.pubkey
-        if candidate.power and (new_key != candidate.pubkey or not power):
-            updates.append(ValidatorUpdate(candidate.pubkey, 0))
-        if power and (power != candidate.power or new_key != candidate.pubkey):
-            updates.append(ValidatorUpdate(new_key, power))
-        st.set_candidate(operator, dataclasses.replace(candidate, power=power, pubkey=new_key, next_pubkey=b""))
+        if applied.power and (applied.pubkey != key or not power):
+            updates.append(ValidatorUpdate(applied.pubkey, 0))
+        if power and (power != applied.power or key != applied.pubkey):
+            updates.append(ValidatorUpdate(key, power))
+        st.set_applied(operator, Applied(key if power else b"", power))
+        if candidate.next_pubkey:
+            st.set_candidate(operator, dataclasses.replace(candidate, pubkey=key, next_pubkey=b""))
         if power:
             st.validators.add(operator)
         else:

@@ -17,7 +17,6 @@ class Candidate:
     commission_window_base_bps: int
     active: bool
     jailed_until_s: int         # 0: not jailed; JAILED_FOREVER: double sign
-    power: int                  # voting power CometBFT was last told (0: not a validator)
     name: str
     website: str
     details: str
@@ -30,6 +29,17 @@ class Candidate:
     def eligible(self) -> bool:
         """May be chosen as a validator."""
         return self.exists and self.active and not self.jailed
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What CometBFT was last told about an operator: the key it signs with and its power.
+
+    Kept apart from the candidate record, so that a candidacy withdrawn and declared again in the
+    same block still removes the old key from CometBFT's set."""
+
+    pubkey: bytes
+    power: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import hashlib
 from ..economics import MintParams, MintState
 from ..precompiles import AddressSet, Queue, Storage, slot_of
 from .params import StakingParams
-from .records import Candidate, Unbonding, Uptime
+from .records import Applied, Candidate, Unbonding, Uptime
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc01")
 
@@ -108,6 +108,12 @@ class StakingState:
 
     def set_candidate(self, operator: bytes, candidate: Candidate) -> None:
         self.storage.save(slot_of("candidate", operator), candidate)
+
+    def applied(self, operator: bytes) -> Applied:
+        return self.storage.load(Applied, slot_of("applied", operator))
+
+    def set_applied(self, operator: bytes, applied: Applied) -> None:
+        self.storage.save(slot_of("applied", operator), applied)
 
     def operator_of(self, consensus: bytes) -> bytes | None:
         """The candidate that signs with the key of this CometBFT validator address."""

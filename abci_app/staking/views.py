@@ -19,7 +19,8 @@ def _hex(data: bytes) -> str:
 def candidate_tuple(st: StakingState, operator: bytes) -> tuple:
     c = st.candidate(operator)
     return (_hex(operator), c.pubkey.rjust(32, b"\0"), c.next_pubkey.rjust(32, b"\0"), c.tokens_wei, c.shares,
-            st.shares(operator, operator), c.commission_bps, c.active, c.jailed, c.jailed_until_s, c.power,
+            st.shares(operator, operator), c.commission_bps, c.active, c.jailed, c.jailed_until_s,
+            st.applied(operator).power,
             c.name, c.website, c.details)
 
 
@@ -36,7 +37,7 @@ def candidate_json(st: StakingState, operator: bytes) -> dict:
         "active": c.active,
         "jailed": c.jailed,
         "jailed_until": None if not c.jailed else ("forever" if c.jailed_until_s == JAILED_FOREVER else c.jailed_until_s),
-        "power": c.power,
+        "power": st.applied(operator).power,
         "name": c.name,
         "website": c.website,
         "details": c.details,
@@ -45,7 +46,7 @@ def candidate_json(st: StakingState, operator: bytes) -> dict:
 
 def validator_set(st: StakingState) -> list[tuple[bytes, int]]:
     """(operator, power) of the current validators, ranked by power then address."""
-    powered = [(op, st.candidate(op).power) for op in st.validators]
+    powered = [(op, st.applied(op).power) for op in st.validators]
     return sorted(powered, key=lambda v: (-v[1], v[0]))
 
 

@@ -21,6 +21,22 @@ def _timestamp(rfc3339: str) -> Timestamp:
     return Timestamp(seconds=seconds)
 
 
+def _last_commit(rpc: CometRPC, block: dict) -> types.CommitInfo:
+    """The commit of the previous block as FinalizeBlock receives it: every validator of that
+    height with its power, and whether it signed. A block's `last_commit` lists the signatures in
+    the order of that height's validator set (absent ones carry no address)."""
+    height = int(block["header"]["height"]) - 1
+    if height < 1:
+        return types.CommitInfo()
+    validators = rpc.call("validators", height=str(height), per_page="100")["validators"]
+    votes = [
+        types.VoteInfo(validator=types.Validator(address=bytes.fromhex(v["address"]), power=int(v["voting_power"])),
+                       block_id_flag=sig["block_id_flag"])
+        for v, sig in zip(validators, block["last_commit"]["signatures"], strict=True)
+    ]
+    return types.CommitInfo(round=int(block["last_commit"]["round"]), votes=votes)
+
+
 def replay_and_compare(rpc: CometRPC, db_path: str, last_height: int) -> int:
     """Replay blocks 1..last_height-1 into a fresh app; assert each app hash; return how many."""
     genesis = rpc.call("genesis")["genesis"]
@@ -41,6 +57,7 @@ def replay_and_compare(rpc: CometRPC, db_path: str, last_height: int) -> int:
                 time=_timestamp(header["time"]),
                 hash=bytes.fromhex(current["block_id"]["hash"]),
                 proposer_address=bytes.fromhex(header["proposer_address"]),
+                decided_last_commit=_last_commit(rpc, current["block"]),
             ))
             app.commit(types.RequestCommit())
             expected = bytes.fromhex(following["block"]["header"]["app_hash"])

@@ -12,7 +12,8 @@ from abci_app.abci import types
 from abci_app.staking.params import WEI_PER_CMT
 from abci_app.staking.records import JAILED_FOREVER
 
-from .harness import SELF_STAKE, StakingChain, pubkey_of, staking_state
+from ..chain import transfer
+from .harness import SELF_STAKE, STAKING, StakingChain, call_data, pubkey_of, staking_state
 
 CMT = WEI_PER_CMT
 V0, V1 = staking.consensus_address(pubkey_of("v0")), staking.consensus_address(pubkey_of("v1"))
@@ -245,3 +246,39 @@ def test_downtime_slashes_unbondings_started_within_the_window(downtime_net, sta
     assert net.burned() - burned == pool // 10_000 + 2_000 * CMT // 10_000
     assert unbonding_amounts(net, delegator.address) == [(2, 5_000 * CMT), (23, 2_000 * CMT - 2_000 * CMT // 10_000)]
     net.assert_supply()
+
+
+def test_a_new_candidacy_starts_with_a_clean_downtime_record(downtime_net, stakers):
+    """An operator that withdraws and declares again does not inherit the old candidacy's misses."""
+    net = downtime_net
+    assert signing(net, "mmmmm") == []  # 5 of 10: allowed
+    assert net.send(stakers[1], "withdrawCandidacy()").code == 0
+    assert net.send(stakers[1], "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v1-new"), 0,
+                    "again", "", "", value=SELF_STAKE).code == 0
+    net.block(votes=[(V0, True), (staking.consensus_address(pubkey_of("v1-new")), False)])
+    assert events(net, "stake.slash") == []
+    assert not net.candidate(stakers[1].address)["jailed"]
+
+
+def test_withdraw_and_declare_again_in_one_block_removes_the_old_key(start, stakers):
+    """withdrawCandidacy then declareCandidacy (new key) by the same operator in one block: CometBFT
+    is told to drop the old key (what it was told is kept apart from the candidate record)."""
+    net = start()
+    v1 = stakers[1]
+    nonce = net.chain.account(v1.address)["nonce"]
+    withdraw = transfer(v1, nonce, STAKING, 0, gas=1_000_000, data=call_data("withdrawCandidacy()"))
+    declare = transfer(v1, nonce + 1, STAKING, SELF_STAKE, gas=1_000_000, data=call_data(
+        "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v1-new"), 0, "again", "", ""))
+    assert [r.code for r in net.block([withdraw, declare])] == [0, 0]
+    assert pubkey_of("v1-new") in net.updates()
+    assert net.updates().get(pubkey_of("v1")) == 0
+
+
+def test_an_operator_jailed_for_good_cannot_declare_again(start, stakers):
+    net = start()
+    net.block(misbehavior=[types.Misbehavior(type=types.MisbehaviorType.DUPLICATE_VOTE,
+                                             validator=types.Validator(address=V1, power=1), height=1)])
+    assert net.send(stakers[1], "withdrawCandidacy()").code == 0
+    net.expect_revert(stakers[1], "this operator was jailed for good (double signing)",
+                      "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v1-new"), 0, "x", "", "",
+                      value=SELF_STAKE)

@@ -266,3 +266,21 @@ def test_random_staking_keeps_the_books(stakers, plan):
     for d, wei in drift.items():
         assert abs(wei) <= books.operations + 1, (d.hex(), wei, books.operations)
     assert books.orphaned <= books.operations
+
+
+def test_withdraw_candidacy_empties_the_pool_to_the_wei(tmp_path, stakers):
+    """Shares are worth their rounded-down tokens; withdrawCandidacy gives the remainder to the
+    operator's unbonding, so no wei is left in the precompile that nobody owns."""
+    state = staking_state(stakers)
+    state["economics"] = {"inflation_bps": 0}
+    net = StakingChain.start(str(tmp_path / "db"), state)
+    v0 = staking.consensus_address(pubkey_of("v0"))
+    net.block(misbehavior=[types.Misbehavior(type=types.MisbehaviorType.DUPLICATE_VOTE,
+                                             validator=types.Validator(address=v0, power=1), height=1)])
+    # 95,000 CMT for 100,000 CMT of shares: 1,000 CMT buys shares worth 1 wei less
+    assert net.send(stakers[3], "delegate(address)", stakers[0].address, value=1_000 * CMT).code == 0
+    assert net.send(stakers[0], "withdrawCandidacy()").code == 0
+    after = snapshot(net, [bytes.fromhex(k.address[2:]) for k in stakers])
+    tracked = sum(tokens for tokens, _ in after.pools.values()) + after.pending_total
+    net.chain.app.close()
+    assert after.balance == tracked
