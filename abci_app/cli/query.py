@@ -28,6 +28,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     delegations.set_defaults(run=lambda args: _print(args, f"/delegations/{args.address}"))
     params = query.add_parser("params", help="staking and chain parameters")
     params.set_defaults(run=lambda args: _print(args, "/params"))
+    supply = query.add_parser("supply", help="total supply, minted, burned, cap, this year's provision")
+    supply.set_defaults(run=lambda args: _print(args, "/supply"))
+    rewards = query.add_parser("rewards", help="an address's pending rewards (and commission, for a candidate)")
+    rewards.add_argument("address")
+    rewards.set_defaults(run=lambda args: _print(args, f"/rewards/{args.address}"))
 
 
 def _print(args: argparse.Namespace, path: str) -> int:

@@ -152,6 +152,13 @@ def build_redelegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> St
                        f"redelegate {args.amount} CMT of {sender} from {source} to {target}")
 
 
+def build_withdraw_rewards(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+    if args.candidate is None:
+        return StakingCall("withdrawAllRewards", (), f"withdraw every reward of {sender}")
+    candidate = parse_address(args.candidate, "--candidate")
+    return StakingCall("withdrawRewards", (candidate,), f"withdraw the rewards of {sender} from {candidate}")
+
+
 def _no_arguments(function: str, verb: str) -> Callable[[argparse.Namespace, str, CometRPC], StakingCall]:
     return lambda args, sender, rpc: StakingCall(function, (), f"{verb} candidate {sender}")
 
@@ -216,7 +223,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     redelegate.add_argument("--amount", required=True, metavar="CMT")
     _finish(redelegate)
 
+    rewards = _command(stake, "withdraw-rewards", "collect delegation rewards (from one candidate, or all)",
+                       build_withdraw_rewards)
+    rewards.add_argument("--candidate", metavar="ADDR", help="only from this candidate (default: every one)")
+    _finish(rewards)
+
     for name, function, verb, help_text in (
+            ("withdraw-commission", "withdrawCommission", "collect the commission of",
+             "a candidate collects its accumulated commission"),
             ("activate", "activate", "activate", "back into the running after deactivate or a downtime jail"),
             ("deactivate", "deactivate", "deactivate", "leave the validator set, keeping every stake bonded"),
             ("withdraw", "withdrawCandidacy", "withdraw", "stop being a candidate: all its stake starts unbonding")):
