@@ -21,6 +21,7 @@ from . import codes
 from .events import block_events, eth_tx_event, validator_update
 from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
+from .modules import MIDDLEWARE, PRECOMPILES
 from .query import QueryContext, route_query
 
 log = structlog.get_logger(__name__)
@@ -28,7 +29,6 @@ log = structlog.get_logger(__name__)
 APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
-PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE}
 VM = make_vm(PRECOMPILES)
 
 
@@ -105,6 +105,8 @@ class Application(BaseApplication):
             execution.state.set_nonce(address, 1)
         validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds, genesis.supply_wei,
                                           genesis.mint_params)
+        for module in MIDDLEWARE:
+            module.init_genesis(execution.state, genesis.middleware[module.NAME])
         self.state_root = execution.finish()
         self.app_hash = self.state_root
         self.genesis = genesis

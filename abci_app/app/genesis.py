@@ -11,6 +11,7 @@ from eth_utils import is_hex_address, to_canonical_address
 from ..economics import MintParams
 from ..errors import GenesisError
 from ..staking import StakingGenesis, parse_staking_genesis
+from .modules import MIDDLEWARE
 
 WEI_PER_CMT = 10**18
 GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
@@ -33,6 +34,7 @@ class Genesis:
     balances_wei: tuple[tuple[bytes, int], ...]
     staking: StakingGenesis
     mint_params: MintParams
+    middleware: dict[str, object]  # module NAME -> its params record
 
     @property
     def supply_wei(self) -> int:
@@ -53,6 +55,7 @@ class Genesis:
                     for address, balance in self.balances_wei
                 ],
                 "staking": self.staking.to_json(),
+                **{m.NAME: m.params_json(self.middleware[m.NAME]) for m in MIDDLEWARE},
                 "economics": {"inflation_bps": self.mint_params.inflation_bps,
                               "max_block_interval_s": self.mint_params.max_block_interval_s},
             },
@@ -102,7 +105,13 @@ def parse_genesis(app_state: bytes) -> Genesis:
             economics.get("max_block_interval_s", mint_defaults.max_block_interval_s), "max_block_interval_s"),
         supply_cap_wei=SUPPLY_CAP_WEI,
     )
-    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking, mint_params)
+    middleware = {}
+    for module in MIDDLEWARE:
+        try:
+            middleware[module.NAME] = module.parse_params(doc.get(module.NAME) or {})
+        except ValueError as exc:
+            raise GenesisError(f"{module.NAME}: {exc}") from None
+    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking, mint_params, middleware)
     if genesis.supply_wei > SUPPLY_CAP_WEI:
         raise GenesisError("genesis balances exceed the supply cap")
     return genesis

@@ -1,0 +1,13 @@
+"""The precompiled modules of the chain, in one place: staking and the middleware.
+
+To add a middleware module: import it and list it in MIDDLEWARE (see abci_app/middleware/__init__.py
+for the boundary it must offer). Its precompile is then served, its account exists from genesis,
+and its genesis section is parsed and stored.
+"""
+
+from .. import staking
+
+MIDDLEWARE = (
+)
+
+PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE, **{m.ADDRESS: m.PRECOMPILE for m in MIDDLEWARE}}

@@ -1,0 +1,12 @@
+"""E-commerce middleware as native precompiles (DESIGN.md §7): coupons (0x...CC02), arbitration
+(0x...CC03) and opt-in ads (0x...CC04).
+
+Every module package has the same boundary, which `app/modules.py` relies on:
+  NAME            its section in the genesis app_state ("coupons", ...)
+  ADDRESS         its precompile address (20 bytes)
+  PRECOMPILE      the py-evm precompile (abci_app.precompiles.Precompile)
+  parse_params(doc: dict) -> params     genesis section -> a frozen params record (ValueError if bad)
+  params_json(params) -> dict           and back, for the stored genesis
+  init_genesis(state, params) -> None   writes the params into its own storage
+Modules import `precompiles`, `economics` and `errors` only: never each other, `staking` or `app`.
+"""
