@@ -44,6 +44,15 @@ class CallContext:
     def height(self) -> int:
         return self.state.block_number
 
+    @property
+    def chain_id(self) -> int:
+        return self.state.execution_context.chain_id
+
+    def block_hash(self, height: int) -> bytes:
+        """An earlier block's hash (agreed data: the CometBFT block hash), for pseudo-randomness;
+        32 zero bytes when it is out of reach (older than 256 blocks, or not before this one)."""
+        return self.state.get_ancestor_hash(height)
+
     def charge(self, gas: int) -> None:
         """Consume gas (out of gas fails the call and burns what is left, as in the EVM)."""
         if gas:

@@ -62,22 +62,25 @@ class StakingChain:
         return cls(chain, supply)
 
     def send(self, key: LocalAccount, signature: str, *args, value: int = 0, gas: int = 1_000_000,
-             seconds: int = 1, votes=None) -> types.ExecTxResult:
+             seconds: int = 1, votes=None, to: str = STAKING) -> types.ExecTxResult:
+        """Call `signature` on the precompile at `to` (default: staking) in a block of its own."""
         nonce = self.chain.account(key.address)["nonce"]
-        raw = transfer(key, nonce, STAKING, value, gas=gas, data=call_data(signature, *args))
+        raw = transfer(key, nonce, to, value, gas=gas, data=call_data(signature, *args))
         (result,) = self.block([raw], seconds=seconds, votes=votes)
         return result
 
-    def expect_revert(self, key: LocalAccount, reason: str, signature: str, *args, value: int = 0) -> None:
-        """The call fails with exactly `reason` and changes nothing but the sender's gas and nonce."""
-        before = self.snapshot()
-        result = self.send(key, signature, *args, value=value)
+    def expect_revert(self, key: LocalAccount, reason: str, signature: str, *args, value: int = 0,
+                      to: str = STAKING) -> None:
+        """The call fails with exactly `reason` and changes nothing but the sender's gas and nonce
+        (checked on staking's records and on the balance of the called precompile)."""
+        before = self.snapshot(), self.chain.balance(to)
+        result = self.send(key, signature, *args, value=value, to=to)
         assert result.code == 32, f"expected a revert, got code {result.code}"
         assert result.log == REASON_PREFIX + reason, result.log
-        assert self.snapshot() == before
+        assert (self.snapshot(), self.chain.balance(to)) == before
 
-    def view(self, key: LocalAccount, signature: str, returns: list[str], *args):
-        result = self.send(key, signature, *args)
+    def view(self, key: LocalAccount, signature: str, returns: list[str], *args, to: str = STAKING):
+        result = self.send(key, signature, *args, to=to)
         assert result.code == 0, result.log
         return decode(returns, result.data)
 
