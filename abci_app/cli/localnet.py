@@ -326,14 +326,17 @@ def _signal(pid: int, sig: int) -> None:
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--dir", type=Path, help="the localnet folder (default <home>/localnet)")
-    localnet = commands.add_parser("localnet", help="several validators on 127.0.0.1 (start|stop|status|add-node)")
-    sub = localnet.add_subparsers(dest="localnet_command", required=True)
-    start = sub.add_parser("start", parents=[where],
-                           help="create the nodes if missing and start them in the background")
-    start.add_argument("--validators", type=int, default=DEFAULT_VALIDATORS)
-    start.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT,
-                       help="node i uses p2p base+10i, RPC base+10i+1, ABCI base+10i+2")
-    start.set_defaults(run=run_start)
+    starting = argparse.ArgumentParser(add_help=False)
+    starting.add_argument("--validators", type=int, default=DEFAULT_VALIDATORS)
+    starting.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT,
+                          help="node i uses p2p base+10i, RPC base+10i+1, ABCI base+10i+2")
+    localnet = commands.add_parser("localnet", parents=[where, starting],
+                                   help="several validators on 127.0.0.1 (start|stop|status|add-node; "
+                                        "no command: start)")
+    localnet.set_defaults(run=run_start)
+    sub = localnet.add_subparsers(dest="localnet_command")
+    sub.add_parser("start", parents=[where, starting],
+                   help="create the nodes if missing and start them in the background").set_defaults(run=run_start)
     sub.add_parser("stop", parents=[where], help="stop every node started").set_defaults(run=run_stop)
     sub.add_parser("status", parents=[where], help="each node's height and validator status "
                    "(exit 1 if a node does not answer)").set_defaults(run=run_status)
