@@ -54,6 +54,14 @@ def _existing(st: StakingState, operator: bytes):
     return candidate
 
 
+def _check_can_receive(candidate) -> None:
+    """A pool may take new stake only while it is active and its shares are worth something."""
+    if not candidate.active:
+        raise CallError("candidate is not active")
+    if candidate.shares and not candidate.tokens_wei:
+        raise CallError("candidate's stake was slashed to nothing")
+
+
 def _check_amount(amount_wei: int, st: StakingState) -> None:
     minimum = st.params().min_delegation_wei
     if amount_wei < minimum:
@@ -167,9 +175,7 @@ class StakingCalls:
     def delegate(self, ctx: CallContext, operator: str) -> None:
         st = StakingState(ctx.storage)
         operator = _address(operator)
-        candidate = _existing(st, operator)
-        if not candidate.active:
-            raise CallError("candidate is not active")
+        _check_can_receive(_existing(st, operator))
         _check_amount(ctx.value_wei, st)
         own = ctx.sender == operator
         _check_ratio_after(st, operator, ctx.value_wei if own else 0, ctx.value_wei)
@@ -196,8 +202,10 @@ class StakingCalls:
         if source == target:
             raise CallError("source and target are the same candidate")
         _existing(st, source)
-        if not _existing(st, target).active:
+        target_candidate = _existing(st, target)
+        if not target_candidate.active:
             raise CallError("target candidate is not active")
+        _check_can_receive(target_candidate)
         _check_amount(amount_wei, st)
         if ctx.sender == source:
             _check_ratio_after(st, source, -amount_wei, -amount_wei)

@@ -46,13 +46,10 @@ def declare(st: StakingState, operator: bytes, candidate: Candidate) -> None:
 
 
 def bond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int) -> int:
-    """Add `amount_wei` (already in the precompile's balance) to a pool; returns the shares minted."""
+    """Add `amount_wei` (already in the precompile's balance) to a pool; returns the shares minted
+    (at least `amount_wei`: slashes only ever lower the tokens per share)."""
     candidate = st.candidate(operator)
-    if candidate.shares and not candidate.tokens_wei:
-        raise CallError("candidate's stake was slashed to nothing")
     minted = rules.shares_for_deposit(amount_wei, candidate.tokens_wei, candidate.shares)
-    if minted == 0:
-        raise CallError("amount too small to buy a share")
     st.set_candidate(operator, dataclasses.replace(
         candidate, tokens_wei=candidate.tokens_wei + amount_wei, shares=candidate.shares + minted))
     change_shares(st, delegator, operator, st.shares(delegator, operator) + minted)

@@ -186,3 +186,26 @@ def test_event_topics(net, stakers):
 def _tx_hash(net, result) -> str:
     (event,) = [e for e in result.events if e.type == "eth"]
     return {a.key: a.value for a in event.attributes}["hash"][2:]
+
+
+def test_reward_call_rejections(net, stakers):
+    net.expect_revert(stakers[3], "no delegation to this candidate", "withdrawRewards(address)", stakers[0].address)
+    net.expect_revert(stakers[3], "no delegations", "withdrawAllRewards()")
+    net.expect_revert(stakers[3], "no commission to withdraw", "withdrawCommission()")
+
+
+def test_delegating_to_a_pool_slashed_to_nothing_is_refused(tmp_path, stakers):
+    from abci_app import staking
+    from abci_app.abci import types
+
+    from .harness import StakingChain, staking_state
+
+    net = StakingChain.start(str(tmp_path / "db"), staking_state(stakers, params={"slash_double_sign_bps": 10_000}))
+    v0 = staking.consensus_address(pubkey_of("v0"))
+    net.block(misbehavior=[types.Misbehavior(type=types.MisbehaviorType.DUPLICATE_VOTE, height=1,
+                                             validator=types.Validator(address=v0, power=1))])
+    assert net.candidate(stakers[0].address)["tokens"] == "0"
+    net.expect_revert(stakers[3], "candidate's stake was slashed to nothing", "delegate(address)",
+                      stakers[0].address, value=2_000 * CMT)
+    net.assert_supply()
+    net.chain.app.close()
