@@ -6,8 +6,12 @@ and its genesis section is parsed and stored.
 """
 
 from .. import staking
+from ..middleware import ads
+from ..middleware import coupons
 
 MIDDLEWARE = (
+    coupons,
+    ads,
 )
 
 PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE, **{m.ADDRESS: m.PRECOMPILE for m in MIDDLEWARE}}

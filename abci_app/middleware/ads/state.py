@@ -1,0 +1,161 @@
+"""Where every ads record lives in the storage of the ads precompile (0x...CC04).
+
+This module alone knows the layout (README.md, "Storage layout"); everything else asks it.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...precompiles import Storage, slot_of
+from .params import AdsParams
+from .records import Campaign, Message, Profile
+
+ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc04")
+
+
+def address_int(address: bytes) -> int:
+    return int.from_bytes(address, "big")
+
+
+def int_address(value: int) -> bytes:
+    return value.to_bytes(20, "big")
+
+
+class IdSet:
+    """An insertion-ordered set of positive integer ids with O(1) add, remove and membership.
+
+    Like the framework's AddressSet (positions are stored plus one, so 0 means absent); removal
+    swaps the last id into the hole. Used for a user's pending inbox."""
+
+    def __init__(self, storage: Storage, *name: Any) -> None:
+        self._storage = storage
+        self._name = name
+        self._length = slot_of(*name, "length")
+
+    def __len__(self) -> int:
+        return self._storage.word(self._length)
+
+    def _item(self, index: int) -> int:
+        return slot_of(*self._name, "item", index)
+
+    def _position(self, item: int) -> int:
+        return slot_of(*self._name, "position", item)
+
+    def __contains__(self, item: int) -> bool:
+        return self._storage.word(self._position(item)) != 0
+
+    def __iter__(self) -> Iterator[int]:
+        for i in range(len(self)):
+            yield self._storage.word(self._item(i))
+
+    def add(self, item: int) -> None:
+        if item in self:
+            return
+        length = len(self)
+        self._storage.set_word(self._item(length), item)
+        self._storage.set_word(self._position(item), length + 1)
+        self._storage.set_word(self._length, length + 1)
+
+    def remove(self, item: int) -> None:
+        position = self._storage.word(self._position(item))
+        if position == 0:
+            return
+        last = len(self) - 1
+        last_item = self._storage.word(self._item(last))
+        self._storage.set_word(self._item(position - 1), last_item)
+        self._storage.set_word(self._position(last_item), position)
+        self._storage.set_word(self._item(last), 0)
+        self._storage.set_word(self._position(item), 0)
+        self._storage.set_word(self._length, last)
+
+
+class AdsState:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    # ---- params and totals ---------------------------------------------------------------------
+
+    def params(self) -> AdsParams:
+        return self.storage.load(AdsParams, slot_of("params"))
+
+    def set_params(self, params: AdsParams) -> None:
+        self.storage.save(slot_of("params"), params)
+
+    @property
+    def funds_wei(self) -> int:
+        """All CMT the precompile holds: every campaign's budget + reserved (== its balance)."""
+        return self.storage.word(slot_of("funds"))
+
+    def set_funds_wei(self, amount_wei: int) -> None:
+        self.storage.set_word(slot_of("funds"), amount_wei)
+
+    @property
+    def campaign_count(self) -> int:
+        """Campaign ids run from 1 to campaign_count."""
+        return self.storage.word(slot_of("campaign_count"))
+
+    @property
+    def message_count(self) -> int:
+        return self.storage.word(slot_of("message_count"))
+
+    # ---- users ---------------------------------------------------------------------------------
+
+    def profile(self, user: bytes) -> Profile:
+        return self.storage.load(Profile, slot_of("profile", user))
+
+    def set_profile(self, user: bytes, profile: Profile) -> None:
+        self.storage.save(slot_of("profile", user), profile)
+
+    def is_blocked(self, user: bytes, advertiser: bytes) -> bool:
+        return self.storage.word(slot_of("blocked", user, advertiser)) != 0
+
+    def set_blocked(self, user: bytes, advertiser: bytes, blocked: bool) -> None:
+        self.storage.set_word(slot_of("blocked", user, advertiser), int(blocked))
+
+    def inbox(self, user: bytes) -> IdSet:
+        """The ids of the user's pending messages."""
+        return IdSet(self.storage, "inbox", user)
+
+    def received(self, campaign_id: int, user: bytes) -> bool:
+        return self.storage.word(slot_of("received", campaign_id, user)) != 0
+
+    def mark_received(self, campaign_id: int, user: bytes) -> None:
+        self.storage.set_word(slot_of("received", campaign_id, user), 1)
+
+    # ---- campaigns -----------------------------------------------------------------------------
+
+    def campaign_exists(self, campaign_id: int) -> bool:
+        return 1 <= campaign_id <= self.campaign_count
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        return self.storage.load(Campaign, slot_of("campaign", campaign_id))
+
+    def set_campaign(self, campaign_id: int, campaign: Campaign) -> None:
+        self.storage.save(slot_of("campaign", campaign_id), campaign)
+
+    def content(self, campaign_id: int) -> str:
+        return self.storage.blob(slot_of("content", campaign_id)).decode()
+
+    def add_campaign(self, campaign: Campaign, content: str) -> int:
+        campaign_id = self.campaign_count + 1
+        self.storage.set_word(slot_of("campaign_count"), campaign_id)
+        self.set_campaign(campaign_id, campaign)
+        self.storage.set_blob(slot_of("content", campaign_id), content.encode())
+        return campaign_id
+
+    # ---- messages ------------------------------------------------------------------------------
+
+    def message_exists(self, message_id: int) -> bool:
+        return 1 <= message_id <= self.message_count
+
+    def message(self, message_id: int) -> Message:
+        return self.storage.load(Message, slot_of("message", message_id))
+
+    def set_message(self, message_id: int, message: Message) -> None:
+        self.storage.save(slot_of("message", message_id), message)
+
+    def add_message(self, message: Message) -> int:
+        message_id = self.message_count + 1
+        self.storage.set_word(slot_of("message_count"), message_id)
+        self.set_message(message_id, message)
+        return message_id
