@@ -1,0 +1,191 @@
+"""Where every coupons record lives in the storage of the coupons precompile (0x...CC02).
+
+This module alone knows the layout (README.md lists it). Records go through flat "rows" of
+words: addresses as integers (one word instead of a length word and a chunk) and signed
+coordinates in two's complement.
+"""
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ...precompiles import Storage, slot_of
+from .params import CouponsParams
+from .records import Campaign, Coupon
+
+ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc02")
+
+_WORD = 2**256
+
+
+def _signed_word(value: int) -> int:
+    return value % _WORD
+
+
+def _signed(word: int) -> int:
+    return word - _WORD if word >= _WORD // 2 else word
+
+
+def _address_word(address: bytes) -> int:
+    return int.from_bytes(address, "big")
+
+
+def _address(word: int) -> bytes:
+    return word.to_bytes(20, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class _CampaignRow:
+    sponsor: int
+    merchant: int
+    coupon_value_wei: int
+    max_coupons: int
+    lat_e6: int
+    lon_e6: int
+    radius_m: int
+    start_s: int
+    end_s: int
+    attester: int
+    metadata: str
+    claimed: int
+    redeemed: int
+    reclaimed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _CouponRow:
+    campaign_id: int
+    holder: int
+    redeemed: bool
+
+
+class IdSet:
+    """An insertion-ordered set of positive ids (uint256) with O(1) add, remove and membership;
+    removal swaps the last id into the hole (like the framework's AddressSet, for ids)."""
+
+    def __init__(self, storage: Storage, *name: Any) -> None:
+        self._storage = storage
+        self._name = name
+        self._length = slot_of(*name, "length")
+
+    def __len__(self) -> int:
+        return self._storage.word(self._length)
+
+    def __iter__(self) -> Iterator[int]:
+        for i in range(len(self)):
+            yield self._storage.word(slot_of(*self._name, "item", i))
+
+    def add(self, item: int) -> None:
+        if self._storage.word(slot_of(*self._name, "index", item)):
+            return
+        length = len(self)
+        self._storage.set_word(slot_of(*self._name, "item", length), item)
+        self._storage.set_word(slot_of(*self._name, "index", item), length + 1)
+        self._storage.set_word(self._length, length + 1)
+
+    def remove(self, item: int) -> None:
+        position = self._storage.word(slot_of(*self._name, "index", item))
+        if position == 0:
+            return
+        last = len(self) - 1
+        last_item = self._storage.word(slot_of(*self._name, "item", last))
+        self._storage.set_word(slot_of(*self._name, "item", position - 1), last_item)
+        self._storage.set_word(slot_of(*self._name, "index", last_item), position)
+        self._storage.set_word(slot_of(*self._name, "item", last), 0)
+        self._storage.set_word(slot_of(*self._name, "index", item), 0)
+        self._storage.set_word(self._length, last)
+
+
+class CouponsState:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    # ---- params and totals ---------------------------------------------------------------------
+
+    def params(self) -> CouponsParams:
+        return self.storage.load(CouponsParams, slot_of("params"))
+
+    def set_params(self, params: CouponsParams) -> None:
+        self.storage.save(slot_of("params"), params)
+
+    @property
+    def funds_wei(self) -> int:
+        """CMT escrowed by all campaigns: always equal to the precompile's balance."""
+        return self.storage.word(slot_of("funds"))
+
+    def set_funds_wei(self, amount_wei: int) -> None:
+        self.storage.set_word(slot_of("funds"), amount_wei)
+
+    @property
+    def campaign_count(self) -> int:
+        return self.storage.word(slot_of("campaign_count"))
+
+    @property
+    def coupon_count(self) -> int:
+        return self.storage.word(slot_of("coupon_count"))
+
+    # ---- campaigns -----------------------------------------------------------------------------
+
+    def campaign(self, campaign_id: int) -> Campaign | None:
+        if not 1 <= campaign_id <= self.campaign_count:
+            return None
+        row = self.storage.load(_CampaignRow, slot_of("campaign", campaign_id))
+        return Campaign(**{
+            **dataclasses.asdict(row),
+            "sponsor": _address(row.sponsor), "merchant": _address(row.merchant),
+            "attester": _address(row.attester), "lat_e6": _signed(row.lat_e6), "lon_e6": _signed(row.lon_e6),
+        })
+
+    def set_campaign(self, campaign_id: int, campaign: Campaign) -> None:
+        row = _CampaignRow(**{
+            **{f.name: getattr(campaign, f.name) for f in dataclasses.fields(campaign)},
+            "sponsor": _address_word(campaign.sponsor), "merchant": _address_word(campaign.merchant),
+            "attester": _address_word(campaign.attester), "lat_e6": _signed_word(campaign.lat_e6),
+            "lon_e6": _signed_word(campaign.lon_e6),
+        })
+        self.storage.save(slot_of("campaign", campaign_id), row)
+
+    def add_campaign(self, campaign: Campaign) -> int:
+        campaign_id = self.campaign_count + 1
+        self.storage.set_word(slot_of("campaign_count"), campaign_id)
+        self.set_campaign(campaign_id, campaign)
+        return campaign_id
+
+    def claimed_by(self, campaign_id: int, claimer: bytes) -> int:
+        """The coupon `claimer` claimed from the campaign, or 0."""
+        return self.storage.word(slot_of("claimed_by", campaign_id, claimer))
+
+    def set_claimed_by(self, campaign_id: int, claimer: bytes, coupon_id: int) -> None:
+        self.storage.set_word(slot_of("claimed_by", campaign_id, claimer), coupon_id)
+
+    # ---- coupons -------------------------------------------------------------------------------
+
+    def coupon(self, coupon_id: int) -> Coupon | None:
+        if not 1 <= coupon_id <= self.coupon_count:
+            return None
+        row = self.storage.load(_CouponRow, slot_of("coupon", coupon_id))
+        return Coupon(row.campaign_id, _address(row.holder), row.redeemed)
+
+    def _save_coupon(self, coupon_id: int, coupon: Coupon) -> None:
+        self.storage.save(slot_of("coupon", coupon_id),
+                          _CouponRow(coupon.campaign_id, _address_word(coupon.holder), coupon.redeemed))
+
+    def set_coupon(self, coupon_id: int, coupon: Coupon) -> None:
+        """Update an existing coupon; a new holder moves it between the holders' lists."""
+        previous = self.coupon(coupon_id)
+        if previous.holder != coupon.holder:
+            self.coupons_of(previous.holder).remove(coupon_id)
+            self.coupons_of(coupon.holder).add(coupon_id)
+        self._save_coupon(coupon_id, coupon)
+
+    def add_coupon(self, coupon: Coupon) -> int:
+        coupon_id = self.coupon_count + 1
+        self.storage.set_word(slot_of("coupon_count"), coupon_id)
+        self._save_coupon(coupon_id, coupon)
+        self.coupons_of(coupon.holder).add(coupon_id)
+        return coupon_id
+
+    def coupons_of(self, holder: bytes) -> IdSet:
+        """The coupons an address holds (redeemed ones included), in order of arrival."""
+        return IdSet(self.storage, "coupons_of", holder)
