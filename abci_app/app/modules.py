@@ -7,11 +7,13 @@ and its genesis section is parsed and stored.
 
 from .. import staking
 from ..middleware import ads
+from ..middleware import arbitration
 from ..middleware import coupons
 
 MIDDLEWARE = (
     coupons,
     ads,
+    arbitration,
 )
 
 PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE, **{m.ADDRESS: m.PRECOMPILE for m in MIDDLEWARE}}

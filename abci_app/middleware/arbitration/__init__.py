@@ -1,0 +1,42 @@
+"""Arbitrated escrow (DESIGN.md §7): the arbitration precompile at 0x...CC03.
+
+A buyer escrows CMT for a seller; confirming delivery releases it; either side may dispute until
+the delivery deadline plus a window. Arbiters stake CMT to join a pool; a dispute draws an odd
+number of them pseudo-randomly from the previous block's hash; the majority of their votes
+decides, voting arbiters share the fee reserve, silent ones are penalized. Every state has a
+timeout that anyone may settle, so funds never stay locked. Parties review each other afterwards.
+
+The middleware boundary (abci_app/middleware/__init__.py): NAME, ADDRESS, PRECOMPILE,
+parse_params, params_json, init_genesis; plus `state_view` for tests and queries.
+"""
+
+from ...precompiles import Precompile, Storage
+from .calls import ArbitrationCalls
+from .params import ArbitrationParams
+from .state import ADDRESS, ArbitrationState
+
+NAME = "arbitration"
+PRECOMPILE = Precompile(ADDRESS, ArbitrationCalls())
+
+
+def parse_params(doc: dict) -> ArbitrationParams:
+    """The genesis section `app_state.arbitration` (ValueError if bad; unknown keys refused)."""
+    return ArbitrationParams.from_json(doc)
+
+
+def params_json(params: ArbitrationParams) -> dict:
+    return params.to_json()
+
+
+def init_genesis(state, params: ArbitrationParams) -> None:
+    """Store the params; there are no arbiters, orders or funds at genesis."""
+    ArbitrationState(Storage(state, ADDRESS)).set_params(params)
+
+
+def state_view(state) -> ArbitrationState:
+    """Arbitration records in a py-evm state, read-only."""
+    return ArbitrationState(Storage(state, ADDRESS, writable=False))
+
+
+__all__ = ["ADDRESS", "NAME", "PRECOMPILE", "ArbitrationParams", "ArbitrationState", "init_genesis",
+           "params_json", "parse_params", "state_view"]

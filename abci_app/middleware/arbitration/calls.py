@@ -1,0 +1,301 @@
+"""The arbitration precompile's Solidity functions (contracts/interfaces/IArbitration.sol).
+
+Each call is thin: CHECKS (a bad call reverts with a reason and changes nothing), GAS (the fixed
+cost per function, plus per pool member scanned by a draw and per drawn arbiter of a decision; the
+framework adds gas per stored word), EFFECTS through state.py, rules.py and settlement.py, EVENTS.
+CMT enters only as the value of joinPool and openOrder and leaves only through ctx.pay: there is
+no end-of-block hook for middleware, so every payout is triggered by a call (settle is open to
+anyone, so nothing waits on one party).
+"""
+
+import dataclasses
+
+from ...errors import CallError
+from ...precompiles import CallContext, function
+from . import events, rules, settlement, views
+from .records import (CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
+                      SETTLED, VOTE_REFUND, VOTE_RELEASE, Order, Reputation)
+from .state import ADDRESS, ArbitrationState, address_int, int_address
+
+MAX_TEXT_BYTES = 280
+GAS_PER_POOL_MEMBER = 2_100   # a draw reads every pool member's record
+LAST_SYSTEM_ADDRESS = 0xFFFF  # Ethereum precompiles and the chain's modules live below this
+
+
+def _existing_order(st: ArbitrationState, order_id: int) -> Order:
+    if not st.order_exists(order_id):
+        raise CallError("unknown order")
+    return st.order(order_id)
+
+
+def _check_text(label: str, text: str) -> None:
+    if len(text.encode()) > MAX_TEXT_BYTES:
+        raise CallError(f"{label} longer than {MAX_TEXT_BYTES} bytes")
+
+
+class ArbitrationCalls:
+    """The functions of the arbitration precompile."""
+
+    # ---- arbiter pool ------------------------------------------------------------------------
+
+    @function("joinPool()", gas=30_000, payable=True)
+    def join_pool(self, ctx: CallContext) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        params = st.params()
+        if ctx.value_wei == 0:
+            raise CallError("stake must be more than zero")
+        arbiter = st.arbiter(ctx.sender)
+        stake = arbiter.stake_wei + ctx.value_wei
+        if stake < params.min_arbiter_stake_wei:
+            raise CallError(f"stake below the minimum of {params.min_arbiter_stake_wei} wei")
+        # EFFECTS
+        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, stake_wei=stake))
+        st.pool.add(ctx.sender)
+        st.add_funds(ctx.value_wei)
+        # EVENTS
+        ctx.emit(events.ARBITER_JOINED, ctx.sender, ctx.value_wei, stake)
+
+    @function("leavePool()", gas=30_000)
+    def leave_pool(self, ctx: CallContext) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        if ctx.sender not in st.pool:
+            raise CallError("not in the arbiter pool")
+        arbiter = st.arbiter(ctx.sender)
+        if arbiter.open_cases:
+            raise CallError("arbiter has open cases")
+        # EFFECTS: the whole stake unbonds (added to any earlier unbonding, whose clock restarts)
+        until = ctx.now_s + st.params().unbonding_seconds
+        st.set_arbiter(ctx.sender, dataclasses.replace(
+            arbiter, stake_wei=0, unbonding_wei=arbiter.unbonding_wei + arbiter.stake_wei, unbonding_until_s=until))
+        st.pool.remove(ctx.sender)
+        # EVENTS
+        ctx.emit(events.ARBITER_LEFT, ctx.sender, arbiter.stake_wei, until)
+
+    @function("withdrawStake()", gas=20_000)
+    def withdraw_stake(self, ctx: CallContext) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        arbiter = st.arbiter(ctx.sender)
+        if arbiter.unbonding_wei == 0:
+            raise CallError("nothing to withdraw")
+        if ctx.now_s < arbiter.unbonding_until_s:
+            raise CallError("stake still unbonding")
+        # EFFECTS
+        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, unbonding_wei=0, unbonding_until_s=0))
+        settlement.pay(ctx, st, ctx.sender, arbiter.unbonding_wei)
+        # EVENTS
+        ctx.emit(events.STAKE_WITHDRAWN, ctx.sender, arbiter.unbonding_wei)
+
+    # ---- orders ------------------------------------------------------------------------------
+
+    @function("openOrder(address,bytes32,uint64)", gas=40_000, payable=True, returns=("uint256",))
+    def open_order(self, ctx: CallContext, seller: str, order_ref: bytes, delivery_deadline_s: int) -> int:
+        st = ArbitrationState(ctx.storage)
+        seller_bytes = bytes.fromhex(seller[2:])
+        # CHECKS
+        if ctx.value_wei == 0:
+            raise CallError("escrow must be more than zero")
+        if address_int(seller_bytes) == 0:
+            raise CallError("seller is the zero address")
+        if seller_bytes == ctx.sender:
+            raise CallError("buyer and seller must differ")
+        if address_int(seller_bytes) <= LAST_SYSTEM_ADDRESS or seller_bytes == ADDRESS:
+            raise CallError("seller is a system address")
+        if delivery_deadline_s <= ctx.now_s:
+            raise CallError("delivery deadline must be in the future")
+        # EFFECTS
+        fee = rules.compute_fee_reserve(ctx.value_wei, st.params())
+        order_id = st.next_order_id()
+        st.set_order(order_id, Order(
+            buyer=address_int(ctx.sender), seller=address_int(seller_bytes), order_ref=int.from_bytes(order_ref, "big"),
+            escrow_wei=ctx.value_wei, fee_wei=fee, delivery_deadline_s=delivery_deadline_s, opened_s=ctx.now_s,
+            state=OPEN, outcome=0, disputed_by=0, disputed_s=0, voting_ends_s=0, arbiter_count=0,
+            votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0))
+        st.add_funds(ctx.value_wei)
+        # EVENTS
+        ctx.emit(events.ORDER_OPENED, order_id, ctx.sender, seller_bytes, order_ref, ctx.value_wei, fee,
+                 delivery_deadline_s)
+        return order_id
+
+    @function("confirmDelivery(uint256)", gas=30_000)
+    def confirm_delivery(self, ctx: CallContext, order_id: int) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if address_int(ctx.sender) != order.buyer:
+            raise CallError("only the buyer may confirm delivery")
+        if order.state != OPEN:
+            raise CallError("order is not open")
+        # EFFECTS
+        to_seller, fee_back = settlement.release_to_seller(ctx, st, order_id, order, CONFIRMED)
+        # EVENTS
+        ctx.emit(events.DELIVERY_CONFIRMED, order_id, ctx.sender, int_address(order.seller), to_seller, fee_back)
+
+    @function("refund(uint256)", gas=30_000)
+    def refund(self, ctx: CallContext, order_id: int) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if address_int(ctx.sender) != order.seller:
+            raise CallError("only the seller may refund")
+        if order.state != OPEN:
+            raise CallError("order is not open")
+        # EFFECTS
+        settlement.end_order(ctx, st, order_id, order, REFUNDED, REFUNDED_TO_BUYER)
+        settlement.pay(ctx, st, int_address(order.buyer), order.escrow_wei)
+        # EVENTS
+        ctx.emit(events.ORDER_REFUNDED, order_id, ctx.sender, int_address(order.buyer), order.escrow_wei)
+
+    @function("raiseDispute(uint256,string)", gas=60_000)
+    def raise_dispute(self, ctx: CallContext, order_id: int, reason: str) -> None:
+        st = ArbitrationState(ctx.storage)
+        params = st.params()
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if address_int(ctx.sender) not in (order.buyer, order.seller):
+            raise CallError("only the buyer or the seller may raise a dispute")
+        if order.state != OPEN:
+            raise CallError("order is not open")
+        if ctx.now_s > rules.dispute_deadline(order.delivery_deadline_s, params):
+            raise CallError("dispute window is over")
+        if not reason.strip():
+            raise CallError("reason must not be empty")
+        _check_text("reason", reason)
+        # GAS: the draw reads every pool member
+        members = list(st.pool)
+        ctx.charge(GAS_PER_POOL_MEMBER * len(members))
+        parties = (int_address(order.buyer), int_address(order.seller))
+        eligible = [m for m in members
+                    if m not in parties and st.arbiter(m).stake_wei >= params.min_arbiter_stake_wei]
+        if len(eligible) < params.arbiters_per_case:
+            raise CallError("not enough arbiters")
+        # EFFECTS
+        seed = rules.draw_seed(ctx.block_hash(ctx.height - 1), order_id)
+        drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
+        for index, arbiter in enumerate(drawn):
+            st.set_case_arbiter(order_id, index, arbiter)
+            record = st.arbiter(arbiter)
+            st.set_arbiter(arbiter, dataclasses.replace(record, open_cases=record.open_cases + 1))
+        voting_ends = ctx.now_s + params.voting_seconds
+        st.set_order(order_id, dataclasses.replace(
+            order, state=DISPUTED, disputed_by=address_int(ctx.sender), disputed_s=ctx.now_s,
+            voting_ends_s=voting_ends, arbiter_count=len(drawn)))
+        st.set_reason(order_id, reason)
+        # EVENTS
+        ctx.emit(events.DISPUTE_RAISED, order_id, ctx.sender, reason, voting_ends)
+        ctx.emit(events.ARBITERS_DRAWN, order_id, [views.hex_address(a) for a in drawn])
+
+    @function("vote(uint256,bool)", gas=30_000)
+    def vote(self, ctx: CallContext, order_id: int, refund_buyer: bool) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if order.state != DISPUTED:
+            raise CallError("order is not in dispute")
+        drawn = [arbiter for arbiter, _ in st.case_arbiters(order_id)]
+        if ctx.sender not in drawn:
+            raise CallError("not an arbiter of this case")
+        index = drawn.index(ctx.sender)
+        if st.vote(order_id, index) != NOT_VOTED:
+            raise CallError("already voted")
+        if ctx.now_s >= order.voting_ends_s:
+            raise CallError("voting period is over")
+        # EFFECTS
+        st.set_vote(order_id, index, VOTE_REFUND if refund_buyer else VOTE_RELEASE)
+        order = dataclasses.replace(order, votes_refund=order.votes_refund + int(refund_buyer),
+                                    votes_release=order.votes_release + int(not refund_buyer))
+        st.set_order(order_id, order)
+        # EVENTS (and the decision once every drawn arbiter has voted)
+        ctx.emit(events.VOTED, order_id, ctx.sender, refund_buyer)
+        if order.votes_refund + order.votes_release == order.arbiter_count:
+            settlement.resolve_dispute(ctx, st, order_id, order)
+
+    @function("settle(uint256)", gas=40_000)
+    def settle(self, ctx: CallContext, order_id: int) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if order.state == OPEN:
+            if ctx.now_s <= rules.dispute_deadline(order.delivery_deadline_s, st.params()):
+                raise CallError("dispute window still open")
+            # EFFECTS, EVENTS: nobody confirmed or disputed in time: the seller is paid
+            to_seller, fee_back = settlement.release_to_seller(ctx, st, order_id, order, SETTLED)
+            ctx.emit(events.ORDER_SETTLED, order_id, int_address(order.seller), int_address(order.buyer),
+                     to_seller, fee_back)
+        elif order.state == DISPUTED:
+            if ctx.now_s < order.voting_ends_s:
+                raise CallError("voting period still open")
+            settlement.resolve_dispute(ctx, st, order_id, order)
+        else:
+            raise CallError("order already ended")
+
+    # ---- reviews -----------------------------------------------------------------------------
+
+    @function("review(uint256,uint8,string)", gas=20_000)
+    def review(self, ctx: CallContext, order_id: int, stars: int, comment: str) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        sender = address_int(ctx.sender)
+        if sender not in (order.buyer, order.seller):
+            raise CallError("only the buyer or the seller may review")
+        if order.state not in ENDED:
+            raise CallError("order has not ended")
+        is_buyer = sender == order.buyer
+        if (order.buyer_stars if is_buyer else order.seller_stars) != 0:
+            raise CallError("already reviewed")
+        if not 1 <= stars <= 5:
+            raise CallError("stars must be 1 to 5")
+        _check_text("comment", comment)
+        # EFFECTS: a party reviews its counterparty
+        subject = int_address(order.seller if is_buyer else order.buyer)
+        field = "buyer_stars" if is_buyer else "seller_stars"
+        st.set_order(order_id, dataclasses.replace(order, **{field: stars}))
+        reputation = st.reputation(subject)
+        st.set_reputation(subject, Reputation(reputation.count + 1, reputation.star_total + stars))
+        # EVENTS
+        ctx.emit(events.REVIEWED, order_id, ctx.sender, subject, stars, comment)
+
+    # ---- views -------------------------------------------------------------------------------
+
+    @function("order(uint256)", gas=10_000, view=True, returns=(views.ORDER_ABI,))
+    def order(self, ctx: CallContext, order_id: int) -> tuple:
+        st = ArbitrationState(ctx.storage)
+        _existing_order(st, order_id)
+        return views.order_tuple(st, order_id)
+
+    @function("orderCount()", gas=2_000, view=True, returns=("uint256",))
+    def order_count(self, ctx: CallContext) -> int:
+        return ArbitrationState(ctx.storage).order_count
+
+    @function("arbiter(address)", gas=5_000, view=True, returns=(views.ARBITER_ABI,))
+    def arbiter(self, ctx: CallContext, address: str) -> tuple:
+        return views.arbiter_tuple(ArbitrationState(ctx.storage), bytes.fromhex(address[2:]))
+
+    @function("pool()", gas=5_000, view=True, returns=("address[]",))
+    def pool(self, ctx: CallContext) -> list[str]:
+        members = list(ArbitrationState(ctx.storage).pool)
+        ctx.charge(200 * len(members))
+        return [views.hex_address(m) for m in members]
+
+    @function("caseArbiters(uint256)", gas=5_000, view=True, returns=("address[]", "uint8[]"))
+    def case_arbiters(self, ctx: CallContext, order_id: int) -> tuple:
+        st = ArbitrationState(ctx.storage)
+        _existing_order(st, order_id)
+        drawn = st.case_arbiters(order_id)
+        return [views.hex_address(a) for a, _ in drawn], [vote for _, vote in drawn]
+
+    @function("reputation(address)", gas=3_000, view=True, returns=("uint256", "uint256"))
+    def reputation(self, ctx: CallContext, address: str) -> tuple[int, int]:
+        reputation = ArbitrationState(ctx.storage).reputation(bytes.fromhex(address[2:]))
+        return reputation.count, reputation.star_total
+
+    @function("funds()", gas=2_000, view=True, returns=("uint256",))
+    def funds(self, ctx: CallContext) -> int:
+        return ArbitrationState(ctx.storage).funds_wei
+
+    @function("params()", gas=3_000, view=True, returns=(views.PARAMS_ABI,))
+    def params(self, ctx: CallContext) -> tuple:
+        return views.params_tuple(ArbitrationState(ctx.storage).params())

@@ -1,0 +1,52 @@
+"""The arbitration records as they sit in the precompile's storage (state.py says where).
+
+Addresses are stored as integers (one word each); 0 means "none".
+"""
+
+from dataclasses import dataclass
+
+# Order.state (the `state` uint8 of the order view)
+NONE, OPEN, DISPUTED, CONFIRMED, REFUNDED, SETTLED, RESOLVED = range(7)
+ENDED = (CONFIRMED, REFUNDED, SETTLED, RESOLVED)
+
+# Order.outcome: who got the escrow once the order ended
+NO_OUTCOME, RELEASED, REFUNDED_TO_BUYER = 0, 1, 2
+
+# a drawn arbiter's vote
+NOT_VOTED, VOTE_REFUND, VOTE_RELEASE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Arbiter:
+    stake_wei: int            # bonded while in the pool (after penalties)
+    unbonding_wei: int        # left the pool, withdrawable from unbonding_until_s
+    unbonding_until_s: int
+    open_cases: int           # disputes drawn to this arbiter and not yet decided
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    buyer: int
+    seller: int
+    order_ref: int            # the bytes32 the buyer gave (an off-chain order reference)
+    escrow_wei: int           # everything the buyer sent, fee reserve included
+    fee_wei: int              # the arbitration fee reserve: escrow * fee_bps / 10000
+    delivery_deadline_s: int
+    opened_s: int
+    state: int
+    outcome: int
+    disputed_by: int
+    disputed_s: int
+    voting_ends_s: int
+    arbiter_count: int
+    votes_refund: int
+    votes_release: int
+    ended_s: int
+    buyer_stars: int          # the buyer's review of the seller (0: none yet)
+    seller_stars: int         # the seller's review of the buyer
+
+
+@dataclass(frozen=True, slots=True)
+class Reputation:
+    count: int
+    star_total: int

@@ -1,0 +1,101 @@
+"""Where every arbitration record lives in the storage of the precompile (0x...CC03).
+
+This module alone knows the layout (README.md lists it); everything else asks it.
+"""
+
+from ...precompiles import AddressSet, Storage, slot_of
+from .params import ArbitrationParams
+from .records import Arbiter, Order, Reputation
+
+ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
+
+
+def address_int(address: bytes) -> int:
+    return int.from_bytes(address, "big")
+
+
+def int_address(value: int) -> bytes:
+    return value.to_bytes(20, "big")
+
+
+class ArbitrationState:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.pool = AddressSet(storage, "pool")   # arbiters that may be drawn, in join order
+
+    # ---- params and totals ---------------------------------------------------------------------
+
+    def params(self) -> ArbitrationParams:
+        return self.storage.load(ArbitrationParams, slot_of("params"))
+
+    def set_params(self, params: ArbitrationParams) -> None:
+        self.storage.save(slot_of("params"), params)
+
+    @property
+    def funds_wei(self) -> int:
+        """Stakes + unbonding stakes + escrows of orders not ended: always the precompile's balance."""
+        return self.storage.word(slot_of("funds"))
+
+    def add_funds(self, delta_wei: int) -> None:
+        self.storage.set_word(slot_of("funds"), self.funds_wei + delta_wei)
+
+    # ---- arbiters ------------------------------------------------------------------------------
+
+    def arbiter(self, address: bytes) -> Arbiter:
+        return self.storage.load(Arbiter, slot_of("arbiter", address))
+
+    def set_arbiter(self, address: bytes, arbiter: Arbiter) -> None:
+        self.storage.save(slot_of("arbiter", address), arbiter)
+
+    # ---- orders --------------------------------------------------------------------------------
+
+    @property
+    def order_count(self) -> int:
+        return self.storage.word(slot_of("order_count"))
+
+    def next_order_id(self) -> int:
+        order_id = self.order_count + 1
+        self.storage.set_word(slot_of("order_count"), order_id)
+        return order_id
+
+    def order_exists(self, order_id: int) -> bool:
+        return 1 <= order_id <= self.order_count
+
+    def order(self, order_id: int) -> Order:
+        return self.storage.load(Order, slot_of("order", order_id))
+
+    def set_order(self, order_id: int, order: Order) -> None:
+        self.storage.save(slot_of("order", order_id), order)
+
+    def reason(self, order_id: int) -> str:
+        return self.storage.blob(slot_of("reason", order_id)).decode()
+
+    def set_reason(self, order_id: int, reason: str) -> None:
+        self.storage.set_blob(slot_of("reason", order_id), reason.encode())
+
+    # ---- the drawn arbiters of a case and their votes -------------------------------------------
+
+    def case_arbiter(self, order_id: int, index: int) -> bytes:
+        return int_address(self.storage.word(slot_of("case", order_id, index)))
+
+    def set_case_arbiter(self, order_id: int, index: int, arbiter: bytes) -> None:
+        self.storage.set_word(slot_of("case", order_id, index), address_int(arbiter))
+
+    def vote(self, order_id: int, index: int) -> int:
+        return self.storage.word(slot_of("vote", order_id, index))
+
+    def set_vote(self, order_id: int, index: int, vote: int) -> None:
+        self.storage.set_word(slot_of("vote", order_id, index), vote)
+
+    def case_arbiters(self, order_id: int) -> list[tuple[bytes, int]]:
+        """(arbiter, vote) in draw order."""
+        count = self.order(order_id).arbiter_count
+        return [(self.case_arbiter(order_id, i), self.vote(order_id, i)) for i in range(count)]
+
+    # ---- reputation ----------------------------------------------------------------------------
+
+    def reputation(self, address: bytes) -> Reputation:
+        return self.storage.load(Reputation, slot_of("reputation", address))
+
+    def set_reputation(self, address: bytes, reputation: Reputation) -> None:
+        self.storage.save(slot_of("reputation", address), reputation)

@@ -1,0 +1,131 @@
+"""Talking to the arbitration precompile like a wallet: the staking harness pointed at 0x...CC03,
+plus a snapshot of everything the module stores (so a revert can be shown to change nothing) and
+the funds check (funds == the precompile's balance == what the records hold)."""
+
+from eth_abi import decode
+from eth_hash.auto import keccak
+
+from abci_app.middleware import arbitration
+from abci_app.middleware.arbitration.records import ENDED
+
+from ...chain import CMT
+from ...staking.harness import StakingChain, staking_state
+
+ARBITRATION = "0x" + arbitration.ADDRESS.hex()
+GAS = 3_000_000
+
+JOIN = "joinPool()"
+LEAVE = "leavePool()"
+WITHDRAW = "withdrawStake()"
+OPEN = "openOrder(address,bytes32,uint64)"
+CONFIRM = "confirmDelivery(uint256)"
+REFUND = "refund(uint256)"
+DISPUTE = "raiseDispute(uint256,string)"
+VOTE = "vote(uint256,bool)"
+SETTLE = "settle(uint256)"
+REVIEW = "review(uint256,uint8,string)"
+ORDER_ABI = ["(uint256,address,address,bytes32,uint256,uint256,uint64,uint64,uint8,uint8,address,string,"
+             "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8)"]
+ARBITER_ABI = ["(uint256,uint256,uint64,uint256,bool)"]
+PARAMS_ABI = ["(uint256,uint8,uint16,uint64,uint64,uint16,uint64)"]
+
+MIN_STAKE = 100 * CMT
+WINDOW_S = 60
+VOTING_S = 60
+UNBONDING_S = 120
+TEST_PARAMS = {"min_arbiter_stake_wei": str(MIN_STAKE), "arbiters_per_case": 3, "fee_bps": 100,
+               "dispute_window_seconds": WINDOW_S, "voting_seconds": VOTING_S, "arbiter_penalty_bps": 500,
+               "unbonding_seconds": UNBONDING_S}
+
+__all__ = ["ARBITRATION", "CMT", "ArbitrationChain", "arbitration_state", "topic"]
+
+
+def arbitration_state(keys, params: dict | None = None) -> dict:
+    """Genesis: funded keys (1,000,000 CMT each), two staking validators, the arbitration params
+    (the small test params unless given)."""
+    state = staking_state(keys)
+    state["arbitration"] = TEST_PARAMS if params is None else params
+    return state
+
+
+def canonical(address: str) -> bytes:
+    return bytes.fromhex(address[2:])
+
+
+def topic(signature: str) -> str:
+    return "0x" + keccak(signature.encode()).hex()
+
+
+class ArbitrationChain(StakingChain):
+    """StakingChain whose calls go to the arbitration precompile by default."""
+
+    keys: list = []
+
+    def call(self, key, signature: str, *args, value: int = 0, seconds: int = 1):
+        """One arbitration call in its own block (gas limit 3,000,000), `seconds` after the last."""
+        return self.send(key, signature, *args, value=value, gas=GAS, seconds=seconds, to=ARBITRATION)
+
+    def ok(self, key, signature: str, *args, value: int = 0, seconds: int = 1):
+        result = self.call(key, signature, *args, value=value, seconds=seconds)
+        assert result.code == 0, result.log
+        return result
+
+    def open_order(self, buyer, seller, escrow: int, deadline_in: int = 30, ref: bytes = b"ref") -> int:
+        result = self.ok(buyer, OPEN, seller.address, ref.ljust(32, b"\0"), self.chain.time_s + deadline_in,
+                         value=escrow)
+        (order_id,) = decode(["uint256"], result.data)
+        return order_id
+
+    def revert(self, key, reason: str, signature: str, *args, value: int = 0) -> None:
+        self.expect_revert(key, reason, signature, *args, value=value, to=ARBITRATION)
+
+    def arb_view(self, signature: str, returns: list[str], *args):
+        """An arbitration view through a transaction (the first key pays the gas)."""
+        return self.view(self.keys[0], signature, returns, *args, to=ARBITRATION)
+
+    def order(self, order_id: int) -> tuple:
+        (record,) = self.arb_view("order(uint256)", ORDER_ABI, order_id)
+        return record
+
+    def arbiter(self, key) -> tuple:
+        (record,) = self.arb_view("arbiter(address)", ARBITER_ABI, key.address)
+        return record
+
+    def case(self, order_id: int) -> tuple[list[str], list[int]]:
+        arbiters, votes = self.arb_view("caseArbiters(uint256)", ["address[]", "uint8[]"], order_id)
+        return [a.lower() for a in arbiters], list(votes)
+
+    def state(self) -> arbitration.ArbitrationState:
+        return arbitration.state_view(self.chain.app.reader.state)
+
+    def receipt(self, result) -> dict:
+        (event,) = [e for e in result.events if e.type == "eth"]
+        return self.query("/tx/" + {a.key: a.value for a in event.attributes}["hash"])
+
+    def fee(self, result) -> int:
+        """What a transaction's sender paid for gas."""
+        return result.gas_used * int(self.receipt(result)["effective_gas_price"])
+
+    def logs(self, result) -> list[dict]:
+        return self.receipt(result)["logs"]
+
+    def snapshot(self) -> tuple:
+        """Staking's snapshot plus every arbitration record: orders (with reasons and drawn
+        arbiters), the keys' arbiter records and reputations, the pool and the funds total."""
+        st = self.state()
+        people = [canonical(k.address) for k in self.keys]
+        orders = tuple((st.order(i), st.reason(i), tuple(st.case_arbiters(i)))
+                       for i in range(1, st.order_count + 1))
+        records = tuple((st.arbiter(p), st.reputation(p)) for p in people)
+        return super().snapshot(), orders, records, tuple(st.pool), st.funds_wei, st.params()
+
+    def assert_funds(self) -> None:
+        """funds == the precompile's balance == stakes + unbonding stakes + escrows of orders that
+        have not ended; the supply is unchanged."""
+        st = self.state()
+        held = sum(st.order(i).escrow_wei for i in range(1, st.order_count + 1) if st.order(i).state not in ENDED)
+        for p in [canonical(k.address) for k in self.keys]:
+            a = st.arbiter(p)
+            held += a.stake_wei + a.unbonding_wei
+        assert st.funds_wei == self.chain.balance(ARBITRATION) == held
+        self.assert_supply()

@@ -1,0 +1,424 @@
+"""Every arbitration call through a signed transaction: its effects, its events, every revert
+reason (each revert is shown to change nothing), and the funds check after each test."""
+
+import pytest
+from eth_abi import decode
+
+from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
+                                                     RELEASED, RESOLVED, SETTLED)
+
+from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, JOIN, LEAVE, MIN_STAKE, OPEN as OPEN_ORDER,
+                      PARAMS_ABI, REFUND, REVIEW, SETTLE, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, topic)
+
+ESCROW = 10 * CMT + 101          # fee reserve (1%): 0.1 CMT + 1 wei
+FEE = ESCROW // 100
+REF = b"order-42".ljust(32, b"\0")
+
+
+@pytest.fixture(autouse=True)
+def funds_hold(net):
+    """After every test: funds == the precompile's balance == what the records hold; supply kept."""
+    yield
+    net.assert_funds()
+
+
+def _roles(keys):
+    """buyer, seller, arbiters (4)."""
+    return keys[2], keys[3], keys[4:8]
+
+
+def _pool(net, arbiters, stake=MIN_STAKE):
+    for a in arbiters:
+        net.ok(a, JOIN, value=stake)
+
+
+def _disputed(net, keys, by=None, escrow=ESCROW) -> tuple[int, list]:
+    """An order in dispute: (id, the drawn arbiters' keys in draw order)."""
+    buyer, seller, arbiters = _roles(keys)
+    _pool(net, arbiters)
+    order_id = net.open_order(buyer, seller, escrow)
+    net.ok(by or buyer, DISPUTE, order_id, "item never arrived")
+    drawn, _ = net.case(order_id)
+    by_address = {k.address.lower(): k for k in keys}
+    return order_id, [by_address[a] for a in drawn]
+
+
+def _data(log, types):
+    return decode(types, bytes.fromhex(log["data"][2:]))
+
+
+def _word(address: str) -> str:
+    return "0x" + address.lower()[2:].rjust(64, "0")
+
+
+# ---- genesis and views ----------------------------------------------------------------------------
+
+def test_genesis_account_params_and_empty_views(net, keys):
+    assert net.chain.account(ARBITRATION)["nonce"] == 1 and net.chain.balance(ARBITRATION) == 0
+    assert net.arb_view("params()", PARAMS_ABI) == ((MIN_STAKE, 3, 100, WINDOW_S, VOTING_S, 500, UNBONDING_S),)
+    assert net.arb_view("pool()", ["address[]"]) == ((),)
+    assert net.arb_view("orderCount()", ["uint256"]) == (0,)
+    assert net.arb_view("funds()", ["uint256"]) == (0,)
+    assert net.arbiter(keys[4]) == (0, 0, 0, 0, False)
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], keys[3].address) == (0, 0)
+
+
+def test_views_of_unknown_orders_revert(net, keys):
+    net.revert(keys[0], "unknown order", "order(uint256)", 1)
+    net.revert(keys[0], "unknown order", "caseArbiters(uint256)", 0)
+
+
+def test_non_payable_calls_refuse_cmt(net, keys):
+    net.revert(keys[2], "leavePool does not accept CMT", LEAVE, value=1)
+    net.revert(keys[2], "confirmDelivery does not accept CMT", CONFIRM, 1, value=1)
+
+
+# ---- arbiter pool ---------------------------------------------------------------------------------
+
+def test_join_and_top_up(net, keys):
+    a = keys[4]
+    result = net.ok(a, JOIN, value=MIN_STAKE)
+    (log,) = net.logs(result)
+    assert log["address"] == ARBITRATION and log["topics"] == [topic("ArbiterJoined(address,uint256,uint256)"),
+                                                               _word(a.address)]
+    assert _data(log, ["uint256", "uint256"]) == (MIN_STAKE, MIN_STAKE)
+    net.ok(a, JOIN, value=7)   # joining again adds stake, any amount
+    assert net.arbiter(a) == (MIN_STAKE + 7, 0, 0, 0, True)
+    assert net.arb_view("pool()", ["address[]"]) == ((a.address.lower(),),)
+    assert net.chain.balance(ARBITRATION) == MIN_STAKE + 7
+
+
+def test_join_reverts(net, keys):
+    net.revert(keys[4], "stake must be more than zero", JOIN)
+    net.revert(keys[4], f"stake below the minimum of {MIN_STAKE} wei", JOIN, value=MIN_STAKE - 1)
+
+
+def test_leave_unbond_and_withdraw(net, keys):
+    a = keys[4]
+    net.revert(a, "not in the arbiter pool", LEAVE)
+    net.revert(a, "nothing to withdraw", WITHDRAW)
+    net.ok(a, JOIN, value=MIN_STAKE + 5)
+    result = net.ok(a, LEAVE)
+    until = net.chain.time_s + UNBONDING_S
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("ArbiterLeft(address,uint256,uint64)"), _word(a.address)]
+    assert _data(log, ["uint256", "uint64"]) == (MIN_STAKE + 5, until)
+    assert net.arbiter(a) == (0, MIN_STAKE + 5, until, 0, False)
+    assert net.arb_view("pool()", ["address[]"]) == ((),)
+    net.revert(a, "not in the arbiter pool", LEAVE)
+    net.revert(a, "stake still unbonding", WITHDRAW)
+    net.chain.time_s = until - 2   # the next call lands one second before the end
+    net.revert(a, "stake still unbonding", WITHDRAW)
+    before = net.chain.balance(a.address)
+    result = net.ok(a, WITHDRAW)
+    assert net.chain.balance(a.address) == before + MIN_STAKE + 5 - net.fee(result)
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("StakeWithdrawn(address,uint256)"), _word(a.address)]
+    assert _data(log, ["uint256"]) == (MIN_STAKE + 5,)
+    assert net.arbiter(a) == (0, 0, 0, 0, False)
+    net.revert(a, "nothing to withdraw", WITHDRAW)
+
+
+def test_rejoin_while_unbonding_keeps_both(net, keys):
+    a = keys[4]
+    net.ok(a, JOIN, value=MIN_STAKE)
+    net.ok(a, LEAVE)
+    net.ok(a, JOIN, value=2 * MIN_STAKE)
+    stake, unbonding, _, _, in_pool = net.arbiter(a)
+    assert (stake, unbonding, in_pool) == (2 * MIN_STAKE, MIN_STAKE, True)
+
+
+def test_leave_refused_with_open_cases(net, keys):
+    order_id, drawn = _disputed(net, keys)
+    for a in drawn:
+        net.revert(a, "arbiter has open cases", LEAVE)
+        assert net.arbiter(a)[3] == 1
+
+
+# ---- orders ---------------------------------------------------------------------------------------
+
+def test_open_order(net, keys):
+    buyer, seller, _ = _roles(keys)
+    deadline = net.chain.time_s + 30
+    result = net.ok(buyer, OPEN_ORDER, seller.address, REF, deadline, value=ESCROW)
+    assert decode(["uint256"], result.data) == (1,)
+    opened_at = net.chain.time_s
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("OrderOpened(uint256,address,address,bytes32,uint256,uint256,uint64)"),
+                             "0x" + "1".rjust(64, "0"), _word(buyer.address), _word(seller.address)]
+    assert _data(log, ["bytes32", "uint256", "uint256", "uint64"]) == (REF, ESCROW, FEE, deadline)
+    zero = "0x" + "00" * 20
+    assert net.order(1) == (1, buyer.address.lower(), seller.address.lower(), REF, ESCROW, FEE, deadline, opened_at,
+                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0)
+    assert net.open_order(buyer, seller, 1) == 2   # ids count up; a tiny escrow has no fee reserve
+    assert net.order(2)[5] == 0
+    assert net.arb_view("orderCount()", ["uint256"]) == (2,)
+    assert net.chain.balance(ARBITRATION) == ESCROW + 1
+
+
+def test_open_order_reverts(net, keys):
+    buyer, seller, _ = _roles(keys)
+    later = net.chain.time_s + 100
+    net.revert(buyer, "escrow must be more than zero", OPEN_ORDER, seller.address, REF, later)
+    net.revert(buyer, "seller is the zero address", OPEN_ORDER, "0x" + "00" * 20, REF, later, value=1)
+    net.revert(buyer, "buyer and seller must differ", OPEN_ORDER, buyer.address, REF, later, value=1)
+    net.revert(buyer, "seller is a system address", OPEN_ORDER, ARBITRATION, REF, later, value=1)
+    net.revert(buyer, "seller is a system address", OPEN_ORDER, "0x" + "00" * 19 + "01", REF, later, value=1)
+    # the call lands 1 s after the current time: a deadline at that second is not in the future
+    net.revert(buyer, "delivery deadline must be in the future", OPEN_ORDER, seller.address, REF,
+               net.chain.time_s + 1, value=1)
+
+
+def test_confirm_delivery_pays_seller_and_returns_fee(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW)
+    net.revert(seller, "only the buyer may confirm delivery", CONFIRM, order_id)
+    net.revert(buyer, "unknown order", CONFIRM, order_id + 1)
+    b0, s0 = net.chain.balance(buyer.address), net.chain.balance(seller.address)
+    result = net.ok(buyer, CONFIRM, order_id)
+    confirmed_at = net.chain.time_s
+    assert net.chain.balance(seller.address) == s0 + ESCROW - FEE
+    assert net.chain.balance(buyer.address) == b0 + FEE - net.fee(result)
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("DeliveryConfirmed(uint256,address,address,uint256,uint256)"),
+                             "0x" + "1".rjust(64, "0"), _word(buyer.address), _word(seller.address)]
+    assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
+    order = net.order(order_id)
+    assert (order[8], order[9], order[17]) == (CONFIRMED, RELEASED, confirmed_at)
+    assert net.chain.balance(ARBITRATION) == 0
+    net.revert(buyer, "order is not open", CONFIRM, order_id)
+    net.revert(seller, "order is not open", REFUND, order_id)
+
+
+def test_refund_returns_whole_escrow(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW)
+    net.revert(buyer, "only the seller may refund", REFUND, order_id)
+    net.revert(seller, "unknown order", REFUND, 9)
+    b0 = net.chain.balance(buyer.address)
+    result = net.ok(seller, REFUND, order_id)
+    assert net.chain.balance(buyer.address) == b0 + ESCROW
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("OrderRefunded(uint256,address,address,uint256)"), "0x" + "1".rjust(64, "0"),
+                             _word(seller.address), _word(buyer.address)]
+    assert _data(log, ["uint256"]) == (ESCROW,)
+    assert net.order(order_id)[8:10] == (REFUNDED, REFUNDED_TO_BUYER)
+    net.revert(seller, "order is not open", REFUND, order_id)
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "late")
+
+
+# ---- disputes -------------------------------------------------------------------------------------
+
+def test_raise_dispute_draws_arbiters(net, keys):
+    buyer, seller, arbiters = _roles(keys)
+    _pool(net, [buyer, seller, *arbiters])     # the parties are in the pool too: never drawn
+    order_id = net.open_order(buyer, seller, ESCROW)
+    result = net.ok(seller, DISPUTE, order_id, "buyer says it broke; it did not")
+    raised_at = net.chain.time_s
+    voting_ends = net.chain.time_s + VOTING_S
+    drawn, votes = net.case(order_id)
+    assert len(set(drawn)) == 3 and votes == [0, 0, 0]
+    assert set(drawn) <= {a.address.lower() for a in arbiters}
+    raised, drawn_log = net.logs(result)
+    assert raised["topics"] == [topic("DisputeRaised(uint256,address,string,uint64)"), "0x" + "1".rjust(64, "0"),
+                                _word(seller.address)]
+    assert _data(raised, ["string", "uint64"]) == ("buyer says it broke; it did not", voting_ends)
+    assert drawn_log["topics"] == [topic("ArbitersDrawn(uint256,address[])"), "0x" + "1".rjust(64, "0")]
+    assert [a.lower() for a in _data(drawn_log, ["address[]"])[0]] == drawn
+    order = net.order(order_id)
+    assert (order[8], order[10], order[11], order[12], order[13], order[14]) == (
+        DISPUTED, seller.address.lower(), "buyer says it broke; it did not", raised_at, voting_ends, 3)
+    for a in arbiters:
+        assert net.arbiter(a)[3] == (1 if a.address.lower() in drawn else 0)
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "again")
+    net.revert(buyer, "order is not open", CONFIRM, order_id)
+    net.revert(seller, "order is not open", REFUND, order_id)
+
+
+def test_raise_dispute_reverts(net, keys):
+    buyer, seller, arbiters = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW, deadline_in=30)
+    deadline = net.order(order_id)[6]
+    net.revert(keys[4], "only the buyer or the seller may raise a dispute", DISPUTE, order_id, "x")
+    net.revert(buyer, "unknown order", DISPUTE, 5, "x")
+    net.revert(buyer, "reason must not be empty", DISPUTE, order_id, "  ")
+    net.revert(buyer, "reason longer than 280 bytes", DISPUTE, order_id, "é" * 141)
+    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x")
+    _pool(net, [arbiters[0], arbiters[1], buyer])   # the buyer does not count for its own case
+    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x")
+    net.ok(arbiters[2], JOIN, value=MIN_STAKE)
+    net.chain.time_s = deadline + WINDOW_S            # the next call lands one second too late
+    net.revert(buyer, "dispute window is over", DISPUTE, order_id, "x")
+
+
+def test_dispute_at_the_last_second(net, keys):
+    buyer, seller, arbiters = _roles(keys)
+    _pool(net, arbiters)
+    order_id = net.open_order(buyer, seller, ESCROW, deadline_in=30)
+    net.chain.time_s = net.order(order_id)[6] + WINDOW_S - 1   # lands exactly on deadline + window
+    net.ok(seller, DISPUTE, order_id, "x" * 280)
+
+
+def test_dispute_decided_two_to_one_all_voted(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id, (a1, a2, a3) = _disputed(net, keys)
+    net.ok(a1, VOTE, order_id, False)
+    net.revert(a1, "already voted", VOTE, order_id, True)
+    net.revert(buyer, "not an arbiter of this case", VOTE, order_id, True)
+    net.ok(a2, VOTE, order_id, True)
+    assert net.case(order_id)[1] == [2, 1, 0]
+    balances = {k.address: net.chain.balance(k.address) for k in (buyer, seller, a1, a2)}
+    result = net.ok(a3, VOTE, order_id, False)      # the last vote decides: release to the seller
+    per_voter, remainder = divmod(FEE, 2)
+    assert net.chain.balance(seller.address) == balances[seller.address] + ESCROW - FEE + remainder
+    assert net.chain.balance(buyer.address) == balances[buyer.address]
+    assert net.chain.balance(a1.address) == balances[a1.address] + per_voter
+    assert net.chain.balance(a2.address) == balances[a2.address]
+    assert [net.arbiter(a)[:4] for a in (a1, a2, a3)] == [(MIN_STAKE, 0, 0, 0)] * 3   # nobody penalized
+    names = [log["topics"][0] for log in net.logs(result)]
+    assert names == [topic("Voted(uint256,address,bool)"), topic("ArbiterRewarded(uint256,address,uint256)"),
+                     topic("ArbiterRewarded(uint256,address,uint256)"),
+                     topic("DisputeResolved(uint256,bool,uint256,uint256,uint256,uint256)")]
+    assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
+        False, 1, 2, ESCROW - FEE + remainder, per_voter)
+    order = net.order(order_id)
+    assert (order[8], order[9], order[15], order[16]) == (RESOLVED, RELEASED, 1, 2)
+    net.revert(a2, "order is not in dispute", VOTE, order_id, True)
+    net.revert(buyer, "order already ended", SETTLE, order_id)
+
+
+def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id, (a1, a2, a3) = _disputed(net, keys, by=seller)
+    net.ok(a1, VOTE, order_id, True)
+    net.ok(a2, VOTE, order_id, True)
+    voting_ends = net.order(order_id)[13]
+    net.chain.time_s = voting_ends - 2
+    net.revert(a3, "voting period still open", SETTLE, order_id)   # lands one second before the end
+    net.revert(a3, "voting period is over", VOTE, order_id, True)  # lands exactly at the end
+    balances = {k.address: net.chain.balance(k.address) for k in (buyer, seller, a1, a2, a3)}
+    result = net.ok(keys[8], SETTLE, order_id)                     # anyone may settle
+    penalty = MIN_STAKE * 500 // 10_000
+    per_voter, remainder = divmod(FEE + penalty, 2)
+    assert net.chain.balance(buyer.address) == balances[buyer.address] + ESCROW - FEE + remainder
+    assert net.chain.balance(seller.address) == balances[seller.address]
+    for a in (a1, a2):
+        assert net.chain.balance(a.address) == balances[a.address] + per_voter
+    assert net.chain.balance(a3.address) == balances[a3.address]
+    assert net.arbiter(a3) == (MIN_STAKE - penalty, 0, 0, 0, True)
+    penalized = [log for log in net.logs(result) if log["topics"][0] == topic("ArbiterPenalized(uint256,address,uint256)")]
+    assert len(penalized) == 1 and penalized[0]["topics"][2] == _word(a3.address)
+    assert _data(penalized[0], ["uint256"]) == (penalty,)
+    assert net.order(order_id)[8:10] == (RESOLVED, REFUNDED_TO_BUYER)
+
+
+def test_tie_goes_to_the_buyer(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id, (a1, a2, a3) = _disputed(net, keys)
+    net.ok(a1, VOTE, order_id, False)
+    net.ok(a2, VOTE, order_id, True)
+    net.chain.time_s = net.order(order_id)[13]
+    balances = {k.address: net.chain.balance(k.address) for k in (buyer, a1, a2)}
+    net.ok(keys[8], SETTLE, order_id)
+    penalty = MIN_STAKE * 500 // 10_000
+    assert net.chain.balance(buyer.address) == balances[buyer.address] + ESCROW - FEE
+    assert net.chain.balance(a2.address) == balances[a2.address] + FEE + penalty
+    assert net.chain.balance(a1.address) == balances[a1.address]
+    assert net.order(order_id)[9] == REFUNDED_TO_BUYER
+
+
+def test_dispute_without_votes_refunds_the_buyer(net, keys):
+    buyer, seller, arbiters = _roles(keys)
+    order_id, drawn = _disputed(net, keys)
+    net.revert(keys[8], "voting period still open", SETTLE, order_id)
+    net.chain.time_s = net.order(order_id)[13]
+    b0 = net.chain.balance(buyer.address)
+    result = net.ok(keys[8], SETTLE, order_id)
+    penalty = MIN_STAKE * 500 // 10_000
+    assert net.chain.balance(buyer.address) == b0 + ESCROW + 3 * penalty   # fee reserve and penalties too
+    for a in drawn:
+        assert net.arbiter(a) == (MIN_STAKE - penalty, 0, 0, 0, True)
+    assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
+        True, 0, 0, ESCROW + 3 * penalty, 0)
+    # penalized below the minimum stake: no longer drawn, so only one eligible arbiter is left
+    order2 = net.open_order(buyer, seller, ESCROW)
+    net.revert(buyer, "not enough arbiters", DISPUTE, order2, "x")
+    for a in drawn:                                    # topping up makes them eligible again
+        net.ok(a, JOIN, value=penalty)
+    net.ok(buyer, DISPUTE, order2, "x")
+
+
+def test_vote_reverts(net, keys):
+    buyer, seller, _ = _roles(keys)
+    net.revert(keys[4], "unknown order", VOTE, 1, True)
+    order_id, drawn = _disputed(net, keys)
+    other = net.open_order(buyer, seller, ESCROW)
+    net.revert(drawn[0], "order is not in dispute", VOTE, other, True)
+    outsider = next(k for k in keys[4:8] if k not in drawn)
+    net.revert(outsider, "not an arbiter of this case", VOTE, order_id, True)
+
+
+# ---- timeouts -------------------------------------------------------------------------------------
+
+def test_open_order_times_out_to_the_seller(net, keys):
+    buyer, seller, _ = _roles(keys)
+    net.revert(keys[8], "unknown order", SETTLE, 1)
+    order_id = net.open_order(buyer, seller, ESCROW, deadline_in=30)
+    deadline = net.order(order_id)[6]
+    net.revert(keys[8], "dispute window still open", SETTLE, order_id)
+    net.chain.time_s = deadline + WINDOW_S - 1          # lands on the last second of the window
+    net.revert(keys[8], "dispute window still open", SETTLE, order_id)
+    b0, s0 = net.chain.balance(buyer.address), net.chain.balance(seller.address)
+    result = net.ok(keys[8], SETTLE, order_id)
+    assert net.chain.balance(seller.address) == s0 + ESCROW - FEE
+    assert net.chain.balance(buyer.address) == b0 + FEE
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("OrderSettled(uint256,address,address,uint256,uint256)"),
+                             "0x" + "1".rjust(64, "0"), _word(seller.address), _word(buyer.address)]
+    assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
+    assert net.order(order_id)[8:10] == (SETTLED, RELEASED)
+    net.revert(keys[8], "order already ended", SETTLE, order_id)
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "too late")
+
+
+# ---- reviews --------------------------------------------------------------------------------------
+
+def test_reviews_once_per_party_after_the_end(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW)
+    net.revert(buyer, "order has not ended", REVIEW, order_id, 5, "great")
+    net.revert(keys[4], "only the buyer or the seller may review", REVIEW, order_id, 5, "great")
+    net.revert(buyer, "unknown order", REVIEW, order_id + 1, 5, "great")
+    net.ok(buyer, CONFIRM, order_id)
+    net.revert(buyer, "stars must be 1 to 5", REVIEW, order_id, 0, "zero")
+    net.revert(buyer, "stars must be 1 to 5", REVIEW, order_id, 6, "six")
+    net.revert(buyer, "comment longer than 280 bytes", REVIEW, order_id, 5, "x" * 281)
+    result = net.ok(buyer, REVIEW, order_id, 4, "fast, well packed")
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("Reviewed(uint256,address,address,uint8,string)"), "0x" + "1".rjust(64, "0"),
+                             _word(buyer.address), _word(seller.address)]
+    assert _data(log, ["uint8", "string"]) == (4, "fast, well packed")
+    net.revert(buyer, "already reviewed", REVIEW, order_id, 5, "again")
+    net.ok(seller, REVIEW, order_id, 5, "x" * 280)
+    net.revert(seller, "already reviewed", REVIEW, order_id, 1, "again")
+    assert net.order(order_id)[18:] == (4, 5)
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 4)
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 5)
+    second = net.open_order(buyer, seller, ESCROW)
+    net.ok(seller, REFUND, second)
+    net.ok(buyer, REVIEW, second, 1, "")
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (2, 5)
+
+
+def test_reviews_after_settle_and_dispute(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id, drawn = _disputed(net, keys)
+    net.revert(seller, "order has not ended", REVIEW, order_id, 3, "")
+    for a in drawn:
+        net.ok(a, VOTE, order_id, True)
+    net.ok(seller, REVIEW, order_id, 1, "they lied")
+    timed_out = net.open_order(buyer, seller, ESCROW, deadline_in=2)
+    net.ok(keys[8], SETTLE, timed_out, seconds=WINDOW_S + 5)
+    net.ok(buyer, REVIEW, timed_out, 2, "slow")
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 1)
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 2)
