@@ -8,7 +8,8 @@ from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, 
                                                      RELEASED, RESOLVED, SETTLED)
 
 from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, JOIN, LEAVE, MIN_STAKE, OPEN as OPEN_ORDER,
-                      PARAMS_ABI, REFUND, REVIEW, SETTLE, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, topic)
+                      PARAMS_ABI, REFUND, REVIEW, SETTLE, TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW,
+                      ArbitrationChain, arbitration_state, topic)
 
 ESCROW = 10 * CMT + 101          # fee reserve (1%): 0.1 CMT + 1 wei
 FEE = ESCROW // 100
@@ -306,7 +307,8 @@ def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
         assert net.chain.balance(a.address) == balances[a.address] + per_voter
     assert net.chain.balance(a3.address) == balances[a3.address]
     assert net.arbiter(a3) == (MIN_STAKE - penalty, 0, 0, 0, True)
-    penalized = [log for log in net.logs(result) if log["topics"][0] == topic("ArbiterPenalized(uint256,address,uint256)")]
+    penalized_topic = topic("ArbiterPenalized(uint256,address,uint256)")
+    penalized = [log for log in net.logs(result) if log["topics"][0] == penalized_topic]
     assert len(penalized) == 1 and penalized[0]["topics"][2] == _word(a3.address)
     assert _data(penalized[0], ["uint256"]) == (penalty,)
     assert net.order(order_id)[8:10] == (RESOLVED, REFUNDED_TO_BUYER)
@@ -422,3 +424,39 @@ def test_reviews_after_settle_and_dispute(net, keys):
     net.ok(buyer, REVIEW, timed_out, 2, "slow")
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 1)
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 2)
+
+
+def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):
+    """arbiters_per_case 5: 2 release, 1 refund, 2 silent. The two majority voters share the fee
+    reserve and both penalties; the seller gets the rest, with the remainder of the division."""
+    params = {**TEST_PARAMS, "arbiters_per_case": 5}
+    net = ArbitrationChain.start(str(tmp_path / "five"), arbitration_state(keys, params))
+    net.keys = keys
+    try:
+        buyer, seller = keys[2], keys[3]
+        _pool(net, keys[4:9], stake=MIN_STAKE + 33)
+        order_id = net.open_order(buyer, seller, ESCROW)
+        net.ok(buyer, DISPUTE, order_id, "wrong colour")
+        by_address = {k.address.lower(): k for k in keys}
+        drawn = [by_address[a] for a in net.case(order_id)[0]]
+        assert sorted(k.address for k in drawn) == sorted(k.address for k in keys[4:9])
+        net.ok(drawn[0], VOTE, order_id, False)
+        net.ok(drawn[1], VOTE, order_id, True)
+        net.ok(drawn[2], VOTE, order_id, False)
+        net.chain.time_s = net.order(order_id)[13]
+        balances = {k.address: net.chain.balance(k.address) for k in (buyer, seller, *drawn)}
+        result = net.ok(keys[0], SETTLE, order_id)
+        penalty = (MIN_STAKE + 33) * 500 // 10_000
+        per_voter, remainder = divmod(FEE + 2 * penalty, 2)
+        assert remainder == 1
+        assert net.chain.balance(seller.address) == balances[seller.address] + ESCROW - FEE + remainder
+        assert net.chain.balance(buyer.address) == balances[buyer.address]
+        for k, gain in zip(drawn, (per_voter, 0, per_voter, 0, 0)):
+            assert net.chain.balance(k.address) == balances[k.address] + gain
+        assert [net.arbiter(k)[0] for k in drawn] == [MIN_STAKE + 33] * 3 + [MIN_STAKE + 33 - penalty] * 2
+        assert net.case(order_id)[1] == [2, 1, 2, 0, 0]
+        assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
+            False, 1, 2, ESCROW - FEE + remainder, per_voter)
+        net.assert_funds()
+    finally:
+        net.chain.app.close()
