@@ -41,6 +41,7 @@ interface IAds {
     struct Params {
         uint32 maxContentBytes;     // UTF-8 bytes of a campaign's content (default 1,024)
         uint32 maxInbox;            // pending messages per user (default 100)
+        uint32 answerSeconds;       // after this, anyone may expire an unanswered message (default 30 days)
     }
 
     event OptedIn(address indexed user, uint256 interestMask, uint32 regionCode, uint256 minReward);
@@ -71,6 +72,9 @@ interface IAds {
     function accept(uint256 messageId) external;
     /// Returns the reserved reward to the campaign's budget (to the advertiser if it is closed).
     function reject(uint256 messageId) external;
+    /// Anyone, once a message has waited `answerSeconds` unanswered: released as by reject(), so
+    /// no reserved reward stays in escrow for ever.
+    function expire(uint256 messageId) external;
 
     // ---- advertisers ----
 

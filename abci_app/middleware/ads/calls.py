@@ -47,6 +47,22 @@ def _pending_message_of(st: AdsState, message_id: int, sender: bytes) -> Message
     return message
 
 
+def _release(ctx: CallContext, st: AdsState, message_id: int, message: Message) -> None:
+    """A reject (by the user, or by anyone once it expired): the reward returns to the budget, or
+    to the advertiser once the campaign is closed."""
+    campaign = st.campaign(message.campaign_id)
+    released, to_advertiser = rules.apply_reject(campaign, message.reward_wei)
+    st.set_campaign(message.campaign_id, released)
+    st.set_message(message_id, Message(message.campaign_id, message.user, message.reward_wei, REJECTED,
+                                       message.sent_at_s))
+    st.inbox(int_address(message.user)).remove(message_id)
+    if to_advertiser:
+        st.set_funds_wei(st.funds_wei - message.reward_wei)
+        ctx.pay(int_address(campaign.advertiser), message.reward_wei)
+    ctx.emit(MESSAGE_REJECTED, message_id, message.campaign_id, int_address(message.user), message.reward_wei,
+             to_advertiser)
+
+
 class AdsCalls:
     """The functions of the ads precompile."""
 
@@ -178,18 +194,24 @@ class AdsCalls:
         st = AdsState(ctx.storage)
         # CHECKS
         message = _pending_message_of(st, message_id, ctx.sender)
-        # EFFECTS
-        campaign = st.campaign(message.campaign_id)
-        released, to_advertiser = rules.apply_reject(campaign, message.reward_wei)
-        st.set_campaign(message.campaign_id, released)
-        st.set_message(message_id, Message(message.campaign_id, message.user, message.reward_wei, REJECTED,
-                                           message.sent_at_s))
-        st.inbox(ctx.sender).remove(message_id)
-        if to_advertiser:
-            st.set_funds_wei(st.funds_wei - message.reward_wei)
-            ctx.pay(int_address(campaign.advertiser), message.reward_wei)
-        # EVENTS
-        ctx.emit(MESSAGE_REJECTED, message_id, message.campaign_id, ctx.sender, message.reward_wei, to_advertiser)
+        # EFFECTS and EVENTS
+        _release(ctx, st, message_id, message)
+
+    @function("expire(uint256)", gas=20_000)
+    def expire(self, ctx: CallContext, message_id: int) -> None:
+        """Anyone may release a message left unanswered for `answer_seconds`: like a reject, so no
+        reserved reward stays in escrow for ever."""
+        st = AdsState(ctx.storage)
+        # CHECKS
+        if not st.message_exists(message_id):
+            raise CallError("no such message")
+        message = st.message(message_id)
+        if message.status != PENDING:
+            raise CallError("message already answered")
+        if ctx.now_s < message.sent_at_s + st.params().answer_seconds:
+            raise CallError("message may still be answered")
+        # EFFECTS and EVENTS
+        _release(ctx, st, message_id, message)
 
     # ---- views -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ MAX_INBOX_LIMIT = 10_000     # bounds per-user storage whatever the genesis says
 class AdsParams:
     max_content_bytes: int = 1_024   # UTF-8 bytes of a campaign's content
     max_inbox: int = 100             # pending messages a user may hold; sendMessage beyond: "inbox full"
+    answer_seconds: int = 30 * 24 * 3600  # after this, anyone may expire an unanswered message
 
     @classmethod
     def from_json(cls, doc: dict) -> "AdsParams":
@@ -36,6 +37,8 @@ class AdsParams:
             raise ValueError(f"ads param max_content_bytes must be between 1 and {MAX_CONTENT_LIMIT}")
         if not 1 <= self.max_inbox <= MAX_INBOX_LIMIT:
             raise ValueError(f"ads param max_inbox must be between 1 and {MAX_INBOX_LIMIT}")
+        if not 1 <= self.answer_seconds < 2**32:
+            raise ValueError("ads param answer_seconds must be between 1 and 2**32 - 1")
 
     def to_json(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -7,7 +7,7 @@ PROFILE_ABI = ("bool", "uint256", "uint32", "uint256")
 CAMPAIGN_ABI = ("(address,uint256,uint32,uint256,uint64,string,uint256,uint256,uint256,uint256,uint256,"
                 "uint64,uint64,uint64,bool)")
 MESSAGE_ABI = "(uint256,address,uint256,uint8,uint64)"
-PARAMS_ABI = "(uint32,uint32)"
+PARAMS_ABI = "(uint32,uint32,uint32)"
 
 
 def _hex(address: bytes) -> str:
@@ -33,4 +33,4 @@ def message_tuple(st: AdsState, message_id: int) -> tuple:
 
 
 def params_tuple(params: AdsParams) -> tuple:
-    return params.max_content_bytes, params.max_inbox
+    return params.max_content_bytes, params.max_inbox, params.answer_seconds

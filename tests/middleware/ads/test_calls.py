@@ -31,7 +31,7 @@ def _inbox(net, user) -> list[int]:
 
 def test_genesis_account_params_and_totals(net):
     assert net.chain.account(ADS)["nonce"] == 1 and net.chain.balance(ADS) == 0
-    assert net.ads_view("params()", ["(uint32,uint32)"]) == ((1_024, 100),)
+    assert net.ads_view("params()", ["(uint32,uint32,uint32)"]) == ((1_024, 100, 30 * 86_400),)
     assert net.ads_view("totals()", TOTALS) == (0, 0, 0)
     net.assert_funds()
 
@@ -40,7 +40,7 @@ def test_genesis_params_are_stored_and_shown(tmp_path, keys):
     net = AdsChain.start(str(tmp_path / "db"), ads_state(keys, {"max_content_bytes": "64", "max_inbox": 3}))
     net.keys = keys
     try:
-        assert net.ads_view("params()", ["(uint32,uint32)"]) == ((64, 3),)
+        assert net.ads_view("params()", ["(uint32,uint32,uint32)"]) == ((64, 3, 30 * 86_400),)
         net.revert(keys[2], "content longer than 64 bytes", CREATE, 1, 0, 1, net.chain.time_s + 9, "x" * 65, value=1)
     finally:
         net.chain.app.close()
@@ -370,3 +370,28 @@ def test_close_with_an_empty_budget(net, keys):
     assert net.chain.balance(adv.address) == before - net.fee(result)
     assert net.chain.balance(ADS) == 0
     net.assert_funds()
+
+
+def test_an_unanswered_message_expires_and_nothing_stays_in_escrow(tmp_path, keys):
+    net = AdsChain.start(str(tmp_path / "db"), ads_state(keys, {"answer_seconds": 100}))
+    net.keys = keys
+    try:
+        adv, _, alice, bob = _roles(keys)
+        net.ok(alice, OPT_IN, SPORTS, 0, 0)
+        campaign = _campaign(net, adv, budget=3 * REWARD, ends_in=10)
+        net.ok(adv, SEND, campaign, alice.address)
+        net.revert(bob, "message may still be answered", "expire(uint256)", 1)
+        net.revert(bob, "no such message", "expire(uint256)", 2)
+        net.block(seconds=20)
+        net.ok(adv, "closeCampaign(uint256)", campaign)  # the unreserved budget comes back now
+        net.block(seconds=100)
+        before = net.chain.balance(adv.address)
+        result = net.ok(bob, "expire(uint256)", 1)  # anyone may release it
+        (log,) = net.logs(result)
+        assert decode(["uint256", "bool"], bytes.fromhex(log["data"][2:])) == (REWARD, True)
+        assert net.chain.balance(adv.address) == before + REWARD  # the campaign is closed: straight back
+        assert net.chain.balance(ADS) == 0 and _inbox(net, alice) == []
+        net.revert(bob, "message already answered", "expire(uint256)", 1)
+        net.assert_funds()
+    finally:
+        net.chain.app.close()

@@ -14,9 +14,9 @@ from .harness import ads_state
 def test_defaults_and_round_trip():
     params = ads.parse_params({})
     assert (params.max_content_bytes, params.max_inbox) == (1_024, 100)
-    assert ads.params_json(params) == {"max_content_bytes": 1_024, "max_inbox": 100}
+    assert ads.params_json(params) == {"max_content_bytes": 1_024, "max_inbox": 100, "answer_seconds": 30 * 86_400}
     assert ads.parse_params(ads.params_json(params)) == params
-    assert ads.parse_params({"max_content_bytes": "200", "max_inbox": 5}) == ads.AdsParams(200, 5)
+    assert ads.parse_params({"max_content_bytes": "200", "max_inbox": 5}) == ads.AdsParams(200, 5, 30 * 86_400)
 
 
 @pytest.mark.parametrize("doc, message", [
@@ -41,4 +41,4 @@ def test_genesis_refuses_bad_ads_params_and_stores_good_ones():
         parse_genesis(json.dumps(ads_state(keys, {"colour": 1})).encode())
     genesis = parse_genesis(json.dumps(ads_state(keys, {"max_inbox": "7"})).encode())
     assert genesis.middleware["ads"] == ads.AdsParams(max_inbox=7)
-    assert json.loads(genesis.to_json())["ads"] == {"max_content_bytes": 1_024, "max_inbox": 7}
+    assert json.loads(genesis.to_json())["ads"] == {"max_content_bytes": 1_024, "max_inbox": 7, "answer_seconds": 30 * 86_400}
