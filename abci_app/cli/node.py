@@ -13,7 +13,7 @@ from ..app import Application
 from ..server import serve_grpc, serve_socket
 from . import cometbft
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
-from .home import DEFAULT_HOME, Home
+from .home import Home
 from .wallet import DEV_ACCOUNT_COUNT, dev_account
 
 log = structlog.get_logger(__name__)

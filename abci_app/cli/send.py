@@ -19,7 +19,6 @@ from eth_hash.auto import keccak
 from eth_utils import is_hex_address, to_checksum_address
 
 from ..app.codes import QUERY_NOT_FOUND
-from ..app.genesis import WEI_PER_CMT
 from ..rpc import CometRPC, RpcError
 from .wallet import DEV_ACCOUNT_COUNT, GWEI, dev_account, sign_tx
 

@@ -2,7 +2,7 @@
 
 from .abi import Function, encode_error, function
 from .call import CallContext, Event, Precompile, PrecompileMap
-from .storage import AddressSet, Queue, Storage, slot_of
+from .storage import AddressSet, Queue, Storage, WordSet, slot_of
 
 __all__ = [
     "AddressSet",
@@ -13,6 +13,7 @@ __all__ = [
     "PrecompileMap",
     "Queue",
     "Storage",
+    "WordSet",
     "encode_error",
     "function",
     "slot_of",

@@ -131,10 +131,10 @@ def _fields(cls: type) -> tuple[tuple[str, type], ...]:
     return _FIELD_CACHE[cls]
 
 
-class AddressSet:
-    """An insertion-ordered set of 20-byte addresses with O(1) add, remove and membership.
-
-    Removal swaps the last element into the hole, so order is insertion order until a removal."""
+class WordSet:
+    """An insertion-ordered set of non-zero words (ids, addresses as integers) with O(1) add,
+    remove and membership. Removal swaps the last element into the hole, so order is insertion
+    order until a removal. Positions are stored plus one: 0 means absent."""
 
     def __init__(self, storage: Storage, *name: Any) -> None:
         self._storage = storage
@@ -147,35 +147,58 @@ class AddressSet:
     def _item_slot(self, index: int) -> int:
         return slot_of(*self._name, "item", index)
 
-    def _index_slot(self, address: bytes) -> int:
-        return slot_of(*self._name, "index", address)
+    def _index_slot(self, item: int) -> int:
+        return slot_of(*self._name, "index", item)
 
-    def __contains__(self, address: bytes) -> bool:
-        return self._storage.word(self._index_slot(address)) != 0
+    def __contains__(self, item: int) -> bool:
+        return self._storage.word(self._index_slot(item)) != 0
 
-    def __iter__(self) -> Iterator[bytes]:
+    def __iter__(self) -> Iterator[int]:
         for i in range(len(self)):
-            yield self._storage.word(self._item_slot(i)).to_bytes(20, "big")
+            yield self._storage.word(self._item_slot(i))
 
-    def add(self, address: bytes) -> None:
-        if address in self:
+    def add(self, item: int) -> None:
+        if item in self:
             return
         length = len(self)
-        self._storage.set_word(self._item_slot(length), int.from_bytes(address, "big"))
-        self._storage.set_word(self._index_slot(address), length + 1)
+        self._storage.set_word(self._item_slot(length), item)
+        self._storage.set_word(self._index_slot(item), length + 1)
         self._storage.set_word(self._length, length + 1)
 
-    def remove(self, address: bytes) -> None:
-        position = self._storage.word(self._index_slot(address))
+    def remove(self, item: int) -> None:
+        position = self._storage.word(self._index_slot(item))
         if position == 0:
             return
         last = len(self) - 1
         last_item = self._storage.word(self._item_slot(last))
         self._storage.set_word(self._item_slot(position - 1), last_item)
-        self._storage.set_word(self._index_slot(last_item.to_bytes(20, "big")), position)
+        self._storage.set_word(self._index_slot(last_item), position)
         self._storage.set_word(self._item_slot(last), 0)
-        self._storage.set_word(self._index_slot(address), 0)
+        self._storage.set_word(self._index_slot(item), 0)
         self._storage.set_word(self._length, last)
+
+
+class AddressSet:
+    """A WordSet of 20-byte addresses."""
+
+    def __init__(self, storage: Storage, *name: Any) -> None:
+        self._words = WordSet(storage, *name)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __contains__(self, address: bytes) -> bool:
+        return int.from_bytes(address, "big") in self._words
+
+    def __iter__(self) -> Iterator[bytes]:
+        for word in self._words:
+            yield word.to_bytes(20, "big")
+
+    def add(self, address: bytes) -> None:
+        self._words.add(int.from_bytes(address, "big"))
+
+    def remove(self, address: bytes) -> None:
+        self._words.remove(int.from_bytes(address, "big"))
 
 
 class Queue:

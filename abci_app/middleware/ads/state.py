@@ -3,10 +3,8 @@
 This module alone knows the layout (README.md, "Storage layout"); everything else asks it.
 """
 
-from collections.abc import Iterator
-from typing import Any
 
-from ...precompiles import Storage, slot_of
+from ...precompiles import Storage, WordSet, slot_of
 from .params import AdsParams
 from .records import Campaign, Message, Profile
 
@@ -19,54 +17,6 @@ def address_int(address: bytes) -> int:
 
 def int_address(value: int) -> bytes:
     return value.to_bytes(20, "big")
-
-
-class IdSet:
-    """An insertion-ordered set of positive integer ids with O(1) add, remove and membership.
-
-    Like the framework's AddressSet (positions are stored plus one, so 0 means absent); removal
-    swaps the last id into the hole. Used for a user's pending inbox."""
-
-    def __init__(self, storage: Storage, *name: Any) -> None:
-        self._storage = storage
-        self._name = name
-        self._length = slot_of(*name, "length")
-
-    def __len__(self) -> int:
-        return self._storage.word(self._length)
-
-    def _item(self, index: int) -> int:
-        return slot_of(*self._name, "item", index)
-
-    def _position(self, item: int) -> int:
-        return slot_of(*self._name, "position", item)
-
-    def __contains__(self, item: int) -> bool:
-        return self._storage.word(self._position(item)) != 0
-
-    def __iter__(self) -> Iterator[int]:
-        for i in range(len(self)):
-            yield self._storage.word(self._item(i))
-
-    def add(self, item: int) -> None:
-        if item in self:
-            return
-        length = len(self)
-        self._storage.set_word(self._item(length), item)
-        self._storage.set_word(self._position(item), length + 1)
-        self._storage.set_word(self._length, length + 1)
-
-    def remove(self, item: int) -> None:
-        position = self._storage.word(self._position(item))
-        if position == 0:
-            return
-        last = len(self) - 1
-        last_item = self._storage.word(self._item(last))
-        self._storage.set_word(self._item(position - 1), last_item)
-        self._storage.set_word(self._position(last_item), position)
-        self._storage.set_word(self._item(last), 0)
-        self._storage.set_word(self._position(item), 0)
-        self._storage.set_word(self._length, last)
 
 
 class AdsState:
@@ -112,9 +62,9 @@ class AdsState:
     def set_blocked(self, user: bytes, advertiser: bytes, blocked: bool) -> None:
         self.storage.set_word(slot_of("blocked", user, advertiser), int(blocked))
 
-    def inbox(self, user: bytes) -> IdSet:
+    def inbox(self, user: bytes) -> WordSet:
         """The ids of the user's pending messages."""
-        return IdSet(self.storage, "inbox", user)
+        return WordSet(self.storage, "inbox", user)
 
     def received(self, campaign_id: int, user: bytes) -> bool:
         return self.storage.word(slot_of("received", campaign_id, user)) != 0

@@ -6,11 +6,9 @@ coordinates in two's complement.
 """
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from ...precompiles import Storage, slot_of
+from ...precompiles import Storage, WordSet, slot_of
 from .params import CouponsParams
 from .records import Campaign, Coupon
 
@@ -58,43 +56,6 @@ class _CouponRow:
     campaign_id: int
     holder: int
     redeemed: bool
-
-
-class IdSet:
-    """An insertion-ordered set of positive ids (uint256) with O(1) add, remove and membership;
-    removal swaps the last id into the hole (like the framework's AddressSet, for ids)."""
-
-    def __init__(self, storage: Storage, *name: Any) -> None:
-        self._storage = storage
-        self._name = name
-        self._length = slot_of(*name, "length")
-
-    def __len__(self) -> int:
-        return self._storage.word(self._length)
-
-    def __iter__(self) -> Iterator[int]:
-        for i in range(len(self)):
-            yield self._storage.word(slot_of(*self._name, "item", i))
-
-    def add(self, item: int) -> None:
-        if self._storage.word(slot_of(*self._name, "index", item)):
-            return
-        length = len(self)
-        self._storage.set_word(slot_of(*self._name, "item", length), item)
-        self._storage.set_word(slot_of(*self._name, "index", item), length + 1)
-        self._storage.set_word(self._length, length + 1)
-
-    def remove(self, item: int) -> None:
-        position = self._storage.word(slot_of(*self._name, "index", item))
-        if position == 0:
-            return
-        last = len(self) - 1
-        last_item = self._storage.word(slot_of(*self._name, "item", last))
-        self._storage.set_word(slot_of(*self._name, "item", position - 1), last_item)
-        self._storage.set_word(slot_of(*self._name, "index", last_item), position)
-        self._storage.set_word(slot_of(*self._name, "item", last), 0)
-        self._storage.set_word(slot_of(*self._name, "index", item), 0)
-        self._storage.set_word(self._length, last)
 
 
 class CouponsState:
@@ -186,6 +147,6 @@ class CouponsState:
         self.coupons_of(coupon.holder).add(coupon_id)
         return coupon_id
 
-    def coupons_of(self, holder: bytes) -> IdSet:
+    def coupons_of(self, holder: bytes) -> WordSet:
         """The coupons an address holds (redeemed ones included), in order of arrival."""
-        return IdSet(self.storage, "coupons_of", holder)
+        return WordSet(self.storage, "coupons_of", holder)
