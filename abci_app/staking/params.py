@@ -1,6 +1,8 @@
 """Staking parameters, fixed at genesis (DESIGN.md §5; defaults shown)."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+
+from ..precompiles.params import params_from_json, params_to_json
 
 WEI_PER_CMT = 10**18
 BPS = 10_000
@@ -22,21 +24,7 @@ class StakingParams:
 
     @classmethod
     def from_json(cls, doc: dict) -> "StakingParams":
-        """From genesis JSON (snake_case keys, integers or decimal strings); unknown keys refused."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(doc) - known)
-        if unknown:
-            raise ValueError(f"unknown staking params: {', '.join(unknown)}")
-        values = {}
-        for name, value in doc.items():
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"staking param {name} must be a non-negative integer, got {value!r}")
-            values[name] = value
-        params = cls(**values)
-        params.validate()
-        return params
+        return params_from_json(cls, doc, "staking")
 
     def validate(self) -> None:
         for name in ("min_self_stake_ratio_bps", "max_commission_change_bps", "max_power_share_bps",
@@ -49,4 +37,4 @@ class StakingParams:
             raise ValueError("downtime_max_missed must be below downtime_window")
 
     def to_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return params_to_json(self)

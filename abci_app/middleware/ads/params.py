@@ -1,6 +1,8 @@
 """Ads parameters, fixed at genesis in `app_state.ads` (defaults shown)."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+
+from ...precompiles.params import params_from_json, params_to_json
 
 MAX_CONTENT_LIMIT = 65_536   # a content limit above this would make a campaign cost more than a block
 MAX_INBOX_LIMIT = 10_000     # bounds per-user storage whatever the genesis says
@@ -14,23 +16,7 @@ class AdsParams:
 
     @classmethod
     def from_json(cls, doc: dict) -> "AdsParams":
-        """From genesis JSON (snake_case keys, integers or decimal strings); unknown keys refused."""
-        if not isinstance(doc, dict):
-            raise ValueError("ads params must be an object")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(doc) - known)
-        if unknown:
-            raise ValueError(f"unknown ads params: {', '.join(unknown)}")
-        values = {}
-        for name, value in doc.items():
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"ads param {name} must be an integer, got {value!r}")
-            values[name] = value
-        params = cls(**values)
-        params.validate()
-        return params
+        return params_from_json(cls, doc, "ads")
 
     def validate(self) -> None:
         if not 1 <= self.max_content_bytes <= MAX_CONTENT_LIMIT:
@@ -41,4 +27,4 @@ class AdsParams:
             raise ValueError("ads param answer_seconds must be between 1 and 2**32 - 1")
 
     def to_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return params_to_json(self)

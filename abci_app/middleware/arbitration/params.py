@@ -1,6 +1,8 @@
 """Arbitration parameters, fixed at genesis in `app_state.arbitration` (defaults shown)."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+
+from ...precompiles.params import params_from_json, params_to_json
 
 WEI_PER_CMT = 10**18
 BPS = 10_000
@@ -20,23 +22,7 @@ class ArbitrationParams:
 
     @classmethod
     def from_json(cls, doc: dict) -> "ArbitrationParams":
-        """From genesis JSON (snake_case keys, integers or decimal strings); unknown keys refused."""
-        if not isinstance(doc, dict):
-            raise ValueError("arbitration params must be an object")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(doc) - known)
-        if unknown:
-            raise ValueError(f"unknown arbitration params: {', '.join(unknown)}")
-        values = {}
-        for name, value in doc.items():
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"arbitration param {name} must be a non-negative integer, got {value!r}")
-            values[name] = value
-        params = cls(**values)
-        params.validate()
-        return params
+        return params_from_json(cls, doc, "arbitration")
 
     def validate(self) -> None:
         if self.min_arbiter_stake_wei < 1:
@@ -56,4 +42,4 @@ class ArbitrationParams:
             raise ValueError("arbitration param min_arbiter_stake_wei must be below 2**128 wei")
 
     def to_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return params_to_json(self)

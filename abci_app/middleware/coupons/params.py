@@ -1,6 +1,8 @@
 """Coupons parameters, fixed at genesis in `app_state.coupons` (DESIGN.md §7; defaults shown)."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+
+from ...precompiles.params import params_from_json, params_to_json
 
 MAX_RADIUS_LIMIT_M = 100_000       # the distance rule is only promised accurate up to 100 km
 MAX_COUPONS_LIMIT = 2**32 - 1      # maxCoupons is a uint32
@@ -20,23 +22,8 @@ class CouponsParams:
 
 def parse_params(doc: dict) -> CouponsParams:
     """From genesis JSON (integers or decimal strings); unknown keys refused (ValueError)."""
-    if not isinstance(doc, dict):
-        raise ValueError("coupons params must be an object")
-    known = {f.name for f in fields(CouponsParams)}
-    unknown = sorted(set(doc) - known)
-    if unknown:
-        raise ValueError(f"unknown coupons params: {', '.join(unknown)}")
-    values = {}
-    for name, value in doc.items():
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"coupons param {name} must be an integer, got {value!r}")
-        values[name] = value
-    params = CouponsParams(**values)
-    params.validate()
-    return params
+    return params_from_json(CouponsParams, doc, "coupons")
 
 
 def params_json(params: CouponsParams) -> dict:
-    return {f.name: getattr(params, f.name) for f in fields(params)}
+    return params_to_json(params)

@@ -22,10 +22,11 @@ def test_defaults_and_round_trip():
     ({"max_radius_m": 100_001}, "max_radius_m must be between 1 and 100000"),
     ({"max_coupons": 0}, "max_coupons must be between 1 and 4294967295"),
     ({"max_coupons": 2**32}, "max_coupons must be between 1 and 4294967295"),
-    ({"max_coupons": -1}, "max_coupons must be between 1 and 4294967295"),
-    ({"max_coupons": "ten"}, "coupons param max_coupons must be an integer, got 'ten'"),
-    ({"max_coupons": True}, "coupons param max_coupons must be an integer, got True"),
-    ({"max_coupons": 1.5}, "coupons param max_coupons must be an integer, got 1.5"),
+    ({"max_coupons": -1}, "coupons param max_coupons must be a non-negative integer, got -1"),
+    ({"max_coupons": 0}, "max_coupons must be between 1 and 4294967295"),
+    ({"max_coupons": "ten"}, "coupons param max_coupons must be a non-negative integer, got 'ten'"),
+    ({"max_coupons": True}, "coupons param max_coupons must be a non-negative integer, got True"),
+    ({"max_coupons": 1.5}, "coupons param max_coupons must be a non-negative integer, got 1.5"),
 ])
 def test_bad_params_are_refused(doc, message):
     with pytest.raises(ValueError) as raised:
