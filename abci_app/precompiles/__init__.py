@@ -2,7 +2,7 @@
 
 from .abi import Function, encode_error, function
 from .call import CallContext, Event, Precompile, PrecompileMap
-from .storage import AddressSet, Queue, Storage, WordSet, slot_of
+from .storage import AddressSet, Queue, Storage, WordSet, address_int, int_address, slot_of
 
 __all__ = [
     "AddressSet",
@@ -14,6 +14,8 @@ __all__ = [
     "Queue",
     "Storage",
     "WordSet",
+    "address_int",
+    "int_address",
     "encode_error",
     "function",
     "slot_of",

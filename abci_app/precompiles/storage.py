@@ -33,6 +33,15 @@ def slot_of(*path: Any) -> int:
     return int.from_bytes(keccak(b"".join(_part(part) for part in path)), "big")
 
 
+def address_int(address: bytes) -> int:
+    """A 20-byte address as one storage word."""
+    return int.from_bytes(address, "big")
+
+
+def int_address(word: int) -> bytes:
+    return word.to_bytes(20, "big")
+
+
 def word_cost(old: int, new: int) -> int:
     if old == new:
         return 0
@@ -188,17 +197,17 @@ class AddressSet:
         return len(self._words)
 
     def __contains__(self, address: bytes) -> bool:
-        return int.from_bytes(address, "big") in self._words
+        return address_int(address) in self._words
 
     def __iter__(self) -> Iterator[bytes]:
         for word in self._words:
-            yield word.to_bytes(20, "big")
+            yield int_address(word)
 
     def add(self, address: bytes) -> None:
-        self._words.add(int.from_bytes(address, "big"))
+        self._words.add(address_int(address))
 
     def remove(self, address: bytes) -> None:
-        self._words.remove(int.from_bytes(address, "big"))
+        self._words.remove(address_int(address))
 
 
 class Queue:

@@ -4,19 +4,11 @@ This module alone knows the layout (README.md, "Storage layout"); everything els
 """
 
 
-from ...precompiles import Storage, WordSet, slot_of
+from ...precompiles import Storage, WordSet, address_int, int_address, slot_of
 from .params import AdsParams
 from .records import Campaign, Message, Profile
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc04")
-
-
-def address_int(address: bytes) -> int:
-    return int.from_bytes(address, "big")
-
-
-def int_address(value: int) -> bytes:
-    return value.to_bytes(20, "big")
 
 
 class AdsState:

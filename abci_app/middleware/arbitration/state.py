@@ -3,19 +3,11 @@
 This module alone knows the layout (README.md lists it); everything else asks it.
 """
 
-from ...precompiles import AddressSet, Storage, slot_of
+from ...precompiles import AddressSet, Storage, address_int, int_address, slot_of
 from .params import ArbitrationParams
 from .records import Arbiter, Order, Reputation
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
-
-
-def address_int(address: bytes) -> int:
-    return int.from_bytes(address, "big")
-
-
-def int_address(value: int) -> bytes:
-    return value.to_bytes(20, "big")
 
 
 class ArbitrationState:

@@ -8,7 +8,7 @@ coordinates in two's complement.
 import dataclasses
 from dataclasses import dataclass
 
-from ...precompiles import Storage, WordSet, slot_of
+from ...precompiles import Storage, WordSet, address_int, int_address, slot_of
 from .params import CouponsParams
 from .records import Campaign, Coupon
 
@@ -23,14 +23,6 @@ def _signed_word(value: int) -> int:
 
 def _signed(word: int) -> int:
     return word - _WORD if word >= _WORD // 2 else word
-
-
-def _address_word(address: bytes) -> int:
-    return int.from_bytes(address, "big")
-
-
-def _address(word: int) -> bytes:
-    return word.to_bytes(20, "big")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +86,15 @@ class CouponsState:
         row = self.storage.load(_CampaignRow, slot_of("campaign", campaign_id))
         return Campaign(**{
             **dataclasses.asdict(row),
-            "sponsor": _address(row.sponsor), "merchant": _address(row.merchant),
-            "attester": _address(row.attester), "lat_e6": _signed(row.lat_e6), "lon_e6": _signed(row.lon_e6),
+            "sponsor": int_address(row.sponsor), "merchant": int_address(row.merchant),
+            "attester": int_address(row.attester), "lat_e6": _signed(row.lat_e6), "lon_e6": _signed(row.lon_e6),
         })
 
     def set_campaign(self, campaign_id: int, campaign: Campaign) -> None:
         row = _CampaignRow(**{
             **{f.name: getattr(campaign, f.name) for f in dataclasses.fields(campaign)},
-            "sponsor": _address_word(campaign.sponsor), "merchant": _address_word(campaign.merchant),
-            "attester": _address_word(campaign.attester), "lat_e6": _signed_word(campaign.lat_e6),
+            "sponsor": address_int(campaign.sponsor), "merchant": address_int(campaign.merchant),
+            "attester": address_int(campaign.attester), "lat_e6": _signed_word(campaign.lat_e6),
             "lon_e6": _signed_word(campaign.lon_e6),
         })
         self.storage.save(slot_of("campaign", campaign_id), row)
@@ -126,11 +118,11 @@ class CouponsState:
         if not 1 <= coupon_id <= self.coupon_count:
             return None
         row = self.storage.load(_CouponRow, slot_of("coupon", coupon_id))
-        return Coupon(row.campaign_id, _address(row.holder), row.redeemed)
+        return Coupon(row.campaign_id, int_address(row.holder), row.redeemed)
 
     def _save_coupon(self, coupon_id: int, coupon: Coupon) -> None:
         self.storage.save(slot_of("coupon", coupon_id),
-                          _CouponRow(coupon.campaign_id, _address_word(coupon.holder), coupon.redeemed))
+                          _CouponRow(coupon.campaign_id, address_int(coupon.holder), coupon.redeemed))
 
     def set_coupon(self, coupon_id: int, coupon: Coupon) -> None:
         """Update an existing coupon; a new holder moves it between the holders' lists."""
