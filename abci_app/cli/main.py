@@ -7,6 +7,7 @@ from pathlib import Path
 from ..logs import configure_logging
 from . import bench, localnet, node, query, tx
 from . import stake
+from . import compose
 from .home import DEFAULT_HOME
 
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     stake.add_parsers(commands)
     bench.add_parsers(commands)
     localnet.add_parsers(commands)
+    compose.add_parsers(commands)
     return parser
 
 
