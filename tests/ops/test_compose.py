@@ -219,3 +219,14 @@ def test_add_node_writes_a_non_validator_peered_with_the_validators(tmp_path, ca
     assert main(["compose-init", "--dir", str(tmp_path), "--add-node", "4"]) == 0
     assert "unchanged" in capsys.readouterr().out.splitlines()[-1]
     assert main(["compose-init", "--dir", str(tmp_path), "--add-node", "2"]) == 1
+
+
+def test_the_fifth_node_snippet_in_the_operators_guide(compose):
+    text = (ROOT / "docs" / "operators.md").read_text()
+    snippet = read_yaml_subset(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+    services = snippet["services"]
+    assert services["init-node4"]["command"][:5] == ["compose-init", "--dir", "/net", "--add-node", "4"]
+    assert services["cometbft4"]["image"] == COMETBFT_IMAGE
+    assert services["cometbft4"]["command"] == compose["services"]["cometbft0"]["command"]
+    assert services["app4"]["command"] == compose["services"]["app0"]["command"]
+    assert set(snippet["volumes"]) == {"node4-app", "node4-cometbft"}
