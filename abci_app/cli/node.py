@@ -20,6 +20,7 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_CHAIN_ID = "miles-devnet"
 DEFAULT_EVM_CHAIN_ID = 1818
+GATEWAY_PORT = 8545
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -35,9 +36,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     init.set_defaults(run=run_init)
 
     start = commands.add_parser("start", help="run the app and cometbft together (Ctrl-C stops both)")
+    start.add_argument("--gateway-port", type=int, default=GATEWAY_PORT,
+                       help=f"Ethereum JSON-RPC gateway on 127.0.0.1 (default {GATEWAY_PORT})")
+    start.add_argument("--no-gateway", action="store_true", help="do not start the Ethereum JSON-RPC gateway")
     start.set_defaults(run=run_start)
 
     app = commands.add_parser("app", help="run only the ABCI application server")
+    app.add_argument("--gateway-port", type=int, default=None,
+                     help=f"also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (off unless given; usually {GATEWAY_PORT})")
     app.set_defaults(run=run_app)
 
 
@@ -81,17 +87,36 @@ async def serve(app: Application, config: cometbft.NodeConfig) -> None:
         await serve_socket(app, config.host, config.abci_port)
 
 
+def start_gateway(config: cometbft.NodeConfig, port: int | None):
+    """The Ethereum JSON-RPC gateway in front of this node's CometBFT RPC, or None (not asked
+    for, or the port is taken: the chain runs on without it, with a warning)."""
+    if port is None:
+        return None
+    from ..rpc.gateway import Gateway  # imported only when served: it pulls in the EVM decoder
+
+    try:
+        gateway = Gateway(config.rpc_url, port=port).start()
+    except OSError as exc:
+        log.warning("gateway_not_started", port=port, error=str(exc))
+        print(f"Ethereum JSON-RPC gateway not started on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        return None
+    return gateway
+
+
 def run_app(args: argparse.Namespace) -> int:
     home = Home(args.home)
     config = home.load_config()
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
+    gateway = start_gateway(config, getattr(args, "gateway_port", None))
     try:
         asyncio.run(serve(app, config))
     except KeyboardInterrupt:
         pass
     finally:
+        if gateway is not None:
+            gateway.stop()
         app.close()
     return 0
 
@@ -106,20 +131,24 @@ def run_start(args: argparse.Namespace) -> int:
         return 1
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
+    gateway = None if getattr(args, "no_gateway", False) else start_gateway(config, getattr(args, "gateway_port", GATEWAY_PORT))
     try:
-        return asyncio.run(_run_both(app, config, binary, home))
+        return asyncio.run(_run_both(app, config, binary, home, gateway))
     finally:
+        if gateway is not None:
+            gateway.stop()
         app.close()
 
 
-async def _run_both(app: Application, config: cometbft.NodeConfig, binary: Path, home: Home) -> int:
+async def _run_both(app: Application, config: cometbft.NodeConfig, binary: Path, home: Home, gateway=None) -> int:
     server = asyncio.create_task(serve(app, config))
     node = await asyncio.create_subprocess_exec(*cometbft.node_command(binary, home.cometbft))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    print(f"chain running: CometBFT RPC {config.rpc_url}  (Ctrl-C stops)", flush=True)
+    served = f"  Ethereum JSON-RPC {gateway.url}" if gateway is not None else ""
+    print(f"chain running: CometBFT RPC {config.rpc_url}{served}  (Ctrl-C stops)", flush=True)
     waiter = asyncio.create_task(stop.wait())
     exited = asyncio.create_task(node.wait())
     await asyncio.wait({waiter, exited, server}, return_when=asyncio.FIRST_COMPLETED)

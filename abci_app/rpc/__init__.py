@@ -1,4 +1,5 @@
-"""Talking to the chain from outside: a CometBFT RPC client (the Ethereum gateway comes later)."""
+"""Talking to the chain from outside: a CometBFT RPC client, and (in `rpc.gateway`, imported on
+its own because it pulls in the EVM transaction decoder) the Ethereum JSON-RPC gateway."""
 
 from .cometbft import CometRPC, RpcError
 

@@ -1,0 +1,34 @@
+"""JSON-RPC 2.0 error codes and the one exception type handlers raise to answer with an error."""
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+SERVER_ERROR = -32000  # what geth answers for a rejected transaction or missing state
+
+
+class JsonRpcError(Exception):
+    """An error answer: `code`, `message` and optional `data` (e.g. revert data)."""
+
+    def __init__(self, code: int, message: str, data=None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def to_json(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+class InvalidParams(JsonRpcError):
+    def __init__(self, message: str) -> None:
+        super().__init__(INVALID_PARAMS, message)
+
+
+class ServerError(JsonRpcError):
+    def __init__(self, message: str, data=None) -> None:
+        super().__init__(SERVER_ERROR, message, data)

@@ -1,0 +1,106 @@
+"""Ethereum formats in and out, from the stored receipt and CometBFT block shapes."""
+
+import base64
+
+import pytest
+from eth_hash.auto import keccak
+
+from abci_app.rpc.gateway import formats as fmt
+from abci_app.rpc.gateway.errors import INVALID_PARAMS, InvalidParams
+
+
+def test_quantities_have_no_leading_zeros():
+    assert fmt.quantity(0) == "0x0"
+    assert fmt.quantity(26) == "0x1a"
+    assert fmt.parse_quantity("0x1a") == 26
+    assert fmt.parse_quantity("0x001a") == 26  # tolerated, as geth does
+
+
+@pytest.mark.parametrize("bad", ["1a", "0x", "0xzz", 26, None, ["0x1"]])
+def test_bad_quantities_are_invalid_params(bad):
+    with pytest.raises(InvalidParams) as info:
+        fmt.parse_quantity(bad)
+    assert info.value.code == INVALID_PARAMS
+
+
+def test_addresses_data_and_hashes():
+    assert fmt.parse_address("0x000000000000000000000000000000000000bEEF") == "0x000000000000000000000000000000000000beef"
+    for bad in ("0xbeef", "000000000000000000000000000000000000beef", 5):
+        with pytest.raises(InvalidParams):
+            fmt.parse_address(bad)
+    assert fmt.parse_data("0x") == b""
+    assert fmt.parse_data("0x00ff") == b"\x00\xff"
+    with pytest.raises(InvalidParams):
+        fmt.parse_data("0x0")  # odd length
+    with pytest.raises(InvalidParams):
+        fmt.parse_hash("0x" + "00" * 31)
+
+
+def test_block_tags():
+    for tag in ("latest", "pending", "safe", "finalized"):
+        assert fmt.parse_block_tag(tag) == "latest"
+    assert fmt.parse_block_tag("earliest") == "earliest"
+    assert fmt.parse_block_tag("0x10") == 16
+    assert fmt.parse_block_tag({"blockNumber": "0x2"}) == 2
+    for bad in ("newest", 16, None, {"blockHash": "0x00"}):
+        with pytest.raises(InvalidParams):
+            fmt.parse_block_tag(bad)
+
+
+def test_tx_type_from_the_first_byte():
+    assert fmt.tx_type(b"\x02\xf8") == 2
+    assert fmt.tx_type(b"\x01\xf8") == 1
+    assert fmt.tx_type(b"\xf8\x6b") == 0
+
+
+def test_rfc3339_drops_nanoseconds():
+    assert fmt.rfc3339_seconds("1970-01-01T00:01:40.123456789Z") == 100
+    assert fmt.rfc3339_seconds("1970-01-01T00:01:40Z") == 100
+
+
+STORED = {
+    "hash": "0x" + "ab" * 32, "height": 7, "index": 1, "from": "0x" + "11" * 20, "to": None,
+    "nonce": 3, "value": "0", "status": 1, "gas_used": 53000, "cumulative_gas_used": 74000,
+    "effective_gas_price": "1000000000", "contract_address": "0x" + "22" * 20,
+    "logs": [{"address": "0x" + "22" * 20, "topics": ["0x" + "33" * 32], "data": "0x01"}],
+    "output": "0x", "error": "",
+}
+
+
+def test_receipt_format():
+    receipt = fmt.format_receipt(STORED, block_hash="0x" + "cd" * 32, tx_type_id=2, first_log_index=4)
+    assert receipt["blockNumber"] == "0x7" and receipt["transactionIndex"] == "0x1"
+    assert receipt["status"] == "0x1" and receipt["type"] == "0x2"
+    assert receipt["gasUsed"] == hex(53000) and receipt["cumulativeGasUsed"] == hex(74000)
+    assert receipt["effectiveGasPrice"] == hex(10**9)
+    assert receipt["to"] is None
+    assert receipt["contractAddress"] == "0x" + "22" * 20  # checksummed (digits only here)
+    (log,) = receipt["logs"]
+    assert log["logIndex"] == "0x4" and log["transactionHash"] == STORED["hash"]
+    assert log["blockHash"] == "0x" + "cd" * 32 and log["removed"] is False
+    assert len(receipt["logsBloom"]) == 2 + 512 and receipt["logsBloom"] != fmt.ZERO_BLOOM
+    failed = fmt.format_receipt({**STORED, "status": 0, "logs": []}, block_hash="0x00", tx_type_id=0,
+                                first_log_index=0)
+    assert failed["status"] == "0x0" and failed["logsBloom"] == fmt.ZERO_BLOOM
+
+
+def test_block_format():
+    raw = b"\x02raw tx"
+    answer = {
+        "block_id": {"hash": "AB" * 32},
+        "block": {
+            "header": {"height": "5", "time": "1970-01-01T00:00:10.5Z", "last_block_id": {"hash": "CD" * 32},
+                       "proposer_address": "EF" * 20, "app_hash": "01" * 32, "data_hash": "", "last_results_hash": ""},
+            "data": {"txs": [base64.b64encode(raw).decode()]},
+        },
+    }
+    results = {"txs_results": [{"gas_used": "21000"}]}
+    block = fmt.format_block(answer, results, gas_limit=100, base_fee_wei=7)
+    assert block["number"] == "0x5" and block["timestamp"] == "0xa"
+    assert block["hash"] == "0x" + "ab" * 32 and block["parentHash"] == "0x" + "cd" * 32
+    assert block["gasUsed"] == hex(21000) and block["gasLimit"] == "0x64" and block["baseFeePerGas"] == "0x7"
+    assert block["transactions"] == ["0x" + keccak(raw).hex()]
+    assert block["transactionsRoot"] == fmt.ZERO_HASH
+    empty = fmt.format_block({**answer, "block": {**answer["block"], "data": {"txs": None}}}, {"txs_results": None},
+                             gas_limit=100, base_fee_wei=7)
+    assert empty["transactions"] == [] and empty["gasUsed"] == "0x0"
