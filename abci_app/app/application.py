@@ -242,7 +242,8 @@ class Application(BaseApplication):
         if self.reader is None:
             return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, log="chain not initialised")
         try:
-            context = QueryContext(self.reader, self.store, self.genesis, self.height, staking.state_view(self.reader.state))
+            context = QueryContext(self.reader, self.store, self.genesis, self.height,
+                                   staking.state_view(self.reader.state), req.data)
             result = route_query(req.path, context)
         except Exception:
             log.exception("query_bug", path=req.path)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from eth_utils import is_hex_address, to_canonical_address
 
 from ..evm.reader import StateReader
+from ..evm.simulate import CallRequest, simulate
 from ..staking import StakingState, views
 from ..store import Store, keys
 from . import codes
@@ -22,6 +23,7 @@ class QueryContext:
     genesis: Genesis
     height: int
     staking: StakingState
+    data: bytes = b""   # the query's data (the JSON body of `/call`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,49 @@ def query_tx(ctx: QueryContext, arg: str) -> QueryResult:
     if stored is None:
         return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed transaction {arg}")
     return QueryResult(codes.OK, stored)
+
+
+def query_code(ctx: QueryContext, arg: str) -> QueryResult:
+    address = _address_arg(arg)
+    if address is None:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not an address: {arg!r}")
+    return _json({"address": "0x" + address.hex(), "code": "0x" + ctx.reader.code(address).hex()})
+
+
+def query_storage(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/storage/<address>/<slot>`: one storage word (slot as decimal or 0x hex)."""
+    address_text, _, slot_text = arg.partition("/")
+    address = _address_arg(address_text)
+    try:
+        slot = int(slot_text, 0)
+    except ValueError:
+        slot = -1
+    if address is None or not 0 <= slot < 2**256:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="use /storage/<address>/<slot>")
+    value = ctx.reader.storage(address, slot)
+    return _json({"address": "0x" + address.hex(), "slot": hex(slot), "value": "0x" + value.to_bytes(32, "big").hex()})
+
+
+def query_call(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/call` with a JSON body {from, to, data, value, gas} as query data: runs the call on the
+    committed state and keeps nothing (eth_call, gas estimation)."""
+    try:
+        doc = json.loads(ctx.data or b"{}")
+        to = doc.get("to")
+        request = CallRequest(
+            sender=to_canonical_address(doc.get("from") or "0x" + "00" * 20),
+            to=to_canonical_address(to) if to else None,
+            data=bytes.fromhex((doc.get("data") or "0x").removeprefix("0x")),
+            value_wei=int(doc.get("value") or 0),
+            gas=int(doc.get("gas") or ctx.genesis.params.block_gas_limit),
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")
+    if not 0 < request.gas <= ctx.genesis.params.block_gas_limit or request.value_wei < 0:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be within the block gas limit; value >= 0")
+    result = simulate(ctx.reader, request)
+    return _json({"success": result.success, "output": "0x" + result.output.hex(), "gas_used": result.gas_used,
+                  "error": result.error})
 
 
 def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
@@ -124,6 +169,9 @@ def query_rewards(ctx: QueryContext, arg: str) -> QueryResult:
 
 ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "account": query_account,
+    "code": query_code,
+    "storage": query_storage,
+    "call": query_call,
     "chain": query_chain,
     "tx": query_tx,
     "validators": query_validators,

@@ -27,6 +27,7 @@ class StateReader:
             coinbase=b"\0" * 20,
         )
         self.state_root = state_root
+        self.vm = vm
         self._db = db
         self.state = build_state(vm, db, state_root, ctx, chain_id)
 

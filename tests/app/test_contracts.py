@@ -5,6 +5,7 @@ import json
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
+from abci_app.abci import types
 from abci_app.app import codes
 from abci_app.contracts import load_contract
 
@@ -70,3 +71,26 @@ def test_out_of_gas_is_a_failed_receipt(chain, keys):
     assert result.code == codes.EXECUTION_FAILED and result.gas_used == 100_000
     assert "OutOfGas" in result.log
     assert _receipt(chain, raw)["contract_address"] is None
+
+
+def test_code_storage_and_call_queries_read_committed_state_and_keep_nothing(chain, keys):
+    address = _deploy(chain, keys[0])
+    code = json.loads(chain.query(f"/code/{address}").value)["code"]
+    assert code == "0x" + load_contract("Counter").deployed_bytecode.hex()
+    call = {"from": keys[1].address, "to": address, "data": "0x" + _selector("increment()").hex()}
+    before = chain.app_hashes[-1]
+    for _ in range(2):  # nothing is kept: the same call gives the same answer
+        response = chain.app.query(types.RequestQuery(path="/call", data=json.dumps(call).encode()))
+        result = json.loads(response.value)
+        assert result["success"] and result["gas_used"] > 21_000 and result["error"] == ""
+    count = json.loads(chain.app.query(types.RequestQuery(path="/call", data=json.dumps(
+        {"to": address, "data": "0x" + _selector("count()").hex()}).encode())).value)
+    assert int(count["output"], 16) == 0
+    assert json.loads(chain.query(f"/storage/{address}/0").value)["value"] == "0x" + "00" * 32
+    reverted = json.loads(chain.app.query(types.RequestQuery(path="/call", data=json.dumps(
+        {"to": address, "data": "0x" + (_selector("add(uint256)") + encode(["uint256"], [0])).hex()}).encode())).value)
+    assert not reverted["success"] and reverted["error"] == "execution reverted: Counter: amount is zero"
+    assert chain.query("/call").code == 0 and chain.query("/storage/nope").code == 41
+    chain.block([])
+    assert chain.account(keys[1].address)["nonce"] == 0 and chain.app_hashes[-1] != b""
+    assert before == chain.app_hashes[-2]
