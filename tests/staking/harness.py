@@ -107,6 +107,18 @@ class StakingChain:
         chain.app_hashes.append(self.last.app_hash)
         return list(self.last.tx_results)
 
+    def receipt(self, result: types.ExecTxResult) -> dict:
+        """The stored receipt of an executed transaction (found by its `eth.hash` event)."""
+        (event,) = [e for e in result.events if e.type == "eth"]
+        return self.query("/tx/" + {a.key: a.value for a in event.attributes}["hash"])
+
+    def fee(self, result: types.ExecTxResult) -> int:
+        """What a transaction's sender paid for gas."""
+        return result.gas_used * int(self.receipt(result)["effective_gas_price"])
+
+    def logs(self, result: types.ExecTxResult) -> list[dict]:
+        return self.receipt(result)["logs"]
+
     def query(self, path: str):
         response = self.chain.query(path)
         assert response.code == 0, response.log

@@ -65,17 +65,6 @@ class AdsChain(StakingChain):
     def state(self) -> ads.AdsState:
         return ads.state_view(self.chain.app.reader.state)
 
-    def receipt(self, result) -> dict:
-        (event,) = [e for e in result.events if e.type == "eth"]
-        return self.query("/tx/" + {a.key: a.value for a in event.attributes}["hash"])
-
-    def fee(self, result) -> int:
-        """What a transaction's sender paid for gas."""
-        return result.gas_used * int(self.receipt(result)["effective_gas_price"])
-
-    def logs(self, result) -> list[dict]:
-        return self.receipt(result)["logs"]
-
     def snapshot(self) -> tuple:
         """Staking's snapshot plus every ads record: campaigns, messages, the keys' profiles,
         inboxes and blocks, and the funds total."""

@@ -91,17 +91,13 @@ class CouponsNet:
         return record
 
     def receipt(self, result) -> dict:
-        (event,) = [e for e in result.events if e.type == "eth"]
-        tx_hash = {a.key: a.value for a in event.attributes}["hash"]
-        return self.net.query("/tx/" + tx_hash)
+        return self.net.receipt(result)
 
     def fee(self, result) -> int:
-        """What the transaction's sender paid for gas."""
-        receipt = self.receipt(result)
-        return receipt["gas_used"] * int(receipt["effective_gas_price"])
+        return self.net.fee(result)
 
     def logs(self, result) -> list[dict]:
-        return self.receipt(result)["logs"]
+        return self.net.logs(result)
 
     def snapshot(self) -> tuple:
         """Every coupons record, the funds word, the precompile's balance and the supply."""
