@@ -104,3 +104,39 @@ def test_block_format():
     empty = fmt.format_block({**answer, "block": {**answer["block"], "data": {"txs": None}}}, {"txs_results": None},
                              gas_limit=100, base_fee_wei=7)
     assert empty["transactions"] == [] and empty["gasUsed"] == "0x0"
+
+
+def test_parse_call():
+    assert fmt.parse_call({"to": "0x" + "AB" * 20, "input": "0x01", "data": "0x02", "value": "0x10", "gas": "0x5208"}) == \
+        {"to": "0x" + "ab" * 20, "data": "0x01", "value": "16", "gas": 21_000}
+    assert fmt.parse_call({}) == {"data": "0x", "value": "0"}  # a creation with no code
+    for bad in ([], {"to": "0x12"}, {"value": 5}, {"data": "0x1"}):
+        with pytest.raises(InvalidParams):
+            fmt.parse_call(bad)
+
+
+@pytest.mark.parametrize("fields", [
+    {"type": 2, "maxFeePerGas": 3 * 10**9, "maxPriorityFeePerGas": 10**8},
+    {"gasPrice": 2 * 10**9},
+])
+def test_format_transaction(fields):
+    from eth_account import Account
+
+    from abci_app.evm.tx import TX_BUILDER
+
+    sender = Account.from_key("0x" + "01" * 32)
+    signed = sender.sign_transaction({"chainId": 1818, "nonce": 7, "to": "0x" + "11" * 20, "value": 5, "gas": 30_000,
+                                      "data": "0xabcd", **fields})
+    tx = TX_BUILDER.decode(bytes(signed.raw_transaction))
+    answer = fmt.format_transaction(tx, bytes.fromhex(sender.address[2:]), bytes(signed.hash), block_hash="0x" + "22" * 32,
+                                    number=9, index=0, base_fee_wei=10**9)
+    assert answer["from"] == sender.address and answer["to"] == "0x" + "11" * 20
+    assert (answer["nonce"], answer["value"], answer["gas"], answer["input"]) == ("0x7", "0x5", hex(30_000), "0xabcd")
+    assert (answer["blockNumber"], answer["transactionIndex"], answer["chainId"]) == ("0x9", "0x0", hex(1818))
+    assert int(answer["r"], 16) == signed.r and int(answer["s"], 16) == signed.s
+    if "type" in fields:
+        assert answer["type"] == "0x2" and answer["gasPrice"] == hex(11 * 10**8)
+        assert answer["maxFeePerGas"] == hex(3 * 10**9) and answer["accessList"] == []
+        assert int(answer["v"], 16) == signed.v
+    else:
+        assert answer["type"] == "0x0" and answer["gasPrice"] == hex(2 * 10**9) and int(answer["v"], 16) == signed.v

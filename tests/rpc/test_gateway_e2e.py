@@ -1,10 +1,13 @@
 """web3.py, unchanged, against the gateway in front of a real single-validator chain."""
 
 import pytest
+from eth_hash.auto import keccak
 from web3 import Web3
-from web3.exceptions import BlockNotFound
+from web3.exceptions import BlockNotFound, ContractLogicError
 
 from abci_app.cli.localnode import LocalNode
+from abci_app.cli.stake import STAKING_ADDRESS
+from abci_app.contracts import load_contract
 from abci_app.cli.wallet import dev_account
 from abci_app.rpc.gateway import Gateway
 
@@ -13,6 +16,7 @@ pytestmark = pytest.mark.e2e
 EVM_CHAIN_ID = 1818
 GWEI = 10**9
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
+CMT = 10**18
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +105,83 @@ def test_rejected_transaction_is_an_error(w3):
         w3.eth.send_raw_transaction(signed.raw_transaction)
     assert "chain id" in str(info.value)
     assert w3.eth.chain_id == EVM_CHAIN_ID  # still serving
+
+
+def send(w3, sender, fields):
+    """Sign `fields` (gas, to, data, value) locally, send it, and wait for the receipt."""
+    signed = sender.sign_transaction({
+        "type": 2, "chainId": w3.eth.chain_id, "nonce": w3.eth.get_transaction_count(sender.address, "pending"),
+        "maxFeePerGas": 2 * w3.eth.gas_price, "maxPriorityFeePerGas": 0, "value": 0, **fields,
+    })
+    return w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction), timeout=60)
+
+
+@pytest.fixture(scope="module")
+def counter(w3):
+    """A Counter deployed by dev account 4, with gas from eth_estimateGas."""
+    artifact = load_contract("Counter")
+    deployer = dev_account(4)
+    creation = {"from": deployer.address, "data": "0x" + artifact.bytecode.hex()}
+    receipt = send(w3, deployer, {"gas": w3.eth.estimate_gas(creation), "data": creation["data"]})
+    assert receipt["status"] == 1 and receipt["contractAddress"]
+    return w3.eth.contract(receipt["contractAddress"], abi=artifact.abi)
+
+
+def test_code_and_storage(w3, counter):
+    assert w3.eth.get_code(counter.address) == load_contract("Counter").deployed_bytecode
+    assert w3.eth.get_code(RECIPIENT) == b""
+    before = counter.functions.count().call()
+    assert w3.eth.get_storage_at(counter.address, 0) == before.to_bytes(32, "big")
+    assert w3.eth.get_storage_at(counter.address, 12345) == bytes(32)
+
+
+def test_call_and_revert(w3, counter):
+    before = counter.functions.count().call()
+    assert counter.functions.isLocked().call() is False
+    with pytest.raises(ContractLogicError, match="Counter: amount is zero") as info:
+        counter.functions.add(0).call()
+    assert info.value.data.startswith("0x08c379a0")  # Error(string), the revert data
+    with pytest.raises(ContractLogicError, match="Counter: amount is zero"):
+        counter.functions.add(0).estimate_gas({"from": dev_account(4).address})
+    assert counter.functions.count().call() == before  # a call keeps nothing
+
+
+def test_estimates_are_enough_and_tight(w3, counter):
+    sender = dev_account(4)
+    assert w3.eth.estimate_gas({"from": sender.address, "to": RECIPIENT, "value": 1}) == 21_000
+    before = counter.functions.count().call()
+    call = counter.functions.increment().build_transaction({"from": sender.address, "gas": 10**6})
+    estimate = w3.eth.estimate_gas({"from": sender.address, "to": counter.address, "data": call["data"]})
+    tight = {"from": sender.address, "to": counter.address, "data": call["data"], "gas": hex(estimate - 1)}
+    assert "error" in w3.provider.make_request("eth_call", [tight, "latest"])  # one less is not enough
+    receipt = send(w3, sender, {"to": counter.address, "data": call["data"], "gas": estimate})
+    assert receipt["status"] == 1 and receipt["gasUsed"] <= estimate
+    assert counter.functions.count().call() == before + 1
+
+    tx = w3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["hash"] == receipt["transactionHash"] and tx["from"] == sender.address
+    assert tx["to"] == counter.address and tx["input"] == bytes.fromhex(call["data"][2:])
+    assert (tx["gas"], tx["type"], tx["chainId"]) == (estimate, 2, EVM_CHAIN_ID)
+    assert (tx["blockNumber"], tx["transactionIndex"]) == (receipt["blockNumber"], receipt["transactionIndex"])
+    assert tx["blockHash"] == receipt["blockHash"] and tx["maxFeePerGas"] == 2 * GWEI and tx["value"] == 0
+
+
+def test_staking_precompile_estimate_is_enough(w3):
+    staking = w3.eth.contract(STAKING_ADDRESS, abi=load_contract("IStaking").abi)
+    delegator, validator = dev_account(5), dev_account(0).address
+    data = staking.functions.delegate(validator).build_transaction(
+        {"from": delegator.address, "value": 2_000 * CMT, "gas": 10**6})["data"]
+    estimate = w3.eth.estimate_gas({"from": delegator.address, "to": STAKING_ADDRESS, "data": data,
+                                    "value": 2_000 * CMT})
+    receipt = send(w3, delegator, {"to": STAKING_ADDRESS, "data": data, "value": 2_000 * CMT, "gas": estimate})
+    assert receipt["status"] == 1
+
+
+def test_transaction_lookups_and_node_info(w3):
+    assert w3.provider.make_request("eth_getTransactionByHash", ["0x" + "00" * 32])["result"] is None
+    assert w3.provider.make_request("web3_sha3", ["0x68656c6c6f"])["result"] == "0x" + keccak(b"hello").hex()
+    assert w3.net.peer_count == 0  # a single node
+    assert w3.eth.syncing is False
+    history = w3.eth.fee_history(3, "latest", [50])
+    assert history["baseFeePerGas"] == [GWEI] * 4 and history["reward"] == [[0]] * 3
+    assert len(history["gasUsedRatio"]) == 3 and all(0 <= r <= 1 for r in history["gasUsedRatio"])

@@ -7,7 +7,7 @@ against a real node.
 import pytest
 
 from abci_app.rpc.gateway import methods
-from abci_app.rpc.gateway.chain import EMPTY_CODE_HASH
+from abci_app.rpc.gateway.chain import EMPTY_CODE_HASH, ChainParams
 from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError
 
 ALICE = "0x" + "aa" * 20
@@ -54,10 +54,91 @@ def test_state_only_at_the_latest_block():
         assert info.value.code == SERVER_ERROR
 
 
-def test_code_of_an_account_without_code_and_of_a_contract():
-    assert methods.get_code(StubChain(0, []), ALICE, "latest") == "0x"
-    with pytest.raises(JsonRpcError):  # not readable yet: an error, never a wrong "0x"
-        methods.get_code(StubChain(0, [], code_hash="0x" + "11" * 32), ALICE, "latest")
+class CodeChain(StubChain):
+    def code(self, address):
+        return b"" if address == ALICE else b"\x60\x00"
+
+    def storage(self, address, slot):
+        return slot.to_bytes(32, "big")
+
+
+def test_code_and_storage():
+    chain = CodeChain(0, [])
+    assert methods.get_code(chain, ALICE, "latest") == "0x"
+    assert methods.get_code(chain, "0x" + "cc" * 20, "latest") == "0x6000"
+    assert methods.get_storage_at(chain, ALICE, 7, "latest") == "0x" + "00" * 31 + "07"
+    assert methods.METHODS["eth_getStorageAt"].parse([ALICE, "0x0"]) == [ALICE, 0, "latest"]
+    with pytest.raises(JsonRpcError):
+        methods.get_storage_at(chain, ALICE, 7, 3)
+
+
+class CallChain(StubChain):
+    """/call succeeds iff gas >= `needs`; it reports `used` (< needs models a refund)."""
+
+    GAS_LIMIT = 30_000_000
+
+    def __init__(self, needs: int, used: int, revert: str = ""):
+        super().__init__(0, [])
+        self.needs, self.used, self.revert, self.calls = needs, used, revert, []
+
+    @property
+    def params(self):
+        return ChainParams(chain_id=1818, min_gas_price_wei=10**9, block_gas_limit=self.GAS_LIMIT)
+
+    def call(self, request):
+        self.calls.append(request)
+        if self.revert:
+            return {"success": False, "output": "0x08c379a0", "gas_used": 30_000, "error": self.revert}
+        ok = request["gas"] >= self.needs
+        return {"success": ok, "output": "0x2a" if ok else "0x", "gas_used": self.used if ok else request["gas"],
+                "error": "" if ok else "OutOfGas: out of gas"}
+
+
+@pytest.mark.parametrize(("needs", "used"), [
+    (21_000, 21_000),    # a transfer: two calls
+    (47_113, 47_113),
+    (60_000, 41_000),    # a refund: gas used is below what the call needs
+    (29_999_999, 100),
+])
+def test_estimate_is_the_smallest_gas_that_succeeds(needs, used):
+    chain = CallChain(needs, used)
+    assert methods.estimate_gas(chain, {"to": ALICE, "data": "0x"}, "latest") == hex(needs)
+    assert all(c["gas"] <= CallChain.GAS_LIMIT for c in chain.calls)
+    assert len(chain.calls) <= 2 + 25
+
+
+def test_estimate_of_a_failing_call_and_a_gas_cap():
+    with pytest.raises(JsonRpcError) as info:
+        methods.estimate_gas(CallChain(10**9, 0), {"to": ALICE}, "latest")
+    assert info.value.code == SERVER_ERROR and "out of gas" in info.value.message
+    with pytest.raises(JsonRpcError) as info:  # the call's own gas is the upper end
+        methods.estimate_gas(CallChain(50_000, 50_000), {"to": ALICE, "gas": 40_000}, "latest")
+    chain = CallChain(50_000, 50_000)
+    assert methods.estimate_gas(chain, {"to": ALICE, "gas": 10**12}, "latest") == hex(50_000)
+    assert chain.calls[0]["gas"] == CallChain.GAS_LIMIT
+
+
+def test_call_output_and_revert():
+    assert methods.eth_call(CallChain(0, 0), {"to": ALICE}, "latest") == "0x2a"
+    for handler in (methods.eth_call, methods.estimate_gas):
+        with pytest.raises(JsonRpcError) as info:
+            handler(CallChain(0, 0, revert="execution reverted: nope"), {"to": ALICE}, "latest")
+        assert info.value.to_json() == {"code": 3, "message": "execution reverted: nope", "data": "0x08c379a0"}
+
+
+def test_fee_history():
+    class Blocks(CallChain):
+        def block_results(self, height):
+            return {"txs_results": [{"gas_used": str(height * 1_000_000)}]}
+
+    chain = Blocks(0, 0)  # height 10
+    answer = methods.fee_history(chain, 3, "latest", [25.0, 75.0])
+    assert answer == {"oldestBlock": "0x8", "baseFeePerGas": [hex(10**9)] * 4,
+                      "gasUsedRatio": [8 / 30, 9 / 30, 10 / 30], "reward": [["0x0", "0x0"]] * 3}
+    assert methods.fee_history(chain, 50, 2, None)["oldestBlock"] == "0x1"
+    assert "reward" not in methods.fee_history(chain, 1, "latest", None)
+    assert methods.METHODS["eth_feeHistory"].parse([4, "latest"]) == [4, "latest", None]
+    assert methods.METHODS["eth_feeHistory"].parse(["0x4", "0x2", []]) == [4, 2, []]
 
 
 def test_defaults_fill_omitted_params():
@@ -65,3 +146,42 @@ def test_defaults_fill_omitted_params():
     assert method.parse([ALICE]) == [ALICE, "latest"]
     assert method.parse([ALICE, "0x2"]) == [ALICE, 2]
     assert methods.METHODS["eth_getBlockByNumber"].parse(["latest"]) == ["latest", False]
+
+
+def test_transaction_by_hash_from_the_mempool_or_null():
+    from eth_account import Account
+
+    from abci_app.evm.tx import DecodedTx, TX_BUILDER
+
+    sender = Account.from_key("0x" + "02" * 32)
+    signed = sender.sign_transaction({"type": 2, "chainId": 1818, "nonce": 0, "to": "0x" + "11" * 20, "value": 1, "gas": 21_000,
+                                      "maxFeePerGas": 10**9, "maxPriorityFeePerGas": 0})
+    pending = DecodedTx(hash=bytes(signed.hash), raw=bytes(signed.raw_transaction),
+                        tx=TX_BUILDER.decode(bytes(signed.raw_transaction)), sender=bytes.fromhex(sender.address[2:]))
+
+    class Pending(CallChain):
+        def receipt(self, tx_hash):
+            return None
+
+        def mempool_txs(self):
+            return [pending]
+
+    chain = Pending(0, 0)
+    answer = methods.get_transaction_by_hash(chain, bytes(signed.hash))
+    assert answer["blockHash"] is None and answer["blockNumber"] is None and answer["from"] == sender.address
+    assert methods.get_transaction_by_hash(chain, b"\1" * 32) is None
+
+
+def test_sha3_and_syncing():
+    assert methods.sha3(None, b"") == "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+
+    class Syncing:
+        def __init__(self, catching_up):
+            self.catching_up = catching_up
+
+        def status(self):
+            return {"sync_info": {"catching_up": self.catching_up, "latest_block_height": "40",
+                                  "earliest_block_height": "1"}}
+
+    assert methods.syncing(Syncing(False)) is False
+    assert methods.syncing(Syncing(True)) == {"startingBlock": "0x1", "currentBlock": "0x28", "highestBlock": "0x28"}

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from eth_hash.auto import keccak
 
-from ...evm.tx import TxLimits, decode_tx
+from ...evm.tx import DecodedTx, TxLimits, decode_tx
 from ..cometbft import CometRPC, RpcError
 from .errors import ServerError
 
@@ -38,9 +38,9 @@ class CometChain:
     def __init__(self, rpc_url: str, timeout_s: float = 10.0) -> None:
         self.rpc = CometRPC(rpc_url, timeout_s=timeout_s)
 
-    def _query(self, path: str) -> tuple[int, bytes, str]:
+    def _query(self, path: str, data: bytes = b"") -> tuple[int, bytes, str]:
         try:
-            return self.rpc.abci_query(path)
+            return self.rpc.abci_query(path, data)
         except RpcError as exc:
             raise ServerError(str(exc)) from None
 
@@ -50,8 +50,8 @@ class CometChain:
         except RpcError as exc:
             raise ServerError(str(exc)) from None
 
-    def _query_json(self, path: str):
-        code, value, log = self._query(path)
+    def _query_json(self, path: str, data: bytes = b""):
+        code, value, log = self._query(path, data)
         if code != 0:
             raise ServerError(f"abci_query {path}: {log}")
         return json.loads(value)
@@ -67,6 +67,25 @@ class CometChain:
     def account(self, address: str) -> dict:
         """`{"balance": str, "nonce": int, "code_hash": "0x.."}` at the last committed block."""
         return self._query_json(f"/account/{address}")
+
+    def code(self, address: str) -> bytes:
+        """The runtime code at `address` (empty for an account without code)."""
+        return bytes.fromhex(self._query_json(f"/code/{address}")["code"][2:])
+
+    def storage(self, address: str, slot: int) -> bytes:
+        """One 32-byte storage word of `address`."""
+        return bytes.fromhex(self._query_json(f"/storage/{address}/{hex(slot)}")["value"][2:])
+
+    def call(self, request: dict) -> dict:
+        """`/call`: run {from, to, data, value, gas} on the committed state, keeping nothing.
+        Answers {"success", "output": "0x..", "gas_used", "error"}."""
+        return self._query_json("/call", json.dumps(request).encode())
+
+    def status(self) -> dict:
+        return self._call("status")
+
+    def peer_count(self) -> int:
+        return int(self._call("net_info")["n_peers"])
 
     def receipt(self, tx_hash: bytes) -> dict | None:
         """The stored receipt of a committed transaction, or None if it is not (yet) in a block."""
@@ -91,16 +110,21 @@ class CometChain:
         except RpcError as exc:
             raise ServerError(str(exc)) from None
 
-    def mempool_senders(self) -> list[tuple[bytes, int]]:
-        """(sender, nonce) of the first MEMPOOL_SCAN_LIMIT txs in this node's mempool."""
-        answer = self._call("unconfirmed_txs", limit=str(MEMPOOL_SCAN_LIMIT))
+    def decode(self, raw: bytes) -> DecodedTx | None:
+        """A raw tx that CheckTx let in, decoded (None only defensively, for garbage)."""
         limits = TxLimits(chain_id=self.params.chain_id, max_tx_bytes=1 << 30,
                           block_gas_limit=self.params.block_gas_limit, min_gas_price_wei=0)
-        found = []
-        for tx in answer.get("txs") or []:
-            try:
-                decoded = decode_tx(base64.b64decode(tx), limits)
-            except Exception:  # CheckTx let it in, so this is only a defensive skip
-                continue
-            found.append((decoded.sender, decoded.nonce))
-        return found
+        try:
+            return decode_tx(raw, limits)
+        except Exception:
+            return None
+
+    def mempool_txs(self) -> list[DecodedTx]:
+        """The first MEMPOOL_SCAN_LIMIT txs in this node's mempool, decoded."""
+        answer = self._call("unconfirmed_txs", limit=str(MEMPOOL_SCAN_LIMIT))
+        decoded = (self.decode(base64.b64decode(tx)) for tx in answer.get("txs") or [])
+        return [tx for tx in decoded if tx is not None]
+
+    def mempool_senders(self) -> list[tuple[bytes, int]]:
+        """(sender, nonce) of the first MEMPOOL_SCAN_LIMIT txs in this node's mempool."""
+        return [(tx.sender, tx.nonce) for tx in self.mempool_txs()]

@@ -5,6 +5,7 @@ INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
+EXECUTION_REVERTED = 3  # geth: a reverted eth_call / eth_estimateGas, with the revert data
 SERVER_ERROR = -32000  # what geth answers for a rejected transaction or missing state
 
 

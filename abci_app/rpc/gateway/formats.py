@@ -88,6 +88,42 @@ def parse_block_tag(value) -> int | str:
     raise InvalidParams(f"not a block number or tag: {value!r}")
 
 
+def parse_count(value) -> int:
+    """A count given as a hex quantity or a plain integer (eth_feeHistory's blockCount)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return parse_quantity(value)
+
+
+def parse_percentiles(value) -> list[float]:
+    """eth_feeHistory's rewardPercentiles: increasing numbers in [0, 100]."""
+    if not isinstance(value, list) or not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in value):
+        raise InvalidParams(f"not a list of percentiles: {value!r}")
+    if any(not 0 <= p <= 100 for p in value) or any(a > b for a, b in zip(value, value[1:])):
+        raise InvalidParams("percentiles must be increasing and within [0, 100]")
+    return list(value)
+
+
+def parse_call(value) -> dict:
+    """An eth_call / eth_estimateGas transaction object as the app's `/call` body:
+    {"from", "to" (absent: creation), "data", "value" (decimal string), "gas" (absent: none)}.
+    `input` is accepted for `data` (preferred when both are given); fee fields are ignored
+    (a call runs at gas price 0)."""
+    if not isinstance(value, dict):
+        raise InvalidParams(f"not a transaction object: {value!r}")
+    call = {}
+    if value.get("from") is not None:
+        call["from"] = parse_address(value["from"])
+    if value.get("to") is not None:
+        call["to"] = parse_address(value["to"])
+    payload = value.get("input") if value.get("input") is not None else value.get("data")
+    call["data"] = data(parse_data(payload)) if payload is not None else "0x"
+    call["value"] = str(parse_quantity(value["value"])) if value.get("value") is not None else "0"
+    if value.get("gas") is not None:
+        call["gas"] = parse_quantity(value["gas"])
+    return call
+
+
 def parse_bool(value) -> bool:
     if not isinstance(value, bool):
         raise InvalidParams(f"not a boolean: {value!r}")
@@ -147,6 +183,49 @@ def format_block(block_answer: dict, results: dict, *, gas_limit: int, base_fee_
         "size": quantity(sum(len(raw) for raw in raws)),
         "transactions": [data(keccak(raw)) for raw in raws],
     }
+
+
+def format_transaction(tx, sender: bytes, tx_hash: bytes, *, block_hash: str | None, number: int | None,
+                       index: int | None, base_fee_wei: int) -> dict:
+    """An Ethereum transaction from a py-evm signed transaction; block fields null while pending.
+
+    gasPrice of a fee-market tx is what it pays: min(maxFee, baseFee + maxPriorityFee)."""
+    type_id = getattr(tx, "type_id", None) or 0
+    answer = {
+        "hash": data(tx_hash),
+        "nonce": quantity(tx.nonce),
+        "blockHash": block_hash,
+        "blockNumber": None if number is None else quantity(number),
+        "transactionIndex": None if index is None else quantity(index),
+        "from": checksum(sender),
+        "to": checksum(tx.to) if tx.to else None,
+        "value": quantity(tx.value),
+        "gas": quantity(tx.gas),
+        "input": data(tx.data),
+        "type": quantity(type_id),
+        "chainId": quantity(tx.chain_id),
+        "r": quantity(tx.r),
+        "s": quantity(tx.s),
+    }
+    if type_id == 0:
+        answer["gasPrice"] = quantity(tx.gas_price)
+        answer["v"] = quantity(tx.v)
+        return answer
+    answer["v"] = quantity(tx.y_parity)
+    answer["yParity"] = quantity(tx.y_parity)
+    answer["accessList"] = [{"address": checksum(address), "storageKeys": [_word(k) for k in keys]}
+                            for address, keys in tx.access_list]
+    if type_id == 1:
+        answer["gasPrice"] = quantity(tx.gas_price)
+    else:
+        answer["maxFeePerGas"] = quantity(tx.max_fee_per_gas)
+        answer["maxPriorityFeePerGas"] = quantity(tx.max_priority_fee_per_gas)
+        answer["gasPrice"] = quantity(min(tx.max_fee_per_gas, base_fee_wei + tx.max_priority_fee_per_gas))
+    return answer
+
+
+def _word(key) -> str:
+    return data(key.rjust(32, b"\0") if isinstance(key, bytes) else int(key).to_bytes(32, "big"))
 
 
 def _hash(hex_upper: str) -> str:
