@@ -1,6 +1,10 @@
-"""`miles bench app|node`: transfers per second through the application object and end to end.
+"""`miles bench all|app|node`: throughput through the application object and end to end.
 
-`app`: CheckTx for every transfer, then FinalizeBlock and Commit, on a fresh RocksDB, in-process.
+`all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
+the application-object level, each beside the bare py-evm baseline, optionally `--node` too;
+`--json PATH` writes every figure; `--quick` is the few-seconds variant the tests run.
+`app`: CMT transfers only, CheckTx for every transfer, then FinalizeBlock and Commit, on a fresh
+RocksDB, in-process.
 `node`: a throwaway local node (our app + a real cometbft); transfers go in through CometBFT's
 RPC (batched broadcast_tx_sync) and the clock stops when the last one is committed.
 Signing happens before the clock starts: it is the wallet's cost, not the chain's.
@@ -8,17 +12,17 @@ Each figure is the median of `--runs` runs on this machine.
 """
 
 import argparse
+import logging
 import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from eth_account import Account
-from eth_hash.auto import keccak
 
-from ..app.driver import InProcessChain
-from ..app.genesis import WEI_PER_CMT
+from ..bench import report, workloads
+from ..logs import configure_logging
+from ..bench.levels import measure_app as measure_workload
 from .localnode import LocalNode, wait_until
 from .node import DEFAULT_EVM_CHAIN_ID
 from .wallet import DEV_ACCOUNT_COUNT, dev_account, sign_tx
@@ -30,6 +34,17 @@ CLIENT_LANES = 10  # concurrent RPC clients, one per dev account (a lane keeps i
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="measure transfers per second").add_subparsers(dest="bench", required=True)
+    every = bench.add_parser("all", help="every workload at the application level, with the bare py-evm baseline")
+    every.add_argument("--workloads", nargs="+", choices=workloads.NAMES, default=list(workloads.NAMES))
+    every.add_argument("--block-txs", type=int, default=1000)
+    every.add_argument("--blocks", type=int, default=3)
+    every.add_argument("--accounts", type=int, default=100, help="senders per workload")
+    every.add_argument("--runs", type=int, default=3)
+    every.add_argument("--node", action="store_true", help="also end to end through a real cometbft")
+    every.add_argument("--node-txs", type=int, default=2000)
+    every.add_argument("--quick", action="store_true", help="tiny blocks, one run: checks that it all works")
+    every.add_argument("--json", metavar="PATH", help="write every figure as JSON")
+    every.set_defaults(run=run_all_bench)
     app = bench.add_parser("app", help="through the application object (CheckTx + FinalizeBlock + Commit)")
     app.add_argument("--block-txs", type=int, default=1000)
     app.add_argument("--blocks", type=int, default=3)
@@ -52,28 +67,8 @@ def _transfers(keys: list, first_nonces: list[int], count: int) -> list[bytes]:
 
 
 def measure_app(block_txs: int, blocks: int) -> float:
-    """Transfers per second for `blocks` blocks of `block_txs` transfers from 100 accounts."""
-    keys = [Account.from_key(keccak(b"bench-%d" % i)) for i in range(100)]
-    state = {
-        "chain_id": DEFAULT_EVM_CHAIN_ID,
-        "accounts": [{"address": k.address, "balance_wei": str(1000 * WEI_PER_CMT)} for k in keys],
-    }
-    txs = _transfers(keys, [0] * len(keys), block_txs * blocks)
-    with tempfile.TemporaryDirectory() as tmp:
-        chain = InProcessChain.start(str(Path(tmp) / "db"), state)
-        try:
-            started = time.perf_counter()
-            for b in range(blocks):
-                block = txs[b * block_txs:(b + 1) * block_txs]
-                for raw in block:
-                    if chain.check(raw).code != 0:
-                        raise RuntimeError("a benchmark transfer was refused by CheckTx")
-                if any(result.code != 0 for result in chain.block(block)):
-                    raise RuntimeError("a benchmark transfer failed in FinalizeBlock")
-            elapsed = time.perf_counter() - started
-        finally:
-            chain.app.close()
-    return block_txs * blocks / elapsed
+    """CMT transfers per second for `blocks` blocks of `block_txs` transfers from 100 accounts."""
+    return measure_workload(workloads.cmt(block_txs * blocks, 100), block_txs)["tx_per_s"]
 
 
 def measure_node(node: LocalNode, count: int) -> float:
@@ -121,4 +116,30 @@ def run_node_bench(args: argparse.Namespace) -> int:
                     [measure_node(node, args.txs) for _ in range(args.runs)])
         finally:
             node.stop()
+    return 0
+
+
+def run_all_bench(args: argparse.Namespace) -> int:
+    configure_logging(args.log_format, level=logging.WARNING)  # a log line per block would bury the table
+    try:
+        return _run_all(args)
+    finally:
+        configure_logging(args.log_format)
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    if args.quick:
+        args.block_txs, args.blocks, args.accounts, args.runs, args.node_txs = 30, 2, 10, 1, 60
+    doc = report.run_all(args.workloads, args.block_txs, args.blocks, args.accounts, args.runs)
+    if args.node:
+        with tempfile.TemporaryDirectory() as tmp:
+            node = LocalNode.create(Path(tmp) / "node").start()
+            try:
+                figures = [measure_node(node, args.node_txs) for _ in range(args.runs)]
+            finally:
+                node.stop()
+        doc["node"] = {"txs": args.node_txs, "tx_per_s": statistics.median(figures), "runs_tx_per_s": figures}
+    report.print_report(doc)
+    if args.json:
+        report.write_json(doc, args.json)
     return 0

@@ -1,0 +1,116 @@
+"""Benchmark workloads: every transaction signed before any clock starts.
+
+A workload is a genesis (funded accounts, a raised block gas limit), setup blocks (contract
+deployment, token distribution, campaigns) run untimed, and the timed transactions. Contract and
+campaign addresses are deterministic, so everything can be signed up front, and the same bytes
+feed the application and the bare py-evm baseline.
+"""
+
+from dataclasses import dataclass, field
+
+from eth._utils.address import generate_contract_address
+from eth_abi import encode
+from eth_account import Account
+from eth_hash.auto import keccak
+
+from ..app.driver import GENESIS_TIME_S
+from ..app.genesis import WEI_PER_CMT
+from ..cli.node import DEFAULT_EVM_CHAIN_ID
+from ..cli.wallet import GWEI, sign_tx
+from ..contracts import load_contract
+from ..middleware import coupons
+
+RECIPIENT = "0x" + "be" * 20
+MERCHANT = "0x" + "ee" * 20
+COUPONS = "0x" + coupons.ADDRESS.hex()
+CREATE = "createCampaign(address,uint256,uint32,int32,int32,uint32,uint64,uint64,address,string)"
+CLAIM = "claim(uint256,int32,int32,uint64,bytes)"
+CENTRE = (47_378_177, 8_540_192)  # Zurich main station, microdegrees
+COUPON_VALUE = 10 * GWEI
+BLOCK_GAS_LIMIT = 2_000_000_000  # blocks of 1,000 claims at 500k gas each must fit
+NAMES = ("cmt", "erc20", "coupons", "mix")
+
+
+@dataclass
+class Workload:
+    name: str
+    keys: list = field(default_factory=list)  # funded at genesis
+    setup: list[list[bytes]] = field(default_factory=list)  # untimed blocks
+    timed: list[bytes] = field(default_factory=list)  # per sender in nonce order
+
+    def genesis(self) -> dict:
+        return {
+            "chain_id": DEFAULT_EVM_CHAIN_ID,
+            "params": {"block_gas_limit": BLOCK_GAS_LIMIT},
+            "accounts": [{"address": k.address, "balance_wei": str(1000 * WEI_PER_CMT)} for k in self.keys],
+        }
+
+    def blocks(self, block_txs: int) -> list[list[bytes]]:
+        return [self.timed[i:i + block_txs] for i in range(0, len(self.timed), block_txs)]
+
+
+def call(signature: str, *args) -> bytes:
+    inputs = signature[signature.index("(") + 1:-1]
+    return keccak(signature.encode())[:4] + encode([t for t in inputs.split(",") if t], list(args))
+
+
+def _keys(tag: str, count: int) -> list:
+    return [Account.from_key(keccak(b"bench-%s-%d" % (tag.encode(), i))) for i in range(count)]
+
+
+def _sign(key, nonce: int, to: str, value: int = 0, data: bytes = b"", gas: int = 21_000) -> bytes:
+    return sign_tx(key, nonce, to, value, chain_id=DEFAULT_EVM_CHAIN_ID, gas=gas, data=data)
+
+
+def _round_robin(senders: list, count: int, make) -> list[bytes]:
+    """`count` txs, sender i % n, consecutive nonces per sender: make(key, nonce, round)."""
+    n = len(senders)
+    return [make(senders[i % n], i // n, i // n) for i in range(count)]
+
+
+def cmt(count: int, accounts: int, tag: str = "cmt") -> Workload:
+    keys = _keys(tag, accounts)
+    return Workload("cmt", keys, [], _round_robin(keys, count, lambda k, nonce, _: _sign(k, nonce, RECIPIENT, 1)))
+
+
+def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
+    deployer, *senders = _keys(tag, accounts + 1)
+    token = load_contract("Token")
+    per_sender = -(-count // accounts)
+    deploy = _sign(deployer, 0, "", data=token.bytecode + encode(["string", "string", "uint256"],
+                                                                  ["Bench", "BNC", 10**30]), gas=3_000_000)
+    address = "0x" + generate_contract_address(bytes.fromhex(deployer.address[2:]), 0).hex()
+    distribute = [_sign(deployer, 1 + i, address, data=call("transfer(address,uint256)", k.address, per_sender),
+                       gas=100_000) for i, k in enumerate(senders)]
+    timed = _round_robin(senders, count, lambda k, nonce, _: _sign(
+        k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=100_000))
+    return Workload("erc20", [deployer, *senders], [[deploy], distribute], timed)
+
+
+def claims(count: int, accounts: int, tag: str = "coupons") -> Workload:
+    """One campaign per round: sender i claims in campaign 1 + i // accounts (once per campaign)."""
+    sponsor, *claimers = _keys(tag, accounts + 1)
+    rounds = -(-count // accounts)
+    end = GENESIS_TIME_S + 10**7
+    create = [_sign(sponsor, r, COUPONS, COUPON_VALUE * accounts, gas=1_000_000, data=call(
+        CREATE, MERCHANT, COUPON_VALUE, accounts, *CENTRE, 1_000, GENESIS_TIME_S, end, "0x" + "00" * 20, "bench"))
+        for r in range(rounds)]
+    timed = _round_robin(claimers, count, lambda k, nonce, rnd: _sign(
+        k, nonce, COUPONS, data=call(CLAIM, 1 + rnd, CENTRE[0] + 100, CENTRE[1] - 100, 0, b""), gas=500_000))
+    return Workload("coupons", [sponsor, *claimers], [create], timed)
+
+
+def mix(count: int, accounts: int) -> Workload:
+    """A third each of CMT transfers, ERC-20 transfers and claims, interleaved."""
+    part = max(1, count // 3)
+    parts = [cmt(part, accounts, "mix-cmt"), erc20(part, accounts, "mix-erc20"),
+             claims(count - 2 * part, accounts, "mix-coupons")]
+    timed = [tx for group in zip(*(p.timed for p in parts)) for tx in group]
+    for p in parts:  # the claims part can be one longer
+        timed += p.timed[len(parts[0].timed):] if len(p.timed) > len(parts[0].timed) else []
+    setup = [block for p in parts for block in p.setup]
+    return Workload("mix", [k for p in parts for k in p.keys], setup, timed)
+
+
+def build(name: str, count: int, accounts: int) -> Workload:
+    return {"cmt": cmt, "erc20": erc20, "coupons": claims, "mix": mix}[name](count, accounts)
