@@ -6,6 +6,7 @@ CometBFT's handshake replays the rest (DESIGN.md §3).
 """
 
 import json
+import time
 from collections import deque
 
 import structlog
@@ -21,6 +22,7 @@ from . import codes
 from .events import block_events, eth_tx_event, validator_update
 from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
+from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
 from .query import QueryContext, route_query
 
@@ -33,8 +35,10 @@ VM = make_vm(PRECOMPILES)
 
 
 class Application(BaseApplication):
-    def __init__(self, db_path: str) -> None:
+    def __init__(self, db_path: str, metrics: AppMetrics | None = None) -> None:
         self.store = Store(db_path)
+        self.metrics = metrics or AppMetrics()
+        self.metrics.watch_state_size(self._state_size)
         self.height = int.from_bytes(self.store.get(keys.META_HEIGHT) or b"\0", "big")
         self.app_hash = self.store.get(keys.META_APP_HASH) or b""
         self.state_root = self.store.get(keys.META_STATE_ROOT) or EMPTY_ROOT
@@ -46,11 +50,28 @@ class Application(BaseApplication):
         self._pending_block: tuple[int, bytes] | None = None
         self._txs: TxCache | None = None
         self._reset_views()
+        self.metrics.committed(self.height, self._validator_count())
 
     # ---- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
         self.store.close()
+
+    def _state_size(self) -> int:
+        """RocksDB's estimate of live data plus the memtables (for metrics only)."""
+        db = self.store._db  # Store has no size accessor yet; read-only RocksDB properties
+        return sum(db.property_int_value(name) or 0 for name in
+                   ("rocksdb.estimate-live-data-size", "rocksdb.cur-size-all-mem-tables"))
+
+    def _validator_count(self) -> int | None:
+        """Validators in the committed state (for metrics only; None before genesis)."""
+        if self.reader is None:
+            return None
+        try:
+            return len(staking.state_view(self.reader.state).validators)
+        except Exception:
+            log.exception("metrics_validator_count_failed")
+            return None
 
     def _load_recent_hashes(self) -> list[bytes]:
         first = max(1, self.height - BLOCKHASH_WINDOW + 1)
@@ -120,6 +141,13 @@ class Application(BaseApplication):
     # ---- ABCI: mempool ---------------------------------------------------------------------
 
     def check_tx(self, req: types.RequestCheckTx) -> types.ResponseCheckTx:
+        started = time.perf_counter()
+        response = self._check_tx(req)
+        self.metrics.check_answered(response.code, req.type == types.CheckTxType.RECHECK,
+                                    time.perf_counter() - started)
+        return response
+
+    def _check_tx(self, req: types.RequestCheckTx) -> types.ResponseCheckTx:
         if self.genesis is None:
             return types.ResponseCheckTx(code=codes.INTERNAL, log="chain not initialised")
         try:
@@ -177,6 +205,7 @@ class Application(BaseApplication):
         )
 
     def finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
+        started = time.perf_counter()  # wall clock for the log and metrics only, never for state
         if self._overlay is None:
             self._overlay = Overlay(self.store)
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
@@ -197,8 +226,10 @@ class Application(BaseApplication):
         self._staged[keys.META_APP_HASH] = self.app_hash
         self._staged[keys.META_STATE_ROOT] = self.state_root
         self._pending_block = (req.height, req.hash)
+        seconds = time.perf_counter() - started
+        self.metrics.block_finalized(len(req.txs), execution.gas_used, seconds, ended.supply_wei)
         log.info("block_finalized", height=req.height, txs=len(req.txs), gas_used=execution.gas_used,
-                 app_hash=self.app_hash.hex())
+                 duration_ms=round(seconds * 1000, 2), app_hash=self.app_hash.hex()[:16])
         return types.ResponseFinalizeBlock(
             tx_results=results, app_hash=self.app_hash, events=block_events(ended),
             validator_updates=[validator_update(v) for v in ended.updates],
@@ -234,6 +265,7 @@ class Application(BaseApplication):
         self._overlay = None
         self._staged = {}
         self._reset_views()
+        self.metrics.committed(height, self._validator_count())
         return types.ResponseCommit()
 
     # ---- ABCI: queries ---------------------------------------------------------------------

@@ -58,12 +58,20 @@ class NodeConfig:
     empty_blocks_interval: str = "5s"
     host: str = "127.0.0.1"
     moniker: str = "miles-node"
+    # CometBFT's own Prometheus metrics; None: derived, abci_port + 3 (26661 by default, beside
+    # the app's 26660, and inside a localnet node's block of ports). Defaulted, so node.json files
+    # written before the field existed still load.
+    prometheus_port: int | None = None
 
     @property
     def proxy_app(self) -> str:
         # cometbft's socket client wants tcp://host:port, its gRPC client host:port.
         address = f"{self.host}:{self.abci_port}"
         return address if self.abci == "grpc" else f"tcp://{address}"
+
+    @property
+    def cometbft_metrics_port(self) -> int:
+        return self.prometheus_port if self.prometheus_port is not None else self.abci_port + 3
 
     @property
     def rpc_url(self) -> str:
@@ -101,6 +109,8 @@ def configure(home: Path, config: NodeConfig) -> None:
         ("p2p", "allow_duplicate_ip", True),
         ("consensus", "timeout_commit", config.timeout_commit),
         ("consensus", "create_empty_blocks_interval", config.empty_blocks_interval),
+        ("instrumentation", "prometheus", True),
+        ("instrumentation", "prometheus_listen_addr", f"{config.host}:{config.cometbft_metrics_port}"),
     ):
         text = set_option(text, section, key, value)
     path.write_text(text)

@@ -15,7 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="miles", description="A CyberMiles-style e-commerce chain on CometBFT.")
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help=f"node home folder (default {DEFAULT_HOME})")
     parser.add_argument("--node", default="http://127.0.0.1:26657", help="CometBFT RPC address for tx/query")
-    parser.add_argument("--log-format", choices=("console", "json"), default="console")
+    parser.add_argument("--log-format", choices=("auto", "console", "json"), default="auto",
+                        help="log output: JSON lines, console, or auto (console on a terminal, JSON otherwise)")
     commands = parser.add_subparsers(dest="command", required=True)
     node.add_parsers(commands)
     tx.add_parsers(commands)

@@ -10,6 +10,7 @@ from pathlib import Path
 import structlog
 
 from ..app import Application
+from ..app.metrics import serve_metrics
 from ..server import serve_grpc, serve_socket
 from . import cometbft
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
@@ -21,6 +22,7 @@ log = structlog.get_logger(__name__)
 DEFAULT_CHAIN_ID = "miles-devnet"
 DEFAULT_EVM_CHAIN_ID = 1818
 GATEWAY_PORT = 8545
+METRICS_PORT = 26660
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -39,11 +41,16 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     start.add_argument("--gateway-port", type=int, default=GATEWAY_PORT,
                        help=f"Ethereum JSON-RPC gateway on 127.0.0.1 (default {GATEWAY_PORT})")
     start.add_argument("--no-gateway", action="store_true", help="do not start the Ethereum JSON-RPC gateway")
+    start.add_argument("--metrics-port", type=int, default=METRICS_PORT,
+                       help=f"the app's Prometheus /metrics on 127.0.0.1 (default {METRICS_PORT})")
+    start.add_argument("--no-metrics", action="store_true", help="do not serve the app's Prometheus metrics")
     start.set_defaults(run=run_start)
 
     app = commands.add_parser("app", help="run only the ABCI application server")
     app.add_argument("--gateway-port", type=int, default=None,
                      help=f"also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (off unless given; usually {GATEWAY_PORT})")
+    app.add_argument("--metrics-port", type=int, default=None,
+                     help=f"serve the app's Prometheus /metrics on 127.0.0.1 (off unless given; usually {METRICS_PORT})")
     app.set_defaults(run=run_app)
 
 
@@ -103,6 +110,27 @@ def start_gateway(config: cometbft.NodeConfig, port: int | None):
     return gateway
 
 
+def start_metrics(app: Application, port: int | None):
+    """The app's Prometheus endpoint on 127.0.0.1:`port`, or None (not asked for, or the port is
+    taken: the chain runs on without it, with a warning)."""
+    if port is None:
+        return None
+    try:
+        server = serve_metrics(app.metrics, port)
+    except OSError as exc:
+        log.warning("metrics_not_started", port=port, error=str(exc))
+        return None
+    log.info("metrics_listening", address=f"127.0.0.1:{port}", path="/metrics")
+    return server
+
+
+def _stop(*servers) -> None:
+    for server in servers:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
 def run_app(args: argparse.Namespace) -> int:
     home = Home(args.home)
     config = home.load_config()
@@ -110,6 +138,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = Application(str(home.app_db))
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
     gateway = start_gateway(config, getattr(args, "gateway_port", None))
+    metrics = start_metrics(app, getattr(args, "metrics_port", None))
     try:
         asyncio.run(serve(app, config))
     except KeyboardInterrupt:
@@ -117,6 +146,7 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         if gateway is not None:
             gateway.stop()
+        _stop(metrics)
         app.close()
     return 0
 
@@ -132,11 +162,14 @@ def run_start(args: argparse.Namespace) -> int:
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
     gateway = None if getattr(args, "no_gateway", False) else start_gateway(config, getattr(args, "gateway_port", GATEWAY_PORT))
+    metrics_port = None if getattr(args, "no_metrics", False) else getattr(args, "metrics_port", METRICS_PORT)
+    metrics = start_metrics(app, metrics_port)
     try:
         return asyncio.run(_run_both(app, config, binary, home, gateway))
     finally:
         if gateway is not None:
             gateway.stop()
+        _stop(metrics)
         app.close()
 
 
