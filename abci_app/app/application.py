@@ -38,7 +38,7 @@ class Application(BaseApplication):
     def __init__(self, db_path: str, metrics: AppMetrics | None = None) -> None:
         self.store = Store(db_path)
         self.metrics = metrics or AppMetrics()
-        self.metrics.watch_state_size(self._state_size)
+        self.metrics.watch_state_size(self.store.size_bytes)
         self.height = int.from_bytes(self.store.get(keys.META_HEIGHT) or b"\0", "big")
         self.app_hash = self.store.get(keys.META_APP_HASH) or b""
         self.state_root = self.store.get(keys.META_STATE_ROOT) or EMPTY_ROOT
@@ -56,12 +56,6 @@ class Application(BaseApplication):
 
     def close(self) -> None:
         self.store.close()
-
-    def _state_size(self) -> int:
-        """RocksDB's estimate of live data plus the memtables (for metrics only)."""
-        db = self.store._db  # Store has no size accessor yet; read-only RocksDB properties
-        return sum(db.property_int_value(name) or 0 for name in
-                   ("rocksdb.estimate-live-data-size", "rocksdb.cur-size-all-mem-tables"))
 
     def _validator_count(self) -> int | None:
         """Validators in the committed state (for metrics only; None before genesis)."""

@@ -30,5 +30,10 @@ class Store:
             batch.delete(key)
         self._db.write(batch, self._sync)
 
+    def size_bytes(self) -> int:
+        """RocksDB's estimate of live data plus the memtables (for metrics)."""
+        return sum(self._db.property_int_value(name) or 0
+                   for name in ("rocksdb.estimate-live-data-size", "rocksdb.cur-size-all-mem-tables"))
+
     def close(self) -> None:
         self._db.close()
