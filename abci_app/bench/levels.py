@@ -1,9 +1,12 @@
 """The application-object level: CheckTx for every tx, then FinalizeBlock and Commit, on a fresh
 RocksDB, in-process. Setup blocks run before the clock starts."""
 
+import base64
 import resource
+import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import staking
@@ -65,3 +68,99 @@ def measure_app(workload: Workload, block_txs: int) -> dict:
         "db_bytes_per_tx": (size_after - size_before) / txs,
         "supply_invariant": balances == recorded,  # sum of balances == genesis + minted - burned
     }
+
+
+# ---- end to end: broadcast_tx_async, per-tx confirmation latency -------------------------------
+
+RPC_BATCH = 10  # CometBFT's default max_request_batch_size
+
+
+def _broadcast_async(rpc, txs: list[bytes], sent: dict) -> None:
+    for first in range(0, len(txs), RPC_BATCH):
+        chunk = txs[first:first + RPC_BATCH]
+        batch = [{"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_async",
+                  "params": {"tx": base64.b64encode(raw).decode()}} for i, raw in enumerate(chunk)]
+        now = time.perf_counter()
+        for raw in chunk:
+            sent[raw] = now
+        answers = rpc._post("broadcast_tx_async batch", batch)
+        if isinstance(answers, dict) or any("error" in a for a in answers):
+            raise RuntimeError(f"broadcast_tx_async refused: {answers}")
+
+
+def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300) -> dict:
+    """Send every lane (in order, one thread each) with broadcast_tx_async; watch the blocks.
+
+    A transaction's confirmation latency runs from just before its batch is posted to when a
+    poller (every 10 ms) first sees the block holding it (the block is committed by then).
+    """
+    wanted = {raw for lane in lanes for raw in lane}
+    sent: dict[bytes, float] = {}
+    seen: dict[bytes, float] = {}
+    height = rpc.height()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(lanes)) as pool:
+        futures = [pool.submit(_broadcast_async, rpc, lane, sent) for lane in lanes]
+        while len(seen) < len(wanted):
+            if time.perf_counter() - started > timeout_s:
+                raise RuntimeError(f"only {len(seen)} of {len(wanted)} txs committed after {timeout_s} s")
+            for f in futures:
+                if f.done() and f.exception():
+                    raise f.exception()
+            latest = rpc.height()
+            now = time.perf_counter()
+            for h in range(height + 1, latest + 1):
+                for tx in rpc.call("block", height=str(h))["block"]["data"]["txs"] or []:
+                    raw = base64.b64decode(tx)
+                    if raw in wanted and raw not in seen:
+                        seen[raw] = now
+            height = latest
+            time.sleep(0.01)
+    elapsed = max(seen.values()) - started
+    latencies = sorted(seen[raw] - sent[raw] for raw in wanted)
+    return {
+        "txs": len(wanted),
+        "tx_per_s": len(wanted) / elapsed,
+        "latency_p50_s": latencies[len(latencies) // 2],
+        "latency_p99_s": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def kvstore_txs(count: int, size: int) -> list[bytes]:
+    """`count` distinct key=value txs of exactly `size` bytes, for cometbft's kvstore."""
+    txs = []
+    for i in range(count):
+        head = b"bench-%08d=" % i
+        txs.append(head + b"v" * max(1, size - len(head)))
+    return txs
+
+
+def measure_kvstore(count: int, size: int, lanes: int = 10) -> dict:
+    """cometbft's built-in kvstore in a throwaway home, fed `count` txs of `size` bytes."""
+    from ..cli import cometbft
+    from ..cli.localnode import end_process, free_port, wait_until
+
+    binary = cometbft.find_cometbft()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "kvstore"
+        config = cometbft.NodeConfig(rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(),
+                                     timeout_commit="200ms", empty_blocks_interval="1s")
+        cometbft.init_home(binary, home, config)
+        with open(Path(tmp) / "kvstore.log", "wb") as log:
+            process = subprocess.Popen([str(binary), "node", "--home", str(home), "--proxy_app", "kvstore"],
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            from ..rpc.cometbft import CometRPC, RpcError
+            rpc = CometRPC(config.rpc_url, timeout_s=5)
+
+            def started() -> bool:
+                try:
+                    return rpc.height() >= 1
+                except RpcError:
+                    return False
+
+            wait_until(started, 60, "cometbft kvstore to make a block")
+            txs = kvstore_txs(count, size)
+            return send_and_confirm(rpc, [txs[i::lanes] for i in range(lanes)])
+        finally:
+            end_process(process)

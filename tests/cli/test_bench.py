@@ -39,3 +39,15 @@ def test_node_bench_commits_every_transfer(tmp_path):
         assert measure_node(node, 60) > 0  # a second run continues from the committed nonces
     finally:
         node.stop()
+
+
+@pytest.mark.e2e
+def test_bench_all_quick_node_level_has_latency_and_kvstore_baseline(tmp_path):
+    path = tmp_path / "bench.json"
+    assert cli_main.main(["bench", "all", "--quick", "--node", "--workloads", "cmt", "--json", str(path)]) == 0
+    node = json.loads(path.read_text())["node"]
+    for level in ("cmt", "kvstore"):
+        assert node[level]["txs"] == 60
+        assert 0 < node[level]["latency_p50_s"] <= node[level]["latency_p99_s"]
+        assert node[level]["tx_per_s"] > 0
+    assert node["ratio_over_kvstore"] > 0
