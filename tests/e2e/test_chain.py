@@ -68,8 +68,10 @@ def test_transfers_contract_deploy_and_call(node):
     (log,) = receipt["logs"]
     assert log["address"] == address
     assert int(log["data"], 16) == 1  # Incremented(by, newCount = 1)
-    found = node.rpc.call("tx_search", query=f"eth.to='{address}'")
-    assert int(found["total_count"]) == 1
+    # CometBFT indexes a block's events after the app has committed it: wait for the indexer
+    found = wait_until(lambda: int(node.rpc.call("tx_search", query=f"eth.to='{address}'")["total_count"]), 30,
+                       "the call to be indexed", interval_s=0.2)
+    assert found == 1
 
 
 def _committed_receipt(node: LocalNode, raw: bytes) -> dict:
