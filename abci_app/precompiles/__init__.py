@@ -2,6 +2,7 @@
 
 from .abi import Function, encode_error, function
 from .call import CallContext, Event, Precompile, PrecompileMap
+from .module_state import ModuleState
 from .storage import AddressSet, Queue, Storage, WordSet, address_int, int_address, slot_of
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "CallContext",
     "Event",
     "Function",
+    "ModuleState",
     "Precompile",
     "PrecompileMap",
     "Queue",

@@ -4,32 +4,17 @@ This module alone knows the layout (README.md, "Storage layout"); everything els
 """
 
 
-from ...precompiles import Storage, WordSet, address_int, int_address, slot_of
+from ...precompiles import ModuleState, Storage, WordSet, address_int, int_address, slot_of
 from .params import AdsParams
 from .records import Campaign, Message, Profile
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc04")
 
 
-class AdsState:
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+class AdsState(ModuleState):
+    PARAMS = AdsParams
 
-    # ---- params and totals ---------------------------------------------------------------------
-
-    def params(self) -> AdsParams:
-        return self.storage.load(AdsParams, slot_of("params"))
-
-    def set_params(self, params: AdsParams) -> None:
-        self.storage.save(slot_of("params"), params)
-
-    @property
-    def funds_wei(self) -> int:
-        """All CMT the precompile holds: every campaign's budget + reserved (== its balance)."""
-        return self.storage.word(slot_of("funds"))
-
-    def set_funds_wei(self, amount_wei: int) -> None:
-        self.storage.set_word(slot_of("funds"), amount_wei)
+    # ---- totals (params and funds come from ModuleState) ------------------------------------
 
     @property
     def campaign_count(self) -> int:

@@ -3,33 +3,19 @@
 This module alone knows the layout (README.md lists it); everything else asks it.
 """
 
-from ...precompiles import AddressSet, Storage, address_int, int_address, slot_of
+from ...precompiles import AddressSet, ModuleState, Storage, address_int, int_address, slot_of
 from .params import ArbitrationParams
 from .records import Arbiter, Order, Reputation
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
 
 
-class ArbitrationState:
+class ArbitrationState(ModuleState):
+    PARAMS = ArbitrationParams
+
     def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+        super().__init__(storage)
         self.pool = AddressSet(storage, "pool")   # arbiters that may be drawn, in join order
-
-    # ---- params and totals ---------------------------------------------------------------------
-
-    def params(self) -> ArbitrationParams:
-        return self.storage.load(ArbitrationParams, slot_of("params"))
-
-    def set_params(self, params: ArbitrationParams) -> None:
-        self.storage.save(slot_of("params"), params)
-
-    @property
-    def funds_wei(self) -> int:
-        """Stakes + unbonding stakes + escrows of orders not ended: always the precompile's balance."""
-        return self.storage.word(slot_of("funds"))
-
-    def add_funds(self, delta_wei: int) -> None:
-        self.storage.set_word(slot_of("funds"), self.funds_wei + delta_wei)
 
     # ---- arbiters ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ coordinates in two's complement.
 import dataclasses
 from dataclasses import dataclass
 
-from ...precompiles import Storage, WordSet, address_int, int_address, slot_of
+from ...precompiles import ModuleState, Storage, WordSet, address_int, int_address, slot_of
 from .params import CouponsParams
 from .records import Campaign, Coupon
 
@@ -50,25 +50,10 @@ class _CouponRow:
     redeemed: bool
 
 
-class CouponsState:
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+class CouponsState(ModuleState):
+    PARAMS = CouponsParams
 
-    # ---- params and totals ---------------------------------------------------------------------
-
-    def params(self) -> CouponsParams:
-        return self.storage.load(CouponsParams, slot_of("params"))
-
-    def set_params(self, params: CouponsParams) -> None:
-        self.storage.save(slot_of("params"), params)
-
-    @property
-    def funds_wei(self) -> int:
-        """CMT escrowed by all campaigns: always equal to the precompile's balance."""
-        return self.storage.word(slot_of("funds"))
-
-    def set_funds_wei(self, amount_wei: int) -> None:
-        self.storage.set_word(slot_of("funds"), amount_wei)
+    # ---- totals (params and funds come from ModuleState) ------------------------------------
 
     @property
     def campaign_count(self) -> int:
