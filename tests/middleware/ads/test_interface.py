@@ -6,31 +6,23 @@ from abci_app.middleware import ads
 from abci_app.middleware.ads import calls
 from abci_app.precompiles import Event
 
-
-def _type(entry: dict) -> str:
-    if entry["type"].startswith("tuple"):
-        return "(" + ",".join(_type(c) for c in entry["components"]) + ")" + entry["type"][len("tuple"):]
-    return entry["type"]
-
-
-def _signature(entry: dict) -> str:
-    return f"{entry['name']}({','.join(_type(i) for i in entry['inputs'])})"
+from ..abi import abi_signature, abi_type
 
 
 def test_functions_match_the_interface():
     abi = load_contract("IAds").abi
-    declared = {_signature(e): e for e in abi if e["type"] == "function"}
+    declared = {abi_signature(e): e for e in abi if e["type"] == "function"}
     served = {f.signature: f for f in ads.PRECOMPILE.functions.values()}
     assert sorted(declared) == sorted(served)
     for signature, entry in declared.items():
         function = served[signature]
-        assert tuple(_type(o) for o in entry["outputs"]) == function.outputs, signature
+        assert tuple(abi_type(o) for o in entry["outputs"]) == function.outputs, signature
         assert (entry["stateMutability"] == "payable") == function.payable, signature
         assert (entry["stateMutability"] == "view") == function.view, signature
 
 
 def test_events_match_the_interface():
     abi = load_contract("IAds").abi
-    declared = {_signature(e): sum(i["indexed"] for i in e["inputs"]) for e in abi if e["type"] == "event"}
+    declared = {abi_signature(e): sum(i["indexed"] for i in e["inputs"]) for e in abi if e["type"] == "event"}
     emitted = {e.signature: e.indexed for e in vars(calls).values() if isinstance(e, Event)}
     assert declared == emitted

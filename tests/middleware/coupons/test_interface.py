@@ -1,36 +1,23 @@
 """contracts/interfaces/ICoupons.sol says what the precompile does: same functions, same return
 types, same events (the compiled ABI in contracts/build/ICoupons.json against the module)."""
 
-import json
-from pathlib import Path
-
+from abci_app.contracts import load_contract
 from abci_app.middleware import coupons
 from abci_app.middleware.coupons import calls
 
-BUILD = Path(__file__).resolve().parents[3] / "contracts" / "build" / "ICoupons.json"
-
-
-def _type(entry: dict) -> str:
-    if entry["type"].startswith("tuple"):
-        return "(" + ",".join(_type(c) for c in entry["components"]) + ")" + entry["type"][len("tuple"):]
-    return entry["type"]
-
-
-def _abi() -> list[dict]:
-    return json.loads(BUILD.read_text())["abi"]
-
+from ..abi import abi_signature, abi_type
 
 def test_functions_match_the_interface():
     declared = {f.signature: f for f in coupons.PRECOMPILE.functions.values()}
     interface = {}
-    for entry in _abi():
+    for entry in load_contract("ICoupons").abi:
         if entry["type"] == "function":
-            signature = f"{entry['name']}({','.join(_type(i) for i in entry['inputs'])})"
+            signature = abi_signature(entry)
             interface[signature] = entry
     assert sorted(interface) == sorted(declared)
     for signature, entry in interface.items():
         function = declared[signature]
-        assert tuple(_type(o) for o in entry["outputs"]) == function.outputs, signature
+        assert tuple(abi_type(o) for o in entry["outputs"]) == function.outputs, signature
         assert (entry["stateMutability"] == "payable") == function.payable, signature
         assert (entry["stateMutability"] == "view") == function.view, signature
 
@@ -40,9 +27,9 @@ def test_events_match_the_interface():
                                                       calls.COUPON_TRANSFERRED, calls.COUPON_REDEEMED,
                                                       calls.CAMPAIGN_RECLAIMED)}
     interface = {}
-    for entry in _abi():
+    for entry in load_contract("ICoupons").abi:
         if entry["type"] == "event":
-            signature = f"{entry['name']}({','.join(_type(i) for i in entry['inputs'])})"
+            signature = abi_signature(entry)
             indexed = [i["indexed"] for i in entry["inputs"]]
             assert indexed == sorted(indexed, reverse=True), signature     # indexed ones first
             interface[signature] = sum(indexed)
