@@ -267,14 +267,29 @@ class Application(BaseApplication):
     def query(self, req: types.RequestQuery) -> types.ResponseQuery:
         if self.reader is None:
             return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, log="chain not initialised")
+        height = req.height or self.height
         try:
-            context = QueryContext(self.reader, self.store, self.genesis, self.height,
-                                   staking.state_view(self.reader.state), req.data)
+            reader = self._reader_at(height)
+            if reader is None:
+                return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=self.height,
+                                           log=f"no state at height {height}: the last committed block is {self.height}")
+            context = QueryContext(reader, self.store, self.genesis, height, staking.state_view(reader.state), req.data)
             result = route_query(req.path, context)
         except Exception:
             log.exception("query_bug", path=req.path)
             return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
-        return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=self.height)
+        return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
+
+    def _reader_at(self, height: int) -> StateReader | None:
+        """The committed state after block `height`: every block record keeps its state root
+        (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
+        if height == self.height:
+            return self.reader
+        record = self.store.get(keys.block_key(height)) if 0 < height < self.height else None
+        if record is None:
+            return None
+        root = bytes.fromhex(json.loads(record)["app_hash"])
+        return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
 
 
 def _votes(req: types.RequestFinalizeBlock) -> list[tuple[bytes, int, bool]]:

@@ -7,6 +7,7 @@ INTERNAL = 1
 EXECUTION_FAILED = 32  # included and charged, but the EVM reverted or ran out of gas
 QUERY_NOT_FOUND = 40
 QUERY_BAD_REQUEST = 41
+QUERY_TOO_MANY_RESULTS = 42
 
 TX_CODES: dict[type[errors.TxRejected], int] = {
     errors.Undecodable: 2,

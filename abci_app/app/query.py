@@ -1,4 +1,8 @@
-"""abci_query paths: `/account/<address>` and `/tx/<hash>`, answered as JSON from committed state."""
+"""abci_query paths, answered as JSON from committed state (docs/reference.md lists them).
+
+State paths answer at the query's height when it names a recent committed block (the app keeps
+every block's state root, and state nodes are never deleted), else at the last committed block.
+"""
 
 import json
 from collections.abc import Callable
@@ -12,6 +16,7 @@ from ..staking import StakingState, views
 from ..store import Store, keys
 from . import codes
 from .genesis import Genesis
+from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,28 @@ def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
     )
 
 
+def query_block(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/block/<height>`: the stored block record (hash, time, gas used, tx hashes) and its receipts."""
+    height = int(arg) if arg.isdecimal() else 0
+    if height < 1:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="use /block/<height>")
+    block = stored_block(ctx.store, height)
+    if block is None:
+        return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed block {height}")
+    return _json(block)
+
+
+def query_logs(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/logs` with a JSON filter {from, to, address, topics, limit} as query data (eth_getLogs)."""
+    try:
+        logs = collect_logs(ctx.store, parse_filter(ctx.data, ctx.height))
+    except TooManyLogs as exc:
+        return QueryResult(codes.QUERY_TOO_MANY_RESULTS, log=str(exc))
+    except (ValueError, TypeError) as exc:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad log filter: {exc}")
+    return _json({"logs": logs})
+
+
 def _address_arg(arg: str) -> bytes | None:
     return to_canonical_address(arg) if is_hex_address(arg) else None
 
@@ -174,6 +201,8 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "call": query_call,
     "chain": query_chain,
     "tx": query_tx,
+    "block": query_block,
+    "logs": query_logs,
     "validators": query_validators,
     "candidate": query_candidate,
     "candidates": query_candidates,
