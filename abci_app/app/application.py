@@ -19,7 +19,7 @@ from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
 from . import codes
-from .events import block_events, eth_tx_event, validator_update
+from .events import block_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .metrics import AppMetrics
@@ -245,7 +245,7 @@ class Application(BaseApplication):
             data=outcome.output,
             gas_wanted=dtx.gas,
             gas_used=outcome.gas_used,
-            events=[eth_tx_event(outcome)],
+            events=tx_events(outcome),
         )
 
     def commit(self, req: types.RequestCommit) -> types.ResponseCommit:

@@ -1,8 +1,23 @@
-"""Events attached to transaction results, so `tx_search` finds transactions by their Ethereum facts."""
+"""Events attached to transaction results, so `tx_search` finds transactions by their Ethereum facts
+and by what the precompiles did (docs/reference.md, "ABCI events").
+
+A precompile log becomes an ABCI event of type `<module prefix>.<event name in snake_case>`, a
+leading word equal to the prefix dropped (CouponClaimed under "coupon" -> `coupon.claimed`,
+Delegated under "stake" -> `stake.delegated`), with one indexed attribute per event argument,
+keyed by its Solidity name: `tx_search "coupon.claimed.campaignId=5"`.
+"""
+
+import re
+
+import structlog
 
 from ..abci import types
-from ..evm import TxOutcome
+from ..evm import LogRecord, TxOutcome
+from ..precompiles import Event
 from ..staking import EndBlock, ValidatorUpdate
+from .modules import PRECOMPILE_EVENTS
+
+log = structlog.get_logger(__name__)
 
 
 def _attribute(key: str, value: str) -> types.EventAttribute:
@@ -20,6 +35,67 @@ def eth_tx_event(outcome: TxOutcome) -> types.Event:
     if outcome.contract_address:
         attributes.append(_attribute("contract", "0x" + outcome.contract_address.hex()))
     return types.Event(type="eth", attributes=attributes)
+
+
+def event_type(prefix: str, name: str) -> str:
+    """("coupon", "CouponClaimed") -> "coupon.claimed"; ("arbitration", "OrderOpened") ->
+    "arbitration.order_opened"; ("coupon", "CampaignCreated") -> "coupon.campaign_created"."""
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", name)]
+    if len(words) > 1 and words[0] == prefix:
+        words = words[1:]
+    return f"{prefix}.{'_'.join(words)}"
+
+
+def render(type_: str, value) -> str:
+    """An event argument as an attribute value: an address or bytes as 0x lowercase hex, integers
+    in decimal, bool as true/false, a string as itself, an array as its elements comma-joined."""
+    if type_.endswith("]"):
+        element = type_[:type_.rindex("[")]
+        return ",".join(render(element, v) for v in value)
+    if isinstance(value, bytes):          # bytesN, bytes, or the keccak topic of an indexed dynamic value
+        return "0x" + value.hex()
+    if type_ == "address":
+        return value.lower()
+    if type_ == "bool":
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+# (log address, topic 0) -> (ABCI event type, Event), from the modules' registry.
+_EVENTS: dict[tuple[bytes, int], tuple[str, Event]] = {
+    key: (event_type(prefix, event.name), event) for key, (prefix, event) in PRECOMPILE_EVENTS.items()
+}
+
+
+def precompile_event(record: LogRecord) -> types.Event | None:
+    """The ABCI event of a precompile's log; None for a log of an ordinary contract."""
+    if not record.topics:
+        return None
+    known = _EVENTS.get((record.address, record.topics[0]))
+    if known is None:
+        return None
+    type_, event = known
+    try:
+        values = event.decode(record.topics, record.data)
+    except Exception:                      # cannot happen for the precompiles' own logs; skip, never fail
+        log.warning("undecodable_precompile_log", address="0x" + record.address.hex(), event=event.signature)
+        return None
+    return types.Event(type=type_, attributes=[
+        _attribute(name, render(t, v)) for name, t, v in zip(event.names, event.types, values)
+    ])
+
+
+def tx_events(outcome: TxOutcome) -> list[types.Event]:
+    """A transaction's events: `eth`, then one per precompile log, in log order (none if it failed:
+    a reverted transaction has no logs)."""
+    events = [eth_tx_event(outcome)]
+    for record in outcome.logs:
+        event = precompile_event(record)
+        if event is not None:
+            events.append(event)
+    return events
 
 
 def validator_update(update: ValidatorUpdate) -> types.ValidatorUpdate:

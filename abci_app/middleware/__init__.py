@@ -5,6 +5,8 @@ Every module package has the same boundary, which `app/modules.py` relies on:
   NAME            its section in the genesis app_state ("coupons", ...)
   ADDRESS         its precompile address (20 bytes)
   PRECOMPILE      the py-evm precompile (abci_app.precompiles.Precompile)
+  EVENTS          every Event its precompile emits (with the parameter names of its interface)
+  EVENT_PREFIX    its ABCI event types' prefix: log CouponClaimed -> event `coupon.claimed`
   parse_params(doc: dict) -> params     genesis section -> a frozen params record (ValueError if bad)
   params_json(params) -> dict           and back, for the stored genesis
   init_genesis(state, params) -> None   writes the params into its own storage

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import structlog
 from eth.abc import ComputationAPI
 from eth.exceptions import Revert, VMError
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
 from ..errors import CallError
@@ -70,20 +70,50 @@ class CallContext:
 
 
 class Event:
-    """A Solidity event: `Event("Delegated(address,address,uint256)", indexed=2)` makes the first
-    two arguments topics and ABI-encodes the rest as data."""
+    """A Solidity event, declared with its parameter names as in the Solidity interface:
+    `Event("Delegated(address delegator,address candidate,uint256 amount,uint256 shares)", indexed=2)`
+    makes the first two arguments topics and ABI-encodes the rest as data. `signature` is the
+    canonical form without names ("Delegated(address,address,uint256,uint256)"), whose keccak is
+    topic 0; `names` are the parameter names (ABCI event attributes are keyed by them)."""
 
-    def __init__(self, signature: str, indexed: int = 0) -> None:
-        self.signature = signature
-        _, self.types = parse_signature(signature)
+    def __init__(self, declaration: str, indexed: int = 0) -> None:
+        self.name, params = parse_signature(declaration)
+        types, names = [], []
+        for param in params:
+            type_, _, name = param.strip().rpartition(" ")
+            if not type_ or not name.isidentifier():
+                raise ValueError(f"event parameter without a name in {declaration!r}: {param!r}")
+            types.append(type_.strip())
+            names.append(name)
+        if len(set(names)) != len(names) or not 0 <= indexed <= min(3, len(types)):
+            raise ValueError(f"bad event declaration {declaration!r} (indexed={indexed})")
+        self.types: tuple[str, ...] = tuple(types)
+        self.names: tuple[str, ...] = tuple(names)
         self.indexed = indexed
-        self.topic = int.from_bytes(keccak(signature.encode()), "big")
+        self.signature = f"{self.name}({','.join(types)})"
+        self.topic = int.from_bytes(keccak(self.signature.encode()), "big")
 
     def encode(self, values: tuple) -> tuple[list[int], bytes]:
         if len(values) != len(self.types):
             raise TypeError(f"{self.signature} takes {len(self.types)} values, got {len(values)}")
         topics = [self.topic] + [_topic(v) for v in values[:self.indexed]]
         return topics, encode(list(self.types[self.indexed:]), list(values[self.indexed:]))
+
+    def decode(self, topics: tuple[int, ...], data: bytes) -> tuple:
+        """The values back from a log of this event (topics include topic 0). An indexed argument
+        of a dynamic type (string, bytes, array) is only its keccak in the log: it comes back as
+        those 32 bytes."""
+        if len(topics) != 1 + self.indexed or topics[0] != self.topic:
+            raise ValueError(f"not a log of {self.signature}")
+        values = [
+            topic.to_bytes(32, "big") if _dynamic(type_) else decode([type_], topic.to_bytes(32, "big"))[0]
+            for type_, topic in zip(self.types, topics[1:])
+        ]
+        return tuple(values) + tuple(decode(list(self.types[self.indexed:]), data))
+
+
+def _dynamic(type_: str) -> bool:
+    return type_ in ("string", "bytes") or type_.endswith("]") or type_.startswith("(")
 
 
 def _topic(value) -> int:

@@ -6,7 +6,7 @@ The boundary: ADDRESS and PRECOMPILE for the EVM; init_genesis and end_block for
 """
 
 from ..precompiles import Precompile, Storage
-from .calls import StakingCalls
+from .calls import EVENTS, StakingCalls
 from .end_block import EndBlock, Slash
 from .end_block import end_block as _end_block
 from .genesis import StakingGenesis, init_genesis, parse_staking_genesis
@@ -16,6 +16,7 @@ from .rewards import REWARD_POOL, ValidatorReward
 from .state import ADDRESS, StakingState, consensus_address
 
 PRECOMPILE = Precompile(ADDRESS, StakingCalls())
+EVENT_PREFIX = "stake"   # its logs become ABCI events "stake.<name>" (app/events.py)
 
 
 def state_view(state, writable: bool = False) -> StakingState:
@@ -30,6 +31,8 @@ def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, int, bool
 
 __all__ = [
     "ADDRESS",
+    "EVENTS",
+    "EVENT_PREFIX",
     "PRECOMPILE",
     "REWARD_POOL",
     "ValidatorReward",

@@ -18,17 +18,25 @@ DAY_S = 24 * 3600
 MAX_NAME, MAX_WEBSITE, MAX_DETAILS = 70, 140, 280
 CANDIDATE = views.CANDIDATE_ABI
 
-CANDIDACY_DECLARED = Event("CandidacyDeclared(address,bytes32,uint256,uint16)", indexed=1)
-CANDIDACY_UPDATED = Event("CandidacyUpdated(address,bytes32)", indexed=1)
-COMMISSION_CHANGED = Event("CommissionChanged(address,uint16)", indexed=1)
-CANDIDACY_WITHDRAWN = Event("CandidacyWithdrawn(address)", indexed=1)
-CANDIDATE_ACTIVATED = Event("CandidateActivated(address)", indexed=1)
-CANDIDATE_DEACTIVATED = Event("CandidateDeactivated(address)", indexed=1)
-DELEGATED = Event("Delegated(address,address,uint256,uint256)", indexed=2)
-UNDELEGATED = Event("Undelegated(address,address,uint256,uint64)", indexed=2)
-REDELEGATED = Event("Redelegated(address,address,address,uint256)", indexed=3)
-REWARDS_WITHDRAWN = Event("RewardsWithdrawn(address,address,uint256)", indexed=2)
-COMMISSION_WITHDRAWN = Event("CommissionWithdrawn(address,uint256)", indexed=1)
+CANDIDACY_DECLARED = Event(
+    "CandidacyDeclared(address candidate,bytes32 pubKey,uint256 selfStake,uint16 commissionBps)", indexed=1)
+CANDIDACY_UPDATED = Event("CandidacyUpdated(address candidate,bytes32 nextPubKey)", indexed=1)
+COMMISSION_CHANGED = Event("CommissionChanged(address candidate,uint16 commissionBps)", indexed=1)
+CANDIDACY_WITHDRAWN = Event("CandidacyWithdrawn(address candidate)", indexed=1)
+CANDIDATE_ACTIVATED = Event("CandidateActivated(address candidate)", indexed=1)
+CANDIDATE_DEACTIVATED = Event("CandidateDeactivated(address candidate)", indexed=1)
+DELEGATED = Event("Delegated(address delegator,address candidate,uint256 amount,uint256 shares)", indexed=2)
+UNDELEGATED = Event(
+    "Undelegated(address delegator,address candidate,uint256 amount,uint64 completionTime)", indexed=2)
+REDELEGATED = Event("Redelegated(address delegator,address from,address to,uint256 amount)", indexed=3)
+REWARDS_WITHDRAWN = Event("RewardsWithdrawn(address delegator,address candidate,uint256 amount)", indexed=2)
+COMMISSION_WITHDRAWN = Event("CommissionWithdrawn(address candidate,uint256 amount)", indexed=1)
+
+# Every event of the staking precompile (app/modules.py maps its logs to ABCI events).
+EVENTS = (
+    CANDIDACY_DECLARED, CANDIDACY_UPDATED, COMMISSION_CHANGED, CANDIDACY_WITHDRAWN, CANDIDATE_ACTIVATED,
+    CANDIDATE_DEACTIVATED, DELEGATED, UNDELEGATED, REDELEGATED, REWARDS_WITHDRAWN, COMMISSION_WITHDRAWN,
+)
 
 
 def _emit_payouts(ctx: CallContext, st: StakingState) -> None:

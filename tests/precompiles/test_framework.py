@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pytest
 from eth_abi import decode
 from eth_account import Account
+from eth_hash.auto import keccak
+from eth_utils import to_checksum_address
 
 from abci_app import errors
 from abci_app.evm import BlockContext, BlockExecution, TxCache, TxLimits
@@ -20,7 +22,7 @@ from ..staking.harness import call_data
 
 TOY = bytes.fromhex("00000000000000000000000000000000000000ee")
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
-NOTED = Event("Noted(address,uint256)", indexed=1)
+NOTED = Event("Noted(address from,uint256 amount)", indexed=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +137,19 @@ def test_storage_kinds(tmp_path, block):
 
 def test_split_types_keeps_tuples_whole():
     assert split_types("uint256,(address,bytes32)[],string") == ("uint256", "(address,bytes32)[]", "string")
+
+
+def test_an_event_is_declared_with_names_and_keeps_the_canonical_topic():
+    event = Event("Moved(uint256 id,address to,string note,address[] witnesses)", indexed=2)
+    assert event.name == "Moved" and event.signature == "Moved(uint256,address,string,address[])"
+    assert event.names == ("id", "to", "note", "witnesses") and event.types == ("uint256", "address", "string",
+                                                                               "address[]")
+    assert event.topic == int.from_bytes(keccak(b"Moved(uint256,address,string,address[])"), "big")
+    witness = to_checksum_address("0x" + "01" * 20)
+    topics, data = event.encode((7, b"\xab" * 20, "hi", (witness,)))         # as a precompile emits it
+    assert event.decode(tuple(topics), data) == (7, "0x" + "ab" * 20, "hi", (witness.lower(),))
+    with pytest.raises(ValueError):
+        event.decode((event.topic, 7), data)                           # a topic missing
+    for bad in ("Noted(address,uint256)", "Noted(address from,uint256 from)", "Noted(address from)"):
+        with pytest.raises(ValueError):
+            Event(bad, indexed=4 if bad.endswith("from)") else 1)

@@ -9,11 +9,12 @@ parse_params, params_json, init_genesis; plus `state_view` for tests and queries
 """
 
 from ...precompiles import Precompile, Storage
-from .calls import AdsCalls
+from .calls import EVENTS, AdsCalls
 from .params import AdsParams
 from .state import ADDRESS, AdsState
 
 NAME = "ads"
+EVENT_PREFIX = "ads"   # its logs become ABCI events "ads.<name>" (app/events.py)
 PRECOMPILE = Precompile(ADDRESS, AdsCalls())
 
 
@@ -36,5 +37,6 @@ def state_view(state) -> AdsState:
     return AdsState(Storage(state, ADDRESS, writable=False))
 
 
-__all__ = ["ADDRESS", "NAME", "PRECOMPILE", "AdsParams", "AdsState", "init_genesis", "params_json",
+__all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
+           "AdsParams", "AdsState", "init_genesis", "params_json",
            "parse_params", "state_view"]

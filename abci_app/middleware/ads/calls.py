@@ -12,15 +12,25 @@ from . import rules, views
 from .records import ACCEPTED, PENDING, REJECTED, Campaign, Message, Profile
 from .state import AdsState, address_int, int_address
 
-OPTED_IN = Event("OptedIn(address,uint256,uint32,uint256)", indexed=1)
-OPTED_OUT = Event("OptedOut(address)", indexed=1)
-ADVERTISER_BLOCKED = Event("AdvertiserBlocked(address,address)", indexed=2)
-ADVERTISER_UNBLOCKED = Event("AdvertiserUnblocked(address,address)", indexed=2)
-CAMPAIGN_CREATED = Event("CampaignCreated(uint256,address,uint256,uint256,uint64)", indexed=2)
-MESSAGE_SENT = Event("MessageSent(uint256,uint256,address,uint256)", indexed=3)
-MESSAGE_ACCEPTED = Event("MessageAccepted(uint256,uint256,address,uint256)", indexed=3)
-MESSAGE_REJECTED = Event("MessageRejected(uint256,uint256,address,uint256,bool)", indexed=3)
-CAMPAIGN_CLOSED = Event("CampaignClosed(uint256,address,uint256)", indexed=2)
+OPTED_IN = Event("OptedIn(address user,uint256 interestMask,uint32 regionCode,uint256 minReward)", indexed=1)
+OPTED_OUT = Event("OptedOut(address user)", indexed=1)
+ADVERTISER_BLOCKED = Event("AdvertiserBlocked(address user,address advertiser)", indexed=2)
+ADVERTISER_UNBLOCKED = Event("AdvertiserUnblocked(address user,address advertiser)", indexed=2)
+CAMPAIGN_CREATED = Event(
+    "CampaignCreated(uint256 campaignId,address advertiser,uint256 budget,uint256 rewardPerMessage,"
+    "uint64 endTime)", indexed=2)
+MESSAGE_SENT = Event("MessageSent(uint256 messageId,uint256 campaignId,address user,uint256 reward)", indexed=3)
+MESSAGE_ACCEPTED = Event(
+    "MessageAccepted(uint256 messageId,uint256 campaignId,address user,uint256 reward)", indexed=3)
+MESSAGE_REJECTED = Event(
+    "MessageRejected(uint256 messageId,uint256 campaignId,address user,uint256 reward,bool toAdvertiser)", indexed=3)
+CAMPAIGN_CLOSED = Event("CampaignClosed(uint256 campaignId,address advertiser,uint256 refund)", indexed=2)
+
+# Every event of the ads precompile (app/modules.py maps its logs to ABCI events).
+EVENTS = (
+    OPTED_IN, OPTED_OUT, ADVERTISER_BLOCKED, ADVERTISER_UNBLOCKED, CAMPAIGN_CREATED, MESSAGE_SENT,
+    MESSAGE_ACCEPTED, MESSAGE_REJECTED, CAMPAIGN_CLOSED,
+)
 
 NO_PROFILE = Profile(opted_in=False, interest_mask=0, region_code=0, min_reward_wei=0)
 

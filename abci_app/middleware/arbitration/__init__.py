@@ -12,10 +12,12 @@ parse_params, params_json, init_genesis; plus `state_view` for tests and queries
 
 from ...precompiles import Precompile, Storage
 from .calls import ArbitrationCalls
+from .events import EVENTS
 from .params import ArbitrationParams
 from .state import ADDRESS, ArbitrationState
 
 NAME = "arbitration"
+EVENT_PREFIX = "arbitration"   # its logs become ABCI events "arbitration.<name>" (app/events.py)
 PRECOMPILE = Precompile(ADDRESS, ArbitrationCalls())
 
 
@@ -38,5 +40,6 @@ def state_view(state) -> ArbitrationState:
     return ArbitrationState(Storage(state, ADDRESS, writable=False))
 
 
-__all__ = ["ADDRESS", "NAME", "PRECOMPILE", "ArbitrationParams", "ArbitrationState", "init_genesis",
+__all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
+           "ArbitrationParams", "ArbitrationState", "init_genesis",
            "params_json", "parse_params", "state_view"]

@@ -8,11 +8,12 @@ parse_params, params_json, init_genesis.
 """
 
 from ...precompiles import Precompile, Storage
-from .calls import CouponsCalls
+from .calls import EVENTS, CouponsCalls
 from .params import CouponsParams, params_json, parse_params
 from .state import ADDRESS, CouponsState
 
 NAME = "coupons"
+EVENT_PREFIX = "coupon"   # its logs become ABCI events "coupon.<name>" (app/events.py)
 PRECOMPILE = Precompile(ADDRESS, CouponsCalls())
 
 
@@ -26,5 +27,6 @@ def state_view(state) -> CouponsState:
     return CouponsState(Storage(state, ADDRESS, writable=False))
 
 
-__all__ = ["ADDRESS", "NAME", "PRECOMPILE", "CouponsParams", "CouponsState", "init_genesis", "params_json",
+__all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
+           "CouponsParams", "CouponsState", "init_genesis", "params_json",
            "parse_params", "state_view"]

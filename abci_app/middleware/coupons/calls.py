@@ -24,11 +24,20 @@ GAS_REDEEM = 25_000
 GAS_RECLAIM = 25_000
 
 CAMPAIGN_CREATED = Event(
-    "CampaignCreated(uint256,address,address,uint256,uint32,int32,int32,uint32,uint64,uint64,address)", indexed=3)
-COUPON_CLAIMED = Event("CouponClaimed(uint256,uint256,address,int32,int32)", indexed=3)
-COUPON_TRANSFERRED = Event("CouponTransferred(uint256,address,address)", indexed=3)
-COUPON_REDEEMED = Event("CouponRedeemed(uint256,uint256,address,address,uint256)", indexed=3)
-CAMPAIGN_RECLAIMED = Event("CampaignReclaimed(uint256,address,uint256)", indexed=2)
+    "CampaignCreated(uint256 campaignId,address sponsor,address merchant,uint256 couponValue,"
+    "uint32 maxCoupons,int32 latE6,int32 lonE6,uint32 radiusMeters,uint64 startTime,uint64 endTime,"
+    "address attester)", indexed=3)
+COUPON_CLAIMED = Event(
+    "CouponClaimed(uint256 couponId,uint256 campaignId,address claimer,int32 latE6,int32 lonE6)", indexed=3)
+COUPON_TRANSFERRED = Event("CouponTransferred(uint256 couponId,address from,address to)", indexed=3)
+COUPON_REDEEMED = Event(
+    "CouponRedeemed(uint256 couponId,uint256 campaignId,address merchant,address holder,uint256 value)", indexed=3)
+CAMPAIGN_RECLAIMED = Event("CampaignReclaimed(uint256 campaignId,address sponsor,uint256 amount)", indexed=2)
+
+# Every event of the coupons precompile (app/modules.py maps its logs to ABCI events).
+EVENTS = (
+    CAMPAIGN_CREATED, COUPON_CLAIMED, COUPON_TRANSFERRED, COUPON_REDEEMED, CAMPAIGN_RECLAIMED,
+)
 
 
 def _campaign(st: CouponsState, campaign_id: int) -> Campaign:

@@ -1,0 +1,67 @@
+"""CometBFT's `tx_search` on a real node finds transactions by their indexed ABCI events: a transfer
+by `eth.from`, a coupon claim by `coupon.claimed.campaignId` (a precompile log turned into an event)."""
+
+import pytest
+
+from abci_app.cli.localnode import LocalNode, wait_until
+from abci_app.cli.wallet import dev_account
+
+from .test_middleware_chain import CLAIM, CMT, COUPONS, CREATE_CAMPAIGN, EIFFEL, INSIDE, ZERO, Wallet, \
+    _block_time, _topic_id
+
+pytestmark = pytest.mark.e2e
+
+RECIPIENT = "0x" + "5e" * 20
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    node = LocalNode.create(tmp_path_factory.mktemp("tx_search") / "node")
+    try:
+        node.start()
+        yield Wallet(node.rpc)
+    finally:
+        node.stop()
+
+
+def _search(chain: Wallet, query: str, count: int) -> list[dict]:
+    """tx_search's transactions for `query`, once CometBFT's indexer (which runs after the app's
+    commit) has caught up with `count` of them."""
+    def found():
+        result = chain.rpc.call("tx_search", query=query)
+        return result["txs"] if int(result["total_count"]) >= count else None
+
+    return wait_until(found, 30, f"{count} transaction(s) indexed for {query}", interval_s=0.2)
+
+
+def _events(tx: dict) -> dict[str, dict[str, str]]:
+    return {e["type"]: {a["key"]: a["value"] for a in e["attributes"]} for e in tx["tx_result"]["events"]}
+
+
+def test_a_transfer_is_found_by_its_sender(chain):
+    sender = dev_account(8)
+    receipt = chain.send(sender, RECIPIENT, b"", value=1_000)
+    assert receipt["status"] == 1
+    (tx,) = _search(chain, f"eth.from='{sender.address.lower()}'", 1)
+    assert _events(tx)["eth"] == {"hash": receipt["hash"], "from": sender.address.lower(), "to": RECIPIENT}
+    assert int(tx["height"]) == receipt["height"]
+
+
+def test_a_coupon_claim_is_found_by_its_campaign(chain):
+    sponsor, merchant, alice = dev_account(6), dev_account(5), dev_account(4)
+    end = _block_time(chain.rpc) + 600
+    created = chain.call(sponsor, COUPONS, CREATE_CAMPAIGN, merchant.address, 1 * CMT, 5, *EIFFEL, 1_000, 0, end,
+                         ZERO, "a coffee", value=5 * CMT)
+    campaign = _topic_id(created, b"CampaignCreated(uint256,address,address,uint256,uint32,int32,int32,uint32,"
+                                  b"uint64,uint64,address)")
+    claimed = chain.call(alice, COUPONS, CLAIM, campaign, *INSIDE, 0, b"")
+    coupon = _topic_id(claimed, b"CouponClaimed(uint256,uint256,address,int32,int32)")
+
+    (tx,) = _search(chain, f"coupon.claimed.campaignId={campaign}", 1)
+    events = _events(tx)
+    assert events["eth"]["hash"] == claimed["hash"]
+    assert events["coupon.claimed"] == {"couponId": str(coupon), "campaignId": str(campaign),
+                                        "claimer": alice.address.lower(), "latE6": str(INSIDE[0]),
+                                        "lonE6": str(INSIDE[1])}
+    (by_sponsor,) = _search(chain, f"coupon.campaign_created.sponsor='{sponsor.address.lower()}'", 1)
+    assert _events(by_sponsor)["eth"]["hash"] == created["hash"]
