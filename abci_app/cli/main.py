@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import bench, localnet, node, query, tx
+from . import bench, keys, localnet, node, query, tx
 from . import stake
 from . import compose
 from .home import DEFAULT_HOME
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log output: JSON lines, console, or auto (console on a terminal, JSON otherwise)")
     commands = parser.add_subparsers(dest="command", required=True)
     node.add_parsers(commands)
+    keys.add_parsers(commands)
     tx.add_parsers(commands)
     query.add_parsers(commands)
     stake.add_parsers(commands)

@@ -1,10 +1,14 @@
 """The one path by which `miles` commands send a transaction: pick the key, sign, broadcast, wait.
 
 A command adds the signer and wait flags to its parser, builds the transaction's `to`, value and
-call data, and calls `transact`. Usage errors (a bad key, amount or address) are `UsageError`
-(exit 2); a refused or unconfirmed transaction is `SendError` and an unreachable node `RpcError`
-(exit 1). A committed transaction comes back with its receipt (the `/tx/<hash>` JSON), whose
-"status" is 0 and "error" the revert reason when the EVM call failed.
+call data, and calls `transact`. The signer is `--from ADDRESS` (a key of the local keystore,
+unlocked with its password: see keys.py), `--key HEX` or `--dev-account N` (default dev account 0).
+Signing is always done here, with eth-account: only the signed raw transaction goes to the node
+(`--node URL`, any node's CometBFT RPC). Usage errors (a bad key, amount or address, a wrong
+password, a missing keystore) are `UsageError` (exit 2); a refused or unconfirmed transaction is
+`SendError` and an unreachable node `RpcError` (exit 1). A committed transaction comes back with
+its receipt (the `/tx/<hash>` JSON), whose "status" is 0 and "error" the revert reason when the
+EVM call failed.
 """
 
 import argparse
@@ -20,9 +24,11 @@ from eth_utils import is_hex_address, to_checksum_address
 
 from ..app.codes import QUERY_NOT_FOUND
 from ..rpc import CometRPC, RpcError
+from .keys import KeystoreError, add_keystore_arguments, unlock_address
 from .wallet import DEV_ACCOUNT_COUNT, GWEI, dev_account, sign_tx
 
 TRANSFER_GAS = 21_000
+DEFAULT_NODE = "http://127.0.0.1:26657"
 DEFAULT_WAIT_S = 30.0
 POLL_INTERVAL_S = 0.25
 
@@ -50,13 +56,27 @@ class Sent:
 
 # ---- flags -------------------------------------------------------------------------------------
 
+def add_node_argument(parser: argparse.ArgumentParser) -> None:
+    """--node URL after the subcommand too (`miles tx send --node URL ...`); without it the global
+    `miles --node URL` (default DEFAULT_NODE) stands."""
+    parser.add_argument("--node", default=argparse.SUPPRESS, metavar="URL",
+                        help=f"CometBFT RPC address of any node (default {DEFAULT_NODE})")
+
+
 def add_signer_arguments(parser: argparse.ArgumentParser) -> None:
-    """--key HEX or --dev-account N (default dev account 0), and --gas-price-gwei."""
+    """--from ADDRESS (alias --account; only --account where the command has its own --from),
+    --key HEX or --dev-account N (default dev account 0); --keystore, --password-file,
+    --gas-price-gwei and --node."""
     key = parser.add_mutually_exclusive_group()
-    key.add_argument("--key", help="hex private key of the sender")
+    flags = ("--account",) if "--from" in parser._option_string_actions else ("--from", "--account")
+    key.add_argument(*flags, dest="account", metavar="ADDRESS",
+                     help="sign with this address's key from the keystore (asks for its password)")
+    key.add_argument("--key", help="hex private key of the sender (development only: it lands in shell history)")
     key.add_argument("--dev-account", type=int, default=0,
                      help=f"index of a well-known dev account, 0..{DEV_ACCOUNT_COUNT - 1} (default 0)")
+    add_keystore_arguments(parser)
     parser.add_argument("--gas-price-gwei", type=int, default=1)
+    add_node_argument(parser)
 
 
 def add_wait_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +87,12 @@ def add_wait_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_sender(args: argparse.Namespace) -> LocalAccount:
-    """The signing key named by --key or --dev-account."""
+    """The signing key named by --from (decrypted from the keystore), --key or --dev-account."""
+    if getattr(args, "account", None):
+        try:
+            return unlock_address(args, args.account)
+        except KeystoreError as exc:
+            raise UsageError(str(exc)) from None
     if args.key:
         try:
             return Account.from_key(args.key)
@@ -134,11 +159,39 @@ def wait_for_receipt(rpc: CometRPC, tx_hash: str, timeout_s: float = DEFAULT_WAI
         time.sleep(interval_s)
 
 
+def call(rpc: CometRPC, to: str | None, data: bytes, *, sender: str | None = None, value_wei: int = 0,
+         gas: int | None = None) -> dict:
+    """Run a call on the committed state through abci_query `/call` (nothing is kept; no key is
+    needed): {success, output, gas_used, error}. `to` None simulates a deployment of `data`.
+    SendError when the node refuses the request."""
+    body = {"from": sender, "to": to, "data": "0x" + data.hex(), "value": str(value_wei)}
+    if gas is not None:
+        body["gas"] = gas
+    code, value, log = rpc.abci_query("/call", json.dumps(body).encode())
+    if code != 0:
+        raise SendError(f"abci_query /call: code {code}: {log}")
+    return json.loads(value)
+
+
+def estimate_gas(rpc: CometRPC, sender: str, to: str | None, value_wei: int, data: bytes) -> int:
+    """A gas limit for the transaction: what a simulation used, plus a quarter (refunds are paid
+    back only at the end, at most a fifth of the gas used) and 20,000 (the 63/64 rule of nested
+    calls), within the block gas limit. SendError with the reason when the simulation fails."""
+    result = call(rpc, to, data, sender=sender, value_wei=value_wei)
+    if not result["success"]:
+        raise SendError(f"the transaction would fail: {result.get('error') or 'execution reverted'}")
+    limit = int(rpc.query_json("/chain")["block_gas_limit"])
+    return min(limit, max(TRANSFER_GAS, int(result["gas_used"]) * 5 // 4 + 20_000))
+
+
 def transact(args: argparse.Namespace, sender: LocalAccount, to: str, value_wei: int, *, data: bytes = b"",
-             gas: int = TRANSFER_GAS, wait: bool = True) -> Sent:
+             gas: int | None = TRANSFER_GAS, wait: bool = True) -> Sent:
     """Broadcast through `args.node` with `args.gas_price_gwei`; with `wait`, also the receipt
-    (bounded by `args.wait_timeout`, else DEFAULT_WAIT_S). Raises RpcError or SendError."""
+    (bounded by `args.wait_timeout`, else DEFAULT_WAIT_S). `to` "" deploys `data`; `gas` None
+    estimates it (`estimate_gas`). Raises RpcError or SendError."""
     rpc = CometRPC(args.node)
+    if gas is None:
+        gas = estimate_gas(rpc, sender.address, to or None, value_wei, data)
     tx_hash = broadcast(rpc, sender, to, value_wei, data=data, gas=gas, gas_price_wei=args.gas_price_gwei * GWEI)
     receipt = None
     if wait:
@@ -147,7 +200,7 @@ def transact(args: argparse.Namespace, sender: LocalAccount, to: str, value_wei:
 
 
 __all__ = [
-    "DEFAULT_WAIT_S", "RpcError", "SendError", "Sent", "UsageError", "add_signer_arguments",
-    "add_wait_arguments", "broadcast", "load_sender", "parse_address", "parse_cmt", "transact",
-    "wait_for_receipt",
+    "DEFAULT_NODE", "DEFAULT_WAIT_S", "RpcError", "SendError", "Sent", "UsageError", "add_node_argument",
+    "add_signer_arguments", "add_wait_arguments", "broadcast", "call", "estimate_gas", "load_sender",
+    "parse_address", "parse_cmt", "transact", "wait_for_receipt",
 ]
