@@ -62,6 +62,9 @@ class NodeConfig:
     # the app's 26660, and inside a localnet node's block of ports). Defaulted, so node.json files
     # written before the field existed still load.
     prometheus_port: int | None = None
+    # The Ethereum JSON-RPC gateway `miles app` serves (None: none unless --gateway-port is
+    # given; `miles start` serves one on 8545 by default). Localnet nodes each have one.
+    gateway_port: int | None = None
 
     @property
     def proxy_app(self) -> str:
@@ -76,6 +79,10 @@ class NodeConfig:
     @property
     def rpc_url(self) -> str:
         return f"http://{self.host}:{self.rpc_port}"
+
+    @property
+    def gateway_url(self) -> str | None:
+        return None if self.gateway_port is None else f"http://{self.host}:{self.gateway_port}"
 
 
 def set_option(text: str, section: str | None, key: str, value: str | int | bool) -> str:

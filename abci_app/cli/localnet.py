@@ -4,7 +4,7 @@
 `base_dir`: `cometbft init` for each, one shared genesis (chain "miles-localnet", EVM chain id
 1818, validator i operated by dev account i), and `persistent_peers` naming every other node.
 Ports are free ones, or with `base_port` deterministic: node i has p2p base+10i, RPC base+10i+1,
-ABCI base+10i+2. `add_node()` adds a non-validator that block-syncs from the others.
+ABCI base+10i+2, its Ethereum JSON-RPC gateway base+10i+4 (CometBFT's metrics are on ABCI+3). `add_node()` adds a non-validator that block-syncs from the others.
 
 Every process started is recorded in `base_dir/pids.json` (pid and kernel start time, so a reused
 pid is never signalled); `miles localnet stop` ends them from another process.
@@ -99,16 +99,16 @@ class Localnet:
     def _node_config(self, index: int, abci: str, taken: set[int]) -> cometbft.NodeConfig:
         if self.base_port is not None:
             p2p = self.base_port + PORT_STRIDE * index
-            ports = [p2p, p2p + 1, p2p + 2]
+            ports = [p2p, p2p + 1, p2p + 2, p2p + 4]
         else:
             ports = []
-            while len(ports) < 3:
+            while len(ports) < 4:
                 port = free_port()
                 if port not in taken:
                     taken.add(port)
                     ports.append(port)
         return cometbft.NodeConfig(
-            p2p_port=ports[0], rpc_port=ports[1], abci_port=ports[2], abci=abci,
+            p2p_port=ports[0], rpc_port=ports[1], abci_port=ports[2], gateway_port=ports[3], abci=abci,
             timeout_commit=TIMEOUT_COMMIT, empty_blocks_interval=EMPTY_BLOCKS_INTERVAL, moniker=f"node{index}",
         )
 
@@ -359,7 +359,8 @@ def run_start(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     busy = [port for node in net.nodes for port in (node.config.p2p_port, node.config.rpc_port,
-                                                     node.config.abci_port) if not _port_free(port)]
+                                                     node.config.abci_port, node.config.gateway_port)
+            if port is not None and not _port_free(port)]
     if busy:
         print(f"ports in use: {busy}; choose another --base-port", file=sys.stderr)
         return 1
@@ -378,7 +379,7 @@ def run_start(args: argparse.Namespace) -> int:
         return 1
     print(f"localnet {CHAIN_ID} running in {directory} (EVM chain id {EVM_CHAIN_ID})")
     for node in net.nodes:
-        print(f"  {node.name}: RPC {node.config.rpc_url}")
+        print(f"  {node.name}: RPC {node.config.rpc_url}  Ethereum JSON-RPC {node.config.gateway_url}")
     return 0
 
 
@@ -403,14 +404,14 @@ def run_status(args: argparse.Namespace) -> int:
         except RpcError:
             continue
     down = 0
-    print(f"{'node':<8}{'height':>8}  {'validator':<10}rpc")
+    print(f"{'node':<8}{'height':>8}  {'validator':<10}{'rpc':<26}ethereum json-rpc")
     for node in net.nodes:
         try:
             height = str(node.rpc.height())
         except RpcError:
             height, down = "down", down + 1
         member = "?" if validators is None else ("yes" if validator_address(node) in validators else "no")
-        print(f"{node.name:<8}{height:>8}  {member:<10}{node.config.rpc_url}")
+        print(f"{node.name:<8}{height:>8}  {member:<10}{node.config.rpc_url:<26}{node.config.gateway_url}")
     return 1 if down else 0
 
 

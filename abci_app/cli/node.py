@@ -21,7 +21,8 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_CHAIN_ID = "miles-devnet"
 DEFAULT_EVM_CHAIN_ID = 1818
-GATEWAY_PORT = 8545
+GATEWAY_PORT = 8545  # as geth
+DEFAULT_CORS = "*"  # the gateway holds no keys (docs/decisions.md)
 METRICS_PORT = 26660
 
 
@@ -48,10 +49,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
     app = commands.add_parser("app", help="run only the ABCI application server")
     app.add_argument("--gateway-port", type=int, default=None,
-                     help=f"also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (off unless given; usually {GATEWAY_PORT})")
+                     help="also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (default: the node's "
+                          f"gateway_port setting, off if none; usually {GATEWAY_PORT})")
     app.add_argument("--metrics-port", type=int, default=None,
                      help=f"serve the app's Prometheus /metrics on 127.0.0.1 (off unless given; usually {METRICS_PORT})")
     app.set_defaults(run=run_app)
+    for command in (start, app):
+        command.add_argument("--cors", default=DEFAULT_CORS, metavar="ORIGINS",
+                             help="browser origins allowed to use the gateway: * (default), a comma-separated "
+                                  "list, or '' for none")
 
 
 def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
@@ -94,7 +100,7 @@ async def serve(app: Application, config: cometbft.NodeConfig) -> None:
         await serve_socket(app, config.host, config.abci_port)
 
 
-def start_gateway(config: cometbft.NodeConfig, port: int | None):
+def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEFAULT_CORS):
     """The Ethereum JSON-RPC gateway in front of this node's CometBFT RPC, or None (not asked
     for, or the port is taken: the chain runs on without it, with a warning)."""
     if port is None:
@@ -102,7 +108,7 @@ def start_gateway(config: cometbft.NodeConfig, port: int | None):
     from ..rpc.gateway import Gateway  # imported only when served: it pulls in the EVM decoder
 
     try:
-        gateway = Gateway(config.rpc_url, port=port).start()
+        gateway = Gateway(config.rpc_url, port=port, cors=cors).start()
     except OSError as exc:
         log.warning("gateway_not_started", port=port, error=str(exc))
         print(f"Ethereum JSON-RPC gateway not started on 127.0.0.1:{port}: {exc}", file=sys.stderr)
@@ -137,7 +143,8 @@ def run_app(args: argparse.Namespace) -> int:
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
-    gateway = start_gateway(config, getattr(args, "gateway_port", None))
+    gateway_port = args.gateway_port if args.gateway_port is not None else config.gateway_port
+    gateway = start_gateway(config, gateway_port, args.cors)
     metrics = start_metrics(app, getattr(args, "metrics_port", None))
     try:
         asyncio.run(serve(app, config))
@@ -161,7 +168,7 @@ def run_start(args: argparse.Namespace) -> int:
         return 1
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
-    gateway = None if getattr(args, "no_gateway", False) else start_gateway(config, getattr(args, "gateway_port", GATEWAY_PORT))
+    gateway = None if args.no_gateway else start_gateway(config, args.gateway_port, args.cors)
     metrics_port = None if getattr(args, "no_metrics", False) else getattr(args, "metrics_port", METRICS_PORT)
     metrics = start_metrics(app, metrics_port)
     try:

@@ -53,9 +53,12 @@ class CometRPC:
     def broadcast_tx_sync(self, raw: bytes) -> dict:
         return self.call("broadcast_tx_sync", tx=base64.b64encode(raw).decode())
 
-    def abci_query(self, path: str, data: bytes = b"") -> tuple[int, bytes, str]:
-        """(code, value, log) of an abci_query."""
-        result = self.call("abci_query", path=path, data=data.hex())["response"]
+    def abci_query(self, path: str, data: bytes = b"", height: int = 0) -> tuple[int, bytes, str]:
+        """(code, value, log) of an abci_query; `height` 0 asks for the latest committed state."""
+        params = {"path": path, "data": data.hex()}
+        if height:
+            params["height"] = str(height)
+        result = self.call("abci_query", **params)["response"]
         value = base64.b64decode(result.get("value") or "")
         return int(result.get("code", 0)), value, result.get("log", "")
 

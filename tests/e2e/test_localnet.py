@@ -8,8 +8,10 @@ The CLI test comes first, before the module's localnet exists (8 processes at a 
 cores, not 16); the destructive test comes last.
 """
 
+import json
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -31,6 +33,13 @@ def miles(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
+def eth_call(url: str, method: str):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["result"]
+
+
 def test_cli_start_status_stop(tmp_path):
     home = str(tmp_path / "home")
     directory = tmp_path / "home" / "localnet"
@@ -46,6 +55,11 @@ def test_cli_start_status_stop(tmp_path):
         assert [row[0] for row in rows] == [f"node{i}" for i in range(VALIDATORS)]
         assert all(int(row[1]) >= 1 and row[2] == "yes" for row in rows), status.stdout
         assert rows[0][3] == f"http://127.0.0.1:{base + 1}"
+        gateways = [row[4] for row in rows]
+        assert gateways == [f"http://127.0.0.1:{base + 10 * i + 4}" for i in range(VALIDATORS)]
+        heights = [int(eth_call(url, "eth_blockNumber"), 16) for url in gateways]  # every node serves wallets
+        assert all(height >= 1 for height in heights) and {eth_call(url, "eth_chainId") for url in gateways} == \
+            {hex(EVM_CHAIN_ID)}
     finally:
         stop = miles("--home", home, "localnet", "stop")
         stop_recorded(directory)  # in case the command could not

@@ -1,12 +1,20 @@
-"""Ethereum formats in and out, from the stored receipt and CometBFT block shapes."""
-
-import base64
+"""Ethereum formats in and out, from the stored receipt and block shapes."""
 
 import pytest
-from eth_hash.auto import keccak
+import rlp
+from eth.constants import BLANK_ROOT_HASH
+from eth.db.trie import make_trie_root_and_nodes
+from eth.rlp.logs import Log
+from eth.rlp.receipts import Receipt
+from eth_account import Account
 
+from abci_app.evm.tx import TX_BUILDER
+from abci_app.rpc.gateway import blocks
 from abci_app.rpc.gateway import formats as fmt
+from abci_app.rpc.gateway.chain import StoredBlock
 from abci_app.rpc.gateway.errors import INVALID_PARAMS, InvalidParams
+
+ZERO_BLOOM = "0x" + "00" * 256
 
 
 def test_quantities_have_no_leading_zeros():
@@ -53,11 +61,6 @@ def test_tx_type_from_the_first_byte():
     assert fmt.tx_type(b"\xf8\x6b") == 0
 
 
-def test_rfc3339_drops_nanoseconds():
-    assert fmt.rfc3339_seconds("1970-01-01T00:01:40.123456789Z") == 100
-    assert fmt.rfc3339_seconds("1970-01-01T00:01:40Z") == 100
-
-
 STORED = {
     "hash": "0x" + "ab" * 32, "height": 7, "index": 1, "from": "0x" + "11" * 20, "to": None,
     "nonce": 3, "value": "0", "status": 1, "gas_used": 53000, "cumulative_gas_used": 74000,
@@ -78,32 +81,47 @@ def test_receipt_format():
     (log,) = receipt["logs"]
     assert log["logIndex"] == "0x4" and log["transactionHash"] == STORED["hash"]
     assert log["blockHash"] == "0x" + "cd" * 32 and log["removed"] is False
-    assert len(receipt["logsBloom"]) == 2 + 512 and receipt["logsBloom"] != fmt.ZERO_BLOOM
+    assert len(receipt["logsBloom"]) == 2 + 512 and receipt["logsBloom"] != ZERO_BLOOM
     failed = fmt.format_receipt({**STORED, "status": 0, "logs": []}, block_hash="0x00", tx_type_id=0,
                                 first_log_index=0)
-    assert failed["status"] == "0x0" and failed["logsBloom"] == fmt.ZERO_BLOOM
+    assert failed["status"] == "0x0" and failed["logsBloom"] == ZERO_BLOOM
 
 
 def test_block_format():
-    raw = b"\x02raw tx"
-    answer = {
-        "block_id": {"hash": "AB" * 32},
-        "block": {
-            "header": {"height": "5", "time": "1970-01-01T00:00:10.5Z", "last_block_id": {"hash": "CD" * 32},
-                       "proposer_address": "EF" * 20, "app_hash": "01" * 32, "data_hash": "", "last_results_hash": ""},
-            "data": {"txs": [base64.b64encode(raw).decode()]},
-        },
-    }
-    results = {"txs_results": [{"gas_used": "21000"}]}
-    block = fmt.format_block(answer, results, gas_limit=100, base_fee_wei=7)
-    assert block["number"] == "0x5" and block["timestamp"] == "0xa"
+    raws = (b"\xf8legacy", b"\x02typed", b"\x02rejected")
+    receipts = [{**STORED, "index": 0, "cumulative_gas_used": 53000},
+                {**STORED, "index": 1, "hash": "0x" + "ac" * 32, "logs": [], "status": 0}]
+    record = {"hash": "ab" * 32, "height": 5, "time_s": 10, "gas_used": 74000, "proposer": "ef" * 20,
+              "app_hash": "01" * 32, "txs": [r["hash"] for r in receipts], "receipts": receipts}
+    block = blocks.format_block(StoredBlock(record, "0x" + "cd" * 32, raws), ["0x1"], gas_limit=100, base_fee_wei=7)
+    assert block["number"] == "0x5" and block["timestamp"] == "0xa" and block["transactions"] == ["0x1"]
     assert block["hash"] == "0x" + "ab" * 32 and block["parentHash"] == "0x" + "cd" * 32
-    assert block["gasUsed"] == hex(21000) and block["gasLimit"] == "0x64" and block["baseFeePerGas"] == "0x7"
-    assert block["transactions"] == ["0x" + keccak(raw).hex()]
-    assert block["transactionsRoot"] == fmt.ZERO_HASH
-    empty = fmt.format_block({**answer, "block": {**answer["block"], "data": {"txs": None}}}, {"txs_results": None},
-                             gas_limit=100, base_fee_wei=7)
-    assert empty["transactions"] == [] and empty["gasUsed"] == "0x0"
+    assert block["gasUsed"] == hex(74000) and block["gasLimit"] == "0x64" and block["baseFeePerGas"] == "0x7"
+    assert block["stateRoot"] == "0x" + "01" * 32 and block["miner"].lower() == "0x" + "ef" * 20
+    assert block["transactionsRoot"] == blocks.trie_root(list(raws[:2]))  # executed txs only
+    assert block["logsBloom"] == fmt.format_receipt(STORED, block_hash="0x", tx_type_id=0,
+                                                    first_log_index=0)["logsBloom"]
+    assert block["size"] == hex(len(raws[0]) + len(raws[1]))
+    empty = blocks.format_block(StoredBlock({**record, "txs": [], "receipts": []}, "0x", raws[2:]), [],
+                                gas_limit=100, base_fee_wei=7)
+    assert empty["transactionsRoot"] == empty["receiptsRoot"] == "0x" + BLANK_ROOT_HASH.hex()
+    assert empty["logsBloom"] == ZERO_BLOOM
+
+
+def test_roots_are_ethereums():
+    """A legacy tx's trie value is its raw RLP and a legacy receipt is py-evm's Receipt RLP; a
+    typed one is prefixed with its type (EIP-2718)."""
+    legacy = [Account.from_key(b"\1" * 32).sign_transaction(
+        {"nonce": n, "gasPrice": 1, "gas": 21_000, "to": "0x" + "11" * 20, "value": 1, "chainId": 1818})
+        for n in range(3)]
+    evm_txs = [TX_BUILDER.decode(bytes(s.raw_transaction)) for s in legacy]
+    assert blocks.trie_root([bytes(s.raw_transaction) for s in legacy]) == \
+        "0x" + make_trie_root_and_nodes(tuple(evm_txs))[0].hex()
+    log = STORED["logs"][0]
+    evm_receipt = Receipt(state_root=b"\x01", gas_used=74000, bloom=int(fmt.logs_bloom(STORED["logs"])),
+                          logs=[Log(bytes.fromhex(log["address"][2:]), [int(log["topics"][0], 16)], b"\x01")])
+    assert blocks.encode_receipt(STORED, 0) == rlp.encode(evm_receipt)
+    assert blocks.encode_receipt(STORED, 2) == b"\x02" + rlp.encode(evm_receipt)
 
 
 def test_parse_call():

@@ -22,6 +22,8 @@ def test_gateway_options():
     assert parser.parse_args(["start", "--no-gateway"]).no_gateway is True
     assert parser.parse_args(["app"]).gateway_port is None  # operators opt in
     assert parser.parse_args(["app", "--gateway-port", "9545"]).gateway_port == 9545
+    assert start.cors == "*" and parser.parse_args(["app", "--cors", "https://a.example,https://b.example"]).cors == \
+        "https://a.example,https://b.example"
 
 
 def test_a_taken_port_warns_and_runs_on():

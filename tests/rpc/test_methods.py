@@ -1,4 +1,4 @@
-"""Method logic that needs no node: the pending nonce rule and the latest-only state rule.
+"""Method logic that needs no node: the pending nonce rule, state heights, gas estimation.
 
 `StubChain` stands in for `CometChain` with fixed answers; the e2e tests run the same methods
 against a real node.
@@ -7,7 +7,7 @@ against a real node.
 import pytest
 
 from abci_app.rpc.gateway import methods
-from abci_app.rpc.gateway.chain import EMPTY_CODE_HASH, ChainParams
+from abci_app.rpc.gateway.chain import ChainParams, StoredBlock
 from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError
 
 ALICE = "0x" + "aa" * 20
@@ -15,11 +15,12 @@ BOB = bytes.fromhex("bb" * 20)
 
 
 class StubChain:
-    def __init__(self, nonce: int, mempool: list[tuple[bytes, int]], height: int = 10, code_hash=EMPTY_CODE_HASH):
-        self.nonce, self.mempool, self._height, self.code_hash = nonce, mempool, height, code_hash
+    def __init__(self, nonce: int, mempool: list[tuple[bytes, int]], height: int = 10):
+        self.nonce, self.mempool, self._height, self.heights = nonce, mempool, height, []
 
-    def account(self, address):
-        return {"balance": "5", "nonce": self.nonce, "code_hash": self.code_hash}
+    def account(self, address, height=0):
+        self.heights.append(height)
+        return {"balance": "5", "nonce": self.nonce, "code_hash": "0x"}
 
     def mempool_senders(self):
         return self.mempool
@@ -45,20 +46,19 @@ def test_pending_nonce(mempool, pending):
     assert methods.get_transaction_count(chain, ALICE, "latest") == "0x4"
 
 
-def test_state_only_at_the_latest_block():
+def test_state_is_read_at_the_asked_height():
     chain = StubChain(4, [], height=10)
-    assert methods.get_balance(chain, ALICE, 10) == "0x5"
-    for tag in (9, "earliest"):
-        with pytest.raises(JsonRpcError) as info:
-            methods.get_balance(chain, ALICE, tag)
-        assert info.value.code == SERVER_ERROR
+    for tag in ("latest", 9, "earliest"):
+        assert methods.get_balance(chain, ALICE, tag) == "0x5"
+    assert chain.heights == [0, 9, 1]  # 0: the app's last committed block
 
 
 class CodeChain(StubChain):
-    def code(self, address):
+    def code(self, address, height=0):
         return b"" if address == ALICE else b"\x60\x00"
 
-    def storage(self, address, slot):
+    def storage(self, address, slot, height=0):
+        self.heights.append(height)
         return slot.to_bytes(32, "big")
 
 
@@ -68,8 +68,8 @@ def test_code_and_storage():
     assert methods.get_code(chain, "0x" + "cc" * 20, "latest") == "0x6000"
     assert methods.get_storage_at(chain, ALICE, 7, "latest") == "0x" + "00" * 31 + "07"
     assert methods.METHODS["eth_getStorageAt"].parse([ALICE, "0x0"]) == [ALICE, 0, "latest"]
-    with pytest.raises(JsonRpcError):
-        methods.get_storage_at(chain, ALICE, 7, 3)
+    methods.get_storage_at(chain, ALICE, 7, 3)
+    assert chain.heights == [0, 3]
 
 
 class CallChain(StubChain):
@@ -85,7 +85,7 @@ class CallChain(StubChain):
     def params(self):
         return ChainParams(chain_id=1818, min_gas_price_wei=10**9, block_gas_limit=self.GAS_LIMIT)
 
-    def call(self, request):
+    def call(self, request, height=0):
         self.calls.append(request)
         if self.revert:
             return {"success": False, "output": "0x08c379a0", "gas_used": 30_000, "error": self.revert}
@@ -128,8 +128,8 @@ def test_call_output_and_revert():
 
 def test_fee_history():
     class Blocks(CallChain):
-        def block_results(self, height):
-            return {"txs_results": [{"gas_used": str(height * 1_000_000)}]}
+        def block(self, height):
+            return StoredBlock({"height": height, "gas_used": height * 1_000_000}, "0x", ())
 
     chain = Blocks(0, 0)  # height 10
     answer = methods.fee_history(chain, 3, "latest", [25.0, 75.0])

@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from abci_app.rpc.gateway import Gateway, dispatch
 from abci_app.rpc.gateway.errors import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR
@@ -97,15 +99,15 @@ def test_notifications_get_no_answer():
 @pytest.fixture
 def gateway():
     # nothing listens on this CometBFT URL: methods that read the chain answer -32000
-    server = Gateway("http://127.0.0.1:9", port=0, cors_origin="*").start()
+    server = Gateway("http://127.0.0.1:9", port=0, cors="*").start()
     try:
         yield server
     finally:
         server.stop()
 
 
-def post(url, body: bytes):
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+def post(url, body: bytes, headers: dict | None = None):
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
@@ -118,7 +120,8 @@ def test_http_gateway_keeps_serving_after_bad_input(gateway):
     assert status == 200 and json.loads(body)["error"]["code"] == PARSE_ERROR
     status, _, body = post(gateway.url, json.dumps(request("eth_chainId")).encode())
     assert json.loads(body)["error"]["code"] == -32000  # CometBFT unreachable: a server error
-    status, headers, body = post(gateway.url, json.dumps(request("web3_clientVersion")).encode())
+    status, headers, body = post(gateway.url, json.dumps(request("web3_clientVersion")).encode(),
+                                 {"Origin": "https://shop.example"})
     assert status == 200 and json.loads(body)["result"] == CLIENT_VERSION
     assert headers["Access-Control-Allow-Origin"] == "*"
 
@@ -140,3 +143,43 @@ def test_http_get_is_not_allowed(gateway):
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(gateway.url, timeout=10)
     assert info.value.code == 405
+
+
+def test_websocket_serves_json_rpc_and_refuses_bad_subscriptions(gateway):
+    with connect(gateway.ws_url, open_timeout=10) as ws:
+        ws.send(json.dumps(request("web3_clientVersion")))
+        assert json.loads(ws.recv(10))["result"] == CLIENT_VERSION
+        ws.send(b"{broken")
+        assert json.loads(ws.recv(10))["error"]["code"] == PARSE_ERROR
+        for params in ([], ["newPendingTransactions"], ["newHeads", {}], ["logs", {"address": "0x12"}]):
+            ws.send(json.dumps(request("eth_subscribe", params)))
+            assert json.loads(ws.recv(10))["error"]["code"] == INVALID_PARAMS, params
+        ws.send(json.dumps(request("eth_unsubscribe", ["0x1"])))
+        assert json.loads(ws.recv(10))["result"] is False
+        ws.send(json.dumps(request("eth_subscribe", ["newHeads"])))  # the node is unreachable
+        assert json.loads(ws.recv(10))["error"]["code"] == -32000
+        ws.send(json.dumps([request("net_listening", request_id=1), request("eth_mine", request_id=2)]))
+        answers = json.loads(ws.recv(10))
+        assert answers[0]["result"] is True and answers[1]["error"]["code"] == METHOD_NOT_FOUND
+
+
+def test_subscribing_needs_a_websocket(gateway):
+    _, _, body = post(gateway.url, json.dumps(request("eth_subscribe", ["newHeads"])).encode())
+    error = json.loads(body)["error"]
+    assert error["code"] == METHOD_NOT_FOUND and "WebSocket" in error["message"]
+
+
+def test_cors_can_be_limited_to_listed_origins():
+    server = Gateway("http://127.0.0.1:9", port=0, cors="https://shop.example").start()
+    try:
+        _, headers, _ = post(server.url, json.dumps(request("net_listening")).encode(), {"Origin": "https://shop.example"})
+        assert headers["Access-Control-Allow-Origin"] == "https://shop.example"
+        _, headers, _ = post(server.url, json.dumps(request("net_listening")).encode(), {"Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in headers
+        with pytest.raises(InvalidStatus):
+            connect(server.ws_url, origin="https://evil.example", open_timeout=10)
+        with connect(server.ws_url, origin="https://shop.example", open_timeout=10) as ws:
+            ws.send(json.dumps(request("net_listening")))
+            assert json.loads(ws.recv(10))["result"] is True
+    finally:
+        server.stop()

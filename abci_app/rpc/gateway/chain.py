@@ -1,26 +1,29 @@
 """What the gateway reads and sends, through CometBFT's RPC.
 
-Every read goes through `abci_query` (or CometBFT's block store), which answers from the app's
-last committed block: a consistent snapshot, never a half-written block. Historical state is not
-kept by the app, so reads at an older height are refused (`ServerError`). Transactions go through
-`broadcast_tx_sync`, so CheckTx and consensus see them like any other.
+Reads go through `abci_query`, answered by the app from a committed block: the last one (a
+consistent snapshot, never a half-written block) or, for state at a recent height, that block's
+state root. "Latest" is the app's committed height, not CometBFT's block store height (which
+runs ahead while a block executes), so a block the gateway names always has its receipts.
+Transactions go through `broadcast_tx_sync`, so CheckTx and consensus see them like any other.
 """
 
 import base64
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
-from eth_hash.auto import keccak
-
 from ...evm.tx import DecodedTx, TxLimits, decode_tx
 from ..cometbft import CometRPC, RpcError
-from .errors import ServerError
+from .errors import LimitExceeded, ServerError
+from .filters import Filters, LogLimits
 
 # CometBFT caps unconfirmed_txs at 100 per call; pending nonces see only that many mempool txs.
 MEMPOOL_SCAN_LIMIT = 100
-EMPTY_CODE_HASH = "0x" + keccak(b"").hex()
-QUERY_NOT_FOUND = 40  # abci_app.app.codes.QUERY_NOT_FOUND: codes are append-only
+QUERY_NOT_FOUND = 40  # abci_app.app.codes: codes are append-only
+QUERY_TOO_MANY_RESULTS = 42
+BLOCK_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +35,38 @@ class ChainParams:
     block_gas_limit: int
 
 
+@dataclass(frozen=True, slots=True)
+class StoredBlock:
+    """A committed block as the app stored it (`/block/<height>`: hash, time, gas used, state
+    root, receipts) with its parent's hash and the raw transactions from CometBFT's block."""
+
+    record: dict
+    parent_hash: str      # 0x hex; zero for the first block
+    raws: tuple[bytes, ...]
+
+    @property
+    def height(self) -> int:
+        return self.record["height"]
+
+    @property
+    def hash(self) -> str:
+        return "0x" + self.record["hash"]
+
+
 class CometChain:
-    """The gateway's narrow view of one node, over its CometBFT RPC at `rpc_url`."""
+    """The gateway's narrow view of one node, over its CometBFT RPC at `rpc_url`, with what the
+    gateway keeps for its clients (installed filters) and the limits of log queries."""
 
-    def __init__(self, rpc_url: str, timeout_s: float = 10.0) -> None:
+    def __init__(self, rpc_url: str, timeout_s: float = 10.0, limits: LogLimits = LogLimits()) -> None:
         self.rpc = CometRPC(rpc_url, timeout_s=timeout_s)
+        self.limits = limits
+        self.filters = Filters()
+        self._blocks: OrderedDict[int, StoredBlock] = OrderedDict()  # committed blocks never change
+        self._lock = threading.Lock()
 
-    def _query(self, path: str, data: bytes = b"") -> tuple[int, bytes, str]:
+    def _query(self, path: str, data: bytes = b"", height: int = 0) -> tuple[int, bytes, str]:
         try:
-            return self.rpc.abci_query(path, data)
+            return self.rpc.abci_query(path, data, height)
         except RpcError as exc:
             raise ServerError(str(exc)) from None
 
@@ -50,10 +76,12 @@ class CometChain:
         except RpcError as exc:
             raise ServerError(str(exc)) from None
 
-    def _query_json(self, path: str, data: bytes = b""):
-        code, value, log = self._query(path, data)
+    def _query_json(self, path: str, data: bytes = b"", height: int = 0):
+        code, value, log = self._query(path, data, height)
+        if code == QUERY_TOO_MANY_RESULTS:
+            raise LimitExceeded(log)
         if code != 0:
-            raise ServerError(f"abci_query {path}: {log}")
+            raise ServerError(log or f"abci_query {path} answered code {code}")
         return json.loads(value)
 
     @cached_property
@@ -62,30 +90,29 @@ class CometChain:
         return ChainParams(int(chain["chain_id"]), int(chain["min_gas_price_wei"]), int(chain["block_gas_limit"]))
 
     def height(self) -> int:
-        return int(self._call("status")["sync_info"]["latest_block_height"])
+        """The app's last committed block."""
+        return int(self._query_json("/chain")["height"])
 
-    def account(self, address: str) -> dict:
-        """`{"balance": str, "nonce": int, "code_hash": "0x.."}` at the last committed block."""
-        return self._query_json(f"/account/{address}")
+    # state, at `height` (0: the last committed block)
 
-    def code(self, address: str) -> bytes:
+    def account(self, address: str, height: int = 0) -> dict:
+        """`{"balance": str, "nonce": int, "code_hash": "0x.."}`."""
+        return self._query_json(f"/account/{address}", height=height)
+
+    def code(self, address: str, height: int = 0) -> bytes:
         """The runtime code at `address` (empty for an account without code)."""
-        return bytes.fromhex(self._query_json(f"/code/{address}")["code"][2:])
+        return bytes.fromhex(self._query_json(f"/code/{address}", height=height)["code"][2:])
 
-    def storage(self, address: str, slot: int) -> bytes:
+    def storage(self, address: str, slot: int, height: int = 0) -> bytes:
         """One 32-byte storage word of `address`."""
-        return bytes.fromhex(self._query_json(f"/storage/{address}/{hex(slot)}")["value"][2:])
+        return bytes.fromhex(self._query_json(f"/storage/{address}/{hex(slot)}", height=height)["value"][2:])
 
-    def call(self, request: dict) -> dict:
-        """`/call`: run {from, to, data, value, gas} on the committed state, keeping nothing.
+    def call(self, request: dict, height: int = 0) -> dict:
+        """`/call`: run {from, to, data, value, gas} on committed state, keeping nothing.
         Answers {"success", "output": "0x..", "gas_used", "error"}."""
-        return self._query_json("/call", json.dumps(request).encode())
+        return self._query_json("/call", json.dumps(request).encode(), height)
 
-    def status(self) -> dict:
-        return self._call("status")
-
-    def peer_count(self) -> int:
-        return int(self._call("net_info")["n_peers"])
+    # blocks, transactions and logs
 
     def receipt(self, tx_hash: bytes) -> dict | None:
         """The stored receipt of a committed transaction, or None if it is not (yet) in a block."""
@@ -96,12 +123,44 @@ class CometChain:
             raise ServerError(f"abci_query /tx: {log}")
         return json.loads(value)
 
-    def block(self, height: int | None = None) -> dict:
-        """CometBFT's `block` answer (`block_id`, `block`) at `height`, latest if None."""
-        return self._call("block", **({} if height is None else {"height": str(height)}))
+    def block(self, height: int) -> StoredBlock | None:
+        """Committed block `height`, or None if the app has not committed it."""
+        with self._lock:
+            if height in self._blocks:
+                return self._blocks[height]
+        code, value, log = self._query(f"/block/{height}")
+        if code == QUERY_NOT_FOUND:
+            return None
+        if code != 0:
+            raise ServerError(f"abci_query /block: {log}")
+        comet = self._call("block", height=str(height))["block"]
+        parent = comet["header"]["last_block_id"]["hash"].lower() or "00" * 32
+        block = StoredBlock(json.loads(value), "0x" + parent,
+                            tuple(base64.b64decode(tx) for tx in comet["data"]["txs"] or []))
+        with self._lock:
+            self._blocks[height] = block
+            while len(self._blocks) > BLOCK_CACHE_SIZE:
+                self._blocks.popitem(last=False)
+        return block
 
-    def block_results(self, height: int) -> dict:
-        return self._call("block_results", height=str(height))
+    def height_of(self, block_hash: bytes) -> int | None:
+        """The height of the block with CometBFT hash `block_hash`, None if there is none."""
+        answer = self._call("block_by_hash", hash=base64.b64encode(block_hash).decode())
+        block = answer.get("block")
+        return int(block["header"]["height"]) if block else None
+
+    def logs(self, spec: dict) -> list[dict]:
+        """`/logs`: {from, to, address, topics, limit} in, the matching logs out (LimitExceeded
+        when more match than the limit)."""
+        return self._query_json("/logs", json.dumps(spec).encode())["logs"]
+
+    # the node
+
+    def status(self) -> dict:
+        return self._call("status")
+
+    def peer_count(self) -> int:
+        return int(self._call("net_info")["n_peers"])
 
     def broadcast(self, raw: bytes) -> dict:
         """broadcast_tx_sync: CometBFT's answer with CheckTx's `code` and `log`."""

@@ -7,6 +7,7 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 EXECUTION_REVERTED = 3  # geth: a reverted eth_call / eth_estimateGas, with the revert data
 SERVER_ERROR = -32000  # what geth answers for a rejected transaction or missing state
+LIMIT_EXCEEDED = -32005  # EIP-1474: a query asks for more than the node serves (logs, ranges)
 
 
 class JsonRpcError(Exception):
@@ -33,3 +34,8 @@ class InvalidParams(JsonRpcError):
 class ServerError(JsonRpcError):
     def __init__(self, message: str, data=None) -> None:
         super().__init__(SERVER_ERROR, message, data)
+
+
+class LimitExceeded(JsonRpcError):
+    def __init__(self, message: str) -> None:
+        super().__init__(LIMIT_EXCEEDED, message)

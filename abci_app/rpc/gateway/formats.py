@@ -1,23 +1,16 @@
 """Ethereum JSON-RPC formats: hex quantities and data in and out, receipts and blocks.
 
 Pure functions: parsers raise `InvalidParams` (-32602), formatters take the dicts that
-`abci_query /tx/<hash>` and CometBFT's `block` / `block_results` answer.
+`abci_query /tx/<hash>` and `/logs` answer.
 """
 
-import base64
-import calendar
 import re
-import time
 
 from eth_bloom import BloomFilter
-from eth_hash.auto import keccak
 from eth_utils import is_hex_address, to_checksum_address
 
 from .errors import InvalidParams
 
-EMPTY_UNCLES_HASH = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"
-ZERO_HASH = "0x" + "00" * 32
-ZERO_BLOOM = "0x" + "00" * 256
 BLOCK_TAGS_LATEST = ("latest", "pending", "safe", "finalized")
 _DATA = re.compile(r"^0x([0-9a-fA-F]{2})*$")
 
@@ -133,56 +126,9 @@ def parse_bool(value) -> bool:
 # CometBFT -> Ethereum
 
 
-def rfc3339_seconds(stamp: str) -> int:
-    """CometBFT's `2026-11-24T15:28:57.123456789Z` as Unix seconds (the fraction dropped)."""
-    whole = stamp.split(".")[0].rstrip("Z")
-    return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
-
-
-def tx_hashes(block: dict) -> list[str]:
-    """Ethereum hashes (keccak of the raw bytes) of a CometBFT block's transactions, in order."""
-    return [data(keccak(base64.b64decode(tx))) for tx in block["data"]["txs"] or []]
-
-
 def tx_type(raw: bytes) -> int:
     """The EIP-2718 type of a raw transaction: its first byte if below 0x7f, else legacy (0)."""
     return raw[0] if raw and raw[0] < 0x7F else 0
-
-
-def format_block(block_answer: dict, results: dict, *, gas_limit: int, base_fee_wei: int) -> dict:
-    """An Ethereum block (transactions as hashes) from CometBFT's `block` and `block_results`.
-
-    hash is the CometBFT block hash, parentHash the previous block's; gasUsed sums the txs'
-    gas. stateRoot is the header's app_hash, which CometBFT records one block late (the state
-    after the previous block); receiptsRoot the header's last_results_hash, likewise.
-    """
-    block = block_answer["block"]
-    header = block["header"]
-    raws = [base64.b64decode(tx) for tx in block["data"]["txs"] or []]
-    gas_used = sum(int(r.get("gas_used") or 0) for r in results.get("txs_results") or [])
-    return {
-        "number": quantity(int(header["height"])),
-        "hash": _hash(block_answer["block_id"]["hash"]),
-        "parentHash": _hash(header["last_block_id"]["hash"]),
-        "timestamp": quantity(rfc3339_seconds(header["time"])),
-        "gasLimit": quantity(gas_limit),
-        "gasUsed": quantity(gas_used),
-        "baseFeePerGas": quantity(base_fee_wei),
-        "miner": checksum("0x" + header["proposer_address"].lower()),
-        "stateRoot": _hash(header["app_hash"]),
-        "transactionsRoot": _hash(header["data_hash"]),
-        "receiptsRoot": _hash(header["last_results_hash"]),
-        "logsBloom": ZERO_BLOOM,  # TODO(issue 6): the bloom of the block's logs
-        "sha3Uncles": EMPTY_UNCLES_HASH,
-        "uncles": [],
-        "difficulty": "0x0",
-        "totalDifficulty": "0x0",
-        "nonce": "0x0000000000000000",
-        "mixHash": ZERO_HASH,
-        "extraData": "0x",
-        "size": quantity(sum(len(raw) for raw in raws)),
-        "transactions": [data(keccak(raw)) for raw in raws],
-    }
 
 
 def format_transaction(tx, sender: bytes, tx_hash: bytes, *, block_hash: str | None, number: int | None,
@@ -228,9 +174,33 @@ def _word(key) -> str:
     return data(key.rjust(32, b"\0") if isinstance(key, bytes) else int(key).to_bytes(32, "big"))
 
 
-def _hash(hex_upper: str) -> str:
-    """CometBFT prints hashes as upper-case hex without 0x; empty means none (zero hash)."""
-    return "0x" + hex_upper.lower() if hex_upper else ZERO_HASH
+def format_log(log: dict, *, block_hash: str, number: int, tx_hash: str, tx_index: int, log_index: int) -> dict:
+    """An Ethereum log from a stored one ({address, topics, data}) and its place in the chain."""
+    return {
+        "address": checksum(log["address"]),
+        "topics": list(log["topics"]),
+        "data": log["data"],
+        "logIndex": quantity(log_index),
+        "transactionIndex": quantity(tx_index),
+        "transactionHash": tx_hash,
+        "blockHash": block_hash,
+        "blockNumber": quantity(number),
+        "removed": False,
+    }
+
+
+def logs_bloom(logs: list[dict]) -> BloomFilter:
+    """The Ethereum bloom filter of stored logs: each address and topic."""
+    bloom = BloomFilter()
+    for log in logs:
+        bloom.add(bytes.fromhex(log["address"][2:]))
+        for topic in log["topics"]:
+            bloom.add(bytes.fromhex(topic[2:]))
+    return bloom
+
+
+def bloom_data(bloom: BloomFilter) -> str:
+    return data(int(bloom).to_bytes(256, "big"))
 
 
 def format_receipt(receipt: dict, *, block_hash: str, tx_type_id: int, first_log_index: int) -> dict:
@@ -239,31 +209,15 @@ def format_receipt(receipt: dict, *, block_hash: str, tx_type_id: int, first_log
     `first_log_index` is the number of logs of the earlier transactions in the same block, so
     that logIndex counts across the block as Ethereum's does.
     """
-    tx_hash = receipt["hash"]
-    number = quantity(receipt["height"])
-    index = quantity(receipt["index"])
-    logs = []
-    bloom = BloomFilter()
-    for offset, log in enumerate(receipt["logs"]):
-        logs.append({
-            "address": checksum(log["address"]),
-            "topics": list(log["topics"]),
-            "data": log["data"],
-            "logIndex": quantity(first_log_index + offset),
-            "transactionIndex": index,
-            "transactionHash": tx_hash,
-            "blockHash": block_hash,
-            "blockNumber": number,
-            "removed": False,
-        })
-        bloom.add(bytes.fromhex(log["address"][2:]))
-        for topic in log["topics"]:
-            bloom.add(bytes.fromhex(topic[2:]))
+    tx_hash, index = receipt["hash"], receipt["index"]
+    logs = [format_log(log, block_hash=block_hash, number=receipt["height"], tx_hash=tx_hash, tx_index=index,
+                       log_index=first_log_index + offset)
+            for offset, log in enumerate(receipt["logs"])]
     return {
         "transactionHash": tx_hash,
-        "transactionIndex": index,
+        "transactionIndex": quantity(index),
         "blockHash": block_hash,
-        "blockNumber": number,
+        "blockNumber": quantity(receipt["height"]),
         "from": checksum(receipt["from"]),
         "to": checksum(receipt["to"]),
         "cumulativeGasUsed": quantity(receipt["cumulative_gas_used"]),
@@ -271,7 +225,42 @@ def format_receipt(receipt: dict, *, block_hash: str, tx_type_id: int, first_log
         "effectiveGasPrice": quantity(int(receipt["effective_gas_price"])),
         "contractAddress": checksum(receipt["contract_address"]),
         "logs": logs,
-        "logsBloom": data(int(bloom).to_bytes(256, "big")),
+        "logsBloom": bloom_data(logs_bloom(receipt["logs"])),
         "status": "0x1" if receipt["status"] == 1 else "0x0",
         "type": quantity(tx_type_id),
     }
+
+
+def _topic_position(value) -> list[str] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    return [data(parse_hash(item)) for item in items] or None
+
+
+def parse_log_filter(value) -> dict:
+    """An eth_getLogs / eth_newFilter filter: {"from", "to" (block tags, default latest),
+    "block_hash" (bytes, instead of the range), "address" [lower hex], "topics" [[hex] | None]}."""
+    if not isinstance(value, dict):
+        raise InvalidParams(f"not a filter object: {value!r}")
+    block_hash = value.get("blockHash")
+    if block_hash is not None and (value.get("fromBlock") is not None or value.get("toBlock") is not None):
+        raise InvalidParams("a filter has either blockHash or fromBlock/toBlock")
+    address = value.get("address")
+    addresses = [] if address is None else [parse_address(a) for a in (address if isinstance(address, list) else [address])]
+    topics = value.get("topics") or []
+    if not isinstance(topics, list) or len(topics) > 4:
+        raise InvalidParams("topics is a list of at most 4 positions")
+    return {
+        "from": parse_block_tag(value.get("fromBlock") or "latest"),
+        "to": parse_block_tag(value.get("toBlock") or "latest"),
+        "block_hash": None if block_hash is None else parse_hash(block_hash),
+        "address": addresses,
+        "topics": [_topic_position(t) for t in topics],
+    }
+
+
+def parse_filter_id(value) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"0x[0-9a-f]{1,64}", value):
+        raise InvalidParams(f"not a filter id: {value!r}")
+    return value

@@ -4,7 +4,6 @@ A handler takes the chain view and its parsed params and returns the JSON result
 parsed by the Method's parsers before the handler runs, so a handler never sees bad input.
 """
 
-import base64
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,8 +11,9 @@ from dataclasses import dataclass
 from eth_hash.auto import keccak
 
 from . import formats as fmt
-from .chain import CometChain
-from .errors import EXECUTION_REVERTED, InvalidParams, JsonRpcError, ServerError
+from . import blocks
+from .chain import CometChain, StoredBlock
+from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
 PRIORITY_FEE_WEI = 0  # the base fee (minimum gas price) is all a tx needs to be included
@@ -42,13 +42,15 @@ class Method:
         return parsed + list(self.defaults[len(parsed) - required:])
 
 
-def _require_latest(chain: CometChain, tag: int | str) -> None:
-    """State is read at the last committed block; a number must be that block's."""
-    if tag == "latest":
-        return
-    height = chain.height()
-    if tag == "earliest" or tag != height:
-        raise ServerError(f"state at block {tag} is not available: this node answers for the latest block ({height})")
+def _height(chain: CometChain, tag: int | str) -> int:
+    """A block tag as a height: `latest` the app's last committed block, `earliest` the first."""
+    return chain.height() if tag == "latest" else 1 if tag == "earliest" else tag
+
+
+def _state_height(tag: int | str) -> int:
+    """The height a state read asks the app for: 0 for the last committed block. The app keeps
+    recent blocks' state and refuses (-32000) a height it does not have."""
+    return 0 if tag == "latest" else 1 if tag == "earliest" else tag
 
 
 # web3_ and net_
@@ -89,8 +91,7 @@ def max_priority_fee(chain: CometChain) -> str:
 
 
 def get_balance(chain: CometChain, address: str, tag) -> str:
-    _require_latest(chain, tag)
-    return fmt.quantity(int(chain.account(address)["balance"]))
+    return fmt.quantity(int(chain.account(address, _state_height(tag))["balance"]))
 
 
 def get_transaction_count(chain: CometChain, address: str, tag) -> str:
@@ -104,8 +105,7 @@ def get_transaction_count(chain: CometChain, address: str, tag) -> str:
         while nonce in queued:
             nonce += 1
         return fmt.quantity(nonce)
-    _require_latest(chain, tag)
-    return fmt.quantity(chain.account(address)["nonce"])
+    return fmt.quantity(chain.account(address, _state_height(tag))["nonce"])
 
 
 def _nonce_tag(value) -> str | int:
@@ -114,15 +114,13 @@ def _nonce_tag(value) -> str | int:
 
 def get_code(chain: CometChain, address: str, tag) -> str:
     """The runtime code (`0x` for an account without code)."""
-    _require_latest(chain, tag)
-    return fmt.data(chain.code(address))
+    return fmt.data(chain.code(address, _state_height(tag)))
 
 
 def get_storage_at(chain: CometChain, address: str, slot: int, tag) -> str:
-    _require_latest(chain, tag)
     if slot >= 2**256:
         raise InvalidParams("storage slot out of range")
-    return fmt.data(chain.storage(address, slot))
+    return fmt.data(chain.storage(address, slot, _state_height(tag)))
 
 
 # calls and gas estimation
@@ -145,8 +143,7 @@ def _cap_gas(chain: CometChain, call: dict) -> dict:
 
 
 def eth_call(chain: CometChain, call: dict, tag) -> str:
-    _require_latest(chain, tag)
-    result = chain.call(_cap_gas(chain, call))
+    result = chain.call(_cap_gas(chain, call), _state_height(tag))
     if not result["success"]:
         raise _call_failed(result)
     return result["output"]
@@ -160,20 +157,20 @@ def estimate_gas(chain: CometChain, call: dict, tag) -> str:
     end (gas used is after refunds, so it never exceeds what the call needs), and at least
     the 21,000 of a plain transfer. Success is what is searched for, never gas used, so refunds,
     the 63/64 rule and precompiles that charge their own way never cause an underestimate."""
-    _require_latest(chain, tag)
+    height = _state_height(tag)
     call = _cap_gas(chain, call)
     high = call["gas"]
-    result = chain.call(call)
+    result = chain.call(call, height)
     if not result["success"]:
         raise _call_failed(result)
     low = max(TRANSFER_GAS, int(result["gas_used"]))  # the first probe: the answer for most calls
     if low >= high:
         return fmt.quantity(high)
-    if chain.call({**call, "gas": low})["success"]:
+    if chain.call({**call, "gas": low}, height)["success"]:
         return fmt.quantity(low)
     while low + 1 < high:  # low fails, high succeeds
         middle = (low + high) // 2
-        if chain.call({**call, "gas": middle})["success"]:
+        if chain.call({**call, "gas": middle}, height)["success"]:
             high = middle
         else:
             low = middle
@@ -196,55 +193,174 @@ def get_transaction_receipt(chain: CometChain, tx_hash: bytes):
     receipt = chain.receipt(tx_hash)
     if receipt is None:
         return None
-    answer = chain.block(receipt["height"])
-    raws = fmt.tx_hashes(answer["block"])
-    first_log_index = 0
-    for earlier in raws[: receipt["index"]]:  # logIndex counts across the block
-        previous = chain.receipt(bytes.fromhex(earlier[2:]))
-        first_log_index += len(previous["logs"]) if previous else 0
-    raw_tx = _raw_tx(answer["block"], receipt["index"])
-    return fmt.format_receipt(receipt, block_hash="0x" + answer["block_id"]["hash"].lower(),
-                              tx_type_id=fmt.tx_type(raw_tx), first_log_index=first_log_index)
+    block = _committed_block(chain, receipt["height"])
+    first_log_index = sum(len(r["logs"]) for r in block.record["receipts"] if r["index"] < receipt["index"])
+    return fmt.format_receipt(receipt, block_hash=block.hash, tx_type_id=fmt.tx_type(block.raws[receipt["index"]]),
+                              first_log_index=first_log_index)
 
 
 def get_transaction_by_hash(chain: CometChain, tx_hash: bytes):
-    """A committed tx (from its receipt and the raw bytes in its CometBFT block), else one in
-    this node's mempool (block fields null), else null."""
-    base_fee = chain.params.min_gas_price_wei
+    """A committed tx (from its receipt and the raw bytes in its block), else one in this
+    node's mempool (block fields null), else null."""
     receipt = chain.receipt(tx_hash)
-    if receipt is None:
-        for tx in chain.mempool_txs():
-            if tx.hash == tx_hash:
-                return fmt.format_transaction(tx.tx, tx.sender, tx.hash, block_hash=None, number=None,
-                                              index=None, base_fee_wei=base_fee)
-        return None
-    answer = chain.block(receipt["height"])
-    decoded = chain.decode(_raw_tx(answer["block"], receipt["index"]))
-    if decoded is None or decoded.hash != tx_hash:
-        raise ServerError(f"transaction {fmt.data(tx_hash)} is not where its receipt says")
-    return fmt.format_transaction(decoded.tx, decoded.sender, decoded.hash,
-                                  block_hash="0x" + answer["block_id"]["hash"].lower(),
-                                  number=receipt["height"], index=receipt["index"], base_fee_wei=base_fee)
+    if receipt is not None:
+        return _transaction_in(chain, _committed_block(chain, receipt["height"]), receipt["index"])
+    for tx in chain.mempool_txs():
+        if tx.hash == tx_hash:
+            return fmt.format_transaction(tx.tx, tx.sender, tx.hash, block_hash=None, number=None, index=None,
+                                          base_fee_wei=chain.params.min_gas_price_wei)
+    return None
 
 
-def _raw_tx(block: dict, index: int) -> bytes:
-    txs = block["data"]["txs"] or []
-    return base64.b64decode(txs[index]) if index < len(txs) else b""
+def _committed_block(chain: CometChain, height: int) -> StoredBlock:
+    block = chain.block(height)
+    if block is None:
+        raise ServerError(f"block {height} is not committed yet")
+    return block
+
+
+def _transaction_in(chain: CometChain, block: StoredBlock, index: int) -> dict:
+    """The transaction at `index` in the block (its position in the CometBFT block)."""
+    decoded = chain.decode(block.raws[index])
+    if decoded is None:
+        raise ServerError(f"transaction {index} of block {block.height} does not decode")
+    return fmt.format_transaction(decoded.tx, decoded.sender, decoded.hash, block_hash=block.hash,
+                                  number=block.height, index=index, base_fee_wei=chain.params.min_gas_price_wei)
 
 
 # blocks
 
 
-def get_block_by_number(chain: CometChain, tag, full_transactions: bool):
-    if full_transactions:
-        raise InvalidParams("full transactions are not supported yet: pass false")
-    latest = chain.height()
-    height = latest if tag == "latest" else 1 if tag == "earliest" else tag
-    if height > latest or height < 1:
+def _block_at(chain: CometChain, tag) -> StoredBlock | None:
+    height = _height(chain, tag)
+    return chain.block(height) if height >= 1 else None
+
+
+def _block_with_hash(chain: CometChain, block_hash: bytes) -> StoredBlock | None:
+    height = chain.height_of(block_hash)
+    return None if height is None else chain.block(height)
+
+
+def _block_json(chain: CometChain, block: StoredBlock | None, full: bool):
+    """null for a block that does not exist (yet), as Ethereum answers."""
+    if block is None:
         return None
-    params = chain.params
-    return fmt.format_block(chain.block(height), chain.block_results(height),
-                            gas_limit=params.block_gas_limit, base_fee_wei=params.min_gas_price_wei)
+    receipts = block.record["receipts"]
+    transactions = [_transaction_in(chain, block, r["index"]) if full else r["hash"] for r in receipts]
+    return blocks.format_block(block, transactions, gas_limit=chain.params.block_gas_limit,
+                               base_fee_wei=chain.params.min_gas_price_wei)
+
+
+def get_block_by_number(chain: CometChain, tag, full: bool):
+    return _block_json(chain, _block_at(chain, tag), full)
+
+
+def get_block_by_hash(chain: CometChain, block_hash: bytes, full: bool):
+    return _block_json(chain, _block_with_hash(chain, block_hash), full)
+
+
+def _tx_count(block: StoredBlock | None):
+    return None if block is None else fmt.quantity(len(block.record["receipts"]))
+
+
+def tx_count_by_number(chain: CometChain, tag):
+    return _tx_count(_block_at(chain, tag))
+
+
+def tx_count_by_hash(chain: CometChain, block_hash: bytes):
+    return _tx_count(_block_with_hash(chain, block_hash))
+
+
+def _tx_at(chain: CometChain, block: StoredBlock | None, index: int):
+    """null unless the block has an executed transaction at that position."""
+    if block is None or not any(r["index"] == index for r in block.record["receipts"]):
+        return None
+    return _transaction_in(chain, block, index)
+
+
+def tx_by_number_and_index(chain: CometChain, tag, index: int):
+    return _tx_at(chain, _block_at(chain, tag), index)
+
+
+def tx_by_hash_and_index(chain: CometChain, block_hash: bytes, index: int):
+    return _tx_at(chain, _block_with_hash(chain, block_hash), index)
+
+
+# logs and filters
+
+
+def _log_range(chain: CometChain, spec: dict) -> tuple[int, int] | None:
+    """The filter's block range, None when it names no committed block."""
+    if spec["block_hash"] is not None:
+        height = chain.height_of(spec["block_hash"])
+        if height is None:
+            raise ServerError("unknown block")
+        return height, height
+    latest = chain.height()
+    start, end = (latest if t == "latest" else 1 if t == "earliest" else t for t in (spec["from"], spec["to"]))
+    if start > end:
+        raise InvalidParams(f"invalid block range: fromBlock {start} is after toBlock {end}")
+    start, end = max(start, 1), min(end, latest)
+    return (start, end) if start <= end else None
+
+
+def logs_between(chain: CometChain, spec: dict, start: int, end: int) -> list[dict]:
+    limits = chain.limits
+    if end - start + 1 > limits.max_blocks:
+        raise LimitExceeded(f"block range too large: at most {limits.max_blocks} blocks per query")
+    found = chain.logs({"from": start, "to": end, "address": spec["address"], "topics": spec["topics"],
+                        "limit": limits.max_results})
+    return [fmt.format_log(log, block_hash=log["block_hash"], number=log["block_number"], tx_hash=log["tx_hash"],
+                           tx_index=log["tx_index"], log_index=log["log_index"]) for log in found]
+
+
+def get_logs(chain: CometChain, spec: dict) -> list[dict]:
+    window = _log_range(chain, spec)
+    return [] if window is None else logs_between(chain, spec, *window)
+
+
+def new_filter(chain: CometChain, spec: dict) -> str:
+    """A log filter: eth_getFilterChanges answers the matching logs of blocks committed since
+    the last poll (within the filter's range); eth_getFilterLogs all of its range."""
+    return chain.filters.install("logs", spec, chain.height() + 1)
+
+
+def new_block_filter(chain: CometChain) -> str:
+    return chain.filters.install("blocks", None, chain.height() + 1)
+
+
+def get_filter_changes(chain: CometChain, filter_id: str) -> list:
+    found = chain.filters.get(filter_id)
+    latest = chain.height()
+    start = found.next_height
+    if found.kind == "blocks":
+        end = min(latest, start + chain.limits.max_blocks - 1)
+        chain.filters.advance(filter_id, end + 1)
+        return [_committed_block(chain, height).hash for height in range(start, end + 1)]
+    spec = found.spec
+    window = _log_range(chain, {**spec, "from": "earliest"} if spec["from"] == "latest" else spec)
+    if window is None or max(start, window[0]) > window[1]:  # "latest" as the start: since installed
+        return []
+    start = max(start, window[0])
+    end = min(window[1], start + chain.limits.max_blocks - 1)
+    logs = logs_between(chain, found.spec, start, end)
+    chain.filters.advance(filter_id, end + 1)
+    return logs
+
+
+def get_filter_logs(chain: CometChain, filter_id: str) -> list[dict]:
+    found = chain.filters.get(filter_id)
+    if found.kind != "logs":
+        raise InvalidParams("not a log filter")
+    return get_logs(chain, found.spec)
+
+
+def uninstall_filter(chain: CometChain, filter_id: str) -> bool:
+    return chain.filters.remove(filter_id)
+
+
+def subscribe_over_http(chain: CometChain, *params) -> None:
+    raise JsonRpcError(METHOD_NOT_FOUND, "notifications not supported: eth_subscribe needs a WebSocket connection")
 
 
 def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | None):
@@ -252,7 +368,7 @@ def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | N
     baseFeePerGas repeats it (one more entry: the next block), reward is all 0, and
     gasUsedRatio is each block's gas used over the block gas limit."""
     latest = chain.height()
-    newest = latest if tag == "latest" else 1 if tag == "earliest" else tag
+    newest = _height(chain, tag) if tag != "latest" else latest
     if newest > latest or newest < 1:
         raise ServerError(f"block {newest} is not available (latest is {latest})")
     count = min(count, MAX_FEE_HISTORY_BLOCKS, newest)
@@ -260,10 +376,8 @@ def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | N
         return {"oldestBlock": fmt.quantity(0), "baseFeePerGas": [], "gasUsedRatio": []}
     oldest = newest - count + 1
     params = chain.params
-    ratios = []
-    for height in range(oldest, newest + 1):
-        results = chain.block_results(height).get("txs_results") or []
-        ratios.append(sum(int(r.get("gas_used") or 0) for r in results) / params.block_gas_limit)
+    ratios = [_committed_block(chain, height).record["gas_used"] / params.block_gas_limit
+              for height in range(oldest, newest + 1)]
     answer = {"oldestBlock": fmt.quantity(oldest),
               "baseFeePerGas": [fmt.quantity(params.min_gas_price_wei)] * (count + 1),
               "gasUsedRatio": ratios}
@@ -314,4 +428,18 @@ METHODS: dict[str, Method] = {
     "eth_sendRawTransaction": Method(send_raw_transaction, (fmt.parse_data,)),
     "eth_getTransactionReceipt": Method(get_transaction_receipt, (fmt.parse_hash,)),
     "eth_getBlockByNumber": Method(get_block_by_number, (fmt.parse_block_tag, fmt.parse_bool), 1, (False,)),
+    "eth_getBlockByHash": Method(get_block_by_hash, (fmt.parse_hash, fmt.parse_bool), 1, (False,)),
+    "eth_getBlockTransactionCountByNumber": Method(tx_count_by_number, (fmt.parse_block_tag,)),
+    "eth_getBlockTransactionCountByHash": Method(tx_count_by_hash, (fmt.parse_hash,)),
+    "eth_getTransactionByBlockNumberAndIndex": Method(tx_by_number_and_index,
+                                                      (fmt.parse_block_tag, fmt.parse_quantity)),
+    "eth_getTransactionByBlockHashAndIndex": Method(tx_by_hash_and_index, (fmt.parse_hash, fmt.parse_quantity)),
+    "eth_getLogs": Method(get_logs, (fmt.parse_log_filter,)),
+    "eth_newFilter": Method(new_filter, (fmt.parse_log_filter,)),
+    "eth_newBlockFilter": Method(new_block_filter),
+    "eth_getFilterChanges": Method(get_filter_changes, (fmt.parse_filter_id,)),
+    "eth_getFilterLogs": Method(get_filter_logs, (fmt.parse_filter_id,)),
+    "eth_uninstallFilter": Method(uninstall_filter, (fmt.parse_filter_id,)),
+    "eth_subscribe": Method(subscribe_over_http, (lambda value: value, lambda value: value), 0),
+    "eth_unsubscribe": Method(subscribe_over_http, (lambda value: value,), 0),
 }
