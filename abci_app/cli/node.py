@@ -11,6 +11,8 @@ import structlog
 
 from ..app import Application
 from ..app.metrics import serve_metrics
+from ..rpc.gateway import Gateway
+from ..rpc.gateway.filters import LogLimits
 from ..server import serve_grpc, serve_socket
 from . import cometbft
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
@@ -54,10 +56,28 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     app.add_argument("--metrics-port", type=int, default=None,
                      help=f"serve the app's Prometheus /metrics on 127.0.0.1 (off unless given; usually {METRICS_PORT})")
     app.set_defaults(run=run_app)
+    limits = LogLimits()
     for command in (start, app):
         command.add_argument("--cors", default=DEFAULT_CORS, metavar="ORIGINS",
                              help="browser origins allowed to use the gateway: * (default), a comma-separated "
                                   "list, or '' for none")
+        command.add_argument("--logs-max-blocks", type=_log_blocks, default=limits.max_blocks, metavar="N",
+                             help=f"blocks one eth_getLogs may span (default and most {limits.max_blocks})")
+        command.add_argument("--logs-max-results", type=_log_results, default=limits.max_results, metavar="N",
+                             help=f"logs one eth_getLogs may answer (default and most {limits.max_results})")
+
+
+def _bounded(most: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"must be 1 to {most}")
+        return value
+    return parse
+
+
+_log_blocks = _bounded(LogLimits().max_blocks)     # the app serves at most this many per /logs query
+_log_results = _bounded(LogLimits().max_results)
 
 
 def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
@@ -100,20 +120,23 @@ async def serve(app: Application, config: cometbft.NodeConfig) -> None:
         await serve_socket(app, config.host, config.abci_port)
 
 
-def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEFAULT_CORS):
+def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEFAULT_CORS,
+                  limits: LogLimits = LogLimits()):
     """The Ethereum JSON-RPC gateway in front of this node's CometBFT RPC, or None (not asked
     for, or the port is taken: the chain runs on without it, with a warning)."""
     if port is None:
         return None
-    from ..rpc.gateway import Gateway  # imported only when served: it pulls in the EVM decoder
-
     try:
-        gateway = Gateway(config.rpc_url, port=port, cors=cors).start()
+        gateway = Gateway(config.rpc_url, port=port, cors=cors, limits=limits).start()
     except OSError as exc:
         log.warning("gateway_not_started", port=port, error=str(exc))
         print(f"Ethereum JSON-RPC gateway not started on 127.0.0.1:{port}: {exc}", file=sys.stderr)
         return None
     return gateway
+
+
+def _log_limits(args: argparse.Namespace) -> LogLimits:
+    return LogLimits(max_blocks=args.logs_max_blocks, max_results=args.logs_max_results)
 
 
 def start_metrics(app: Application, port: int | None):
@@ -144,7 +167,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = Application(str(home.app_db))
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
     gateway_port = args.gateway_port if args.gateway_port is not None else config.gateway_port
-    gateway = start_gateway(config, gateway_port, args.cors)
+    gateway = start_gateway(config, gateway_port, args.cors, _log_limits(args))
     metrics = start_metrics(app, getattr(args, "metrics_port", None))
     try:
         asyncio.run(serve(app, config))
@@ -168,7 +191,7 @@ def run_start(args: argparse.Namespace) -> int:
         return 1
     home.app_db.parent.mkdir(parents=True, exist_ok=True)
     app = Application(str(home.app_db))
-    gateway = None if args.no_gateway else start_gateway(config, args.gateway_port, args.cors)
+    gateway = None if args.no_gateway else start_gateway(config, args.gateway_port, args.cors, _log_limits(args))
     metrics_port = None if getattr(args, "no_metrics", False) else getattr(args, "metrics_port", METRICS_PORT)
     metrics = start_metrics(app, metrics_port)
     try:

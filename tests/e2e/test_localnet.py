@@ -33,8 +33,8 @@ def miles(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
-def eth_call(url: str, method: str):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).encode()
+def eth_call(url: str, method: str, *params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())["result"]
@@ -60,6 +60,9 @@ def test_cli_start_status_stop(tmp_path):
         heights = [int(eth_call(url, "eth_blockNumber"), 16) for url in gateways]  # every node serves wallets
         assert all(height >= 1 for height in heights) and {eth_call(url, "eth_chainId") for url in gateways} == \
             {hex(EVM_CHAIN_ID)}
+        common = hex(min(heights))                        # the same block answers the same on every node
+        same = [eth_call(url, "eth_getBlockByNumber", common, True) for url in gateways]
+        assert same[0]["number"] == common and all(block == same[0] for block in same), same
     finally:
         stop = miles("--home", home, "localnet", "stop")
         stop_recorded(directory)  # in case the command could not

@@ -22,6 +22,11 @@ def test_gateway_options():
     assert parser.parse_args(["start", "--no-gateway"]).no_gateway is True
     assert parser.parse_args(["app"]).gateway_port is None  # operators opt in
     assert parser.parse_args(["app", "--gateway-port", "9545"]).gateway_port == 9545
+    assert (start.logs_max_blocks, start.logs_max_results) == (10_000, 10_000)
+    assert parser.parse_args(["app", "--logs-max-blocks", "500"]).logs_max_blocks == 500
+    for bad in ("0", "10001", "x"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["start", "--logs-max-results", bad])
     assert start.cors == "*" and parser.parse_args(["app", "--cors", "https://a.example,https://b.example"]).cors == \
         "https://a.example,https://b.example"
 
