@@ -24,7 +24,9 @@ from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
+from .pruning import kept_roots, oldest_kept, prune
 from .query import QueryContext, route_query
+from .settings import AppSettings
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +37,8 @@ VM = make_vm(PRECOMPILES)
 
 
 class Application(BaseApplication):
-    def __init__(self, db_path: str, metrics: AppMetrics | None = None) -> None:
+    def __init__(self, db_path: str, metrics: AppMetrics | None = None, settings: AppSettings = AppSettings()) -> None:
+        self.settings = settings
         self.store = Store(db_path)
         self.metrics = metrics or AppMetrics()
         self.metrics.watch_state_size(self.store.size_bytes)
@@ -146,6 +149,9 @@ class Application(BaseApplication):
             return types.ResponseCheckTx(code=codes.INTERNAL, log="chain not initialised")
         try:
             dtx = self._txs.decode(req.tx)
+            if dtx.max_fee_per_gas < self.settings.min_gas_price_wei:  # this node's own floor (CheckTx only)
+                raise errors.GasPriceTooLow(
+                    f"gas price {dtx.max_fee_per_gas} below this node's minimum {self.settings.min_gas_price_wei}")
             self.mempool.admit(dtx)
         except errors.TxRejected as exc:
             return types.ResponseCheckTx(code=codes.code_for(exc), log=str(exc))
@@ -260,7 +266,18 @@ class Application(BaseApplication):
         self._staged = {}
         self._reset_views()
         self.metrics.committed(height, self._validator_count())
+        self._maintain(height)
         return types.ResponseCommit()
+
+    def _maintain(self, height: int) -> None:
+        """Local housekeeping after a commit: pruning old state versions. It changes nothing any
+        query at a kept height can see, so nodes with other settings still agree."""
+        keep = self.settings.keep_recent
+        if keep and height % keep == 0:
+            started = time.perf_counter()
+            deleted = prune(self.store, kept_roots(self.store, height, keep))
+            log.info("state_pruned", height=height, kept_versions=keep, deleted_keys=deleted,
+                     duration_ms=round((time.perf_counter() - started) * 1000, 1))
 
     # ---- ABCI: queries ---------------------------------------------------------------------
 
@@ -271,8 +288,7 @@ class Application(BaseApplication):
         try:
             reader = self._reader_at(height)
             if reader is None:
-                return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=self.height,
-                                           log=f"no state at height {height}: the last committed block is {self.height}")
+                return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=self.height, log=self._no_state(height))
             context = QueryContext(reader, self.store, self.genesis, height, staking.state_view(reader.state), req.data)
             result = route_query(req.path, context)
         except Exception:
@@ -280,11 +296,20 @@ class Application(BaseApplication):
             return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
         return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
 
+    def _no_state(self, height: int) -> str:
+        oldest = oldest_kept(self.height, self.settings.keep_recent)
+        if 0 < height < oldest:
+            return (f"no state at height {height}: pruned (this node keeps the last {self.settings.keep_recent} "
+                    f"blocks, {oldest} to {self.height})")
+        return f"no state at height {height}: the last committed block is {self.height}"
+
     def _reader_at(self, height: int) -> StateReader | None:
         """The committed state after block `height`: every block record keeps its state root
         (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
         if height == self.height:
             return self.reader
+        if height < oldest_kept(self.height, self.settings.keep_recent):
+            return None
         record = self.store.get(keys.block_key(height)) if 0 < height < self.height else None
         if record is None:
             return None

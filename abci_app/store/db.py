@@ -1,6 +1,6 @@
 """RocksDB through rocksdict: raw bytes in, raw bytes out, and atomic synced write batches."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rocksdict import Options, Rdict, WriteBatch, WriteOptions
 
@@ -29,6 +29,13 @@ class Store:
         for key in deletes:
             batch.delete(key)
         self._db.write(batch, self._sync)
+
+    def keys(self, prefix: bytes) -> Iterator[bytes]:
+        """Every key that starts with `prefix`, in order."""
+        for key in self._db.keys(from_key=prefix):
+            if not key.startswith(prefix):
+                return
+            yield key
 
     def size_bytes(self) -> int:
         """RocksDB's estimate of live data plus the memtables (for metrics)."""

@@ -1,0 +1,20 @@
+"""A node's own settings for the application: local choices, never consensus rules.
+
+Two nodes with different settings compute the same blocks and app hashes; they differ only in
+how much history they keep and which snapshots they can serve.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    keep_recent: int = 100          # state versions kept for queries; 0 keeps every version
+    snapshot_interval: int = 1000   # take a state-sync snapshot every this many blocks; 0: never
+    snapshot_keep: int = 2          # snapshots kept (the newest)
+    min_gas_price_wei: int = 0      # CheckTx refuses cheaper txs (above the chain's own minimum)
+
+    def __post_init__(self) -> None:
+        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0")
