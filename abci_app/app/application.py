@@ -6,6 +6,8 @@ CometBFT's handshake replays the rest (DESIGN.md §3).
 """
 
 import json
+import os
+import sys
 import time
 from collections import deque
 
@@ -32,6 +34,7 @@ log = structlog.get_logger(__name__)
 
 APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
+EXIT_STORE_FAILED = 3
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
 VM = make_vm(PRECOMPILES)
 
@@ -39,6 +42,7 @@ VM = make_vm(PRECOMPILES)
 class Application(BaseApplication):
     def __init__(self, db_path: str, metrics: AppMetrics | None = None, settings: AppSettings = AppSettings()) -> None:
         self.settings = settings
+        self.on_fatal = stop_process  # what a failed Commit write does; tests watch it instead
         self.store = Store(db_path)
         self.metrics = metrics or AppMetrics()
         self.metrics.watch_state_size(self.store.size_bytes)
@@ -258,7 +262,14 @@ class Application(BaseApplication):
         """Write the staged block, with its state, in one atomic batch; then reset CheckTx."""
         writes = self._overlay.pending() if self._overlay is not None else {}
         writes.update(self._staged)
-        self.store.write(writes)
+        try:
+            self.store.write(writes)
+        except Exception as exc:  # a full disk, a failing device: nothing of the block was written
+            log.critical("store_write_failed", height=self._pending_block[0], error=str(exc),
+                         action="stopping: free disk space (or fix the device) and restart; "
+                                "CometBFT replays the block, nothing is lost")
+            self.on_fatal(EXIT_STORE_FAILED)
+            raise
         height, block_hash = self._pending_block
         self.height = height
         self._recent_hashes.append(block_hash)
@@ -315,6 +326,14 @@ class Application(BaseApplication):
             return None
         root = bytes.fromhex(json.loads(record)["app_hash"])
         return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
+
+
+def stop_process(exit_code: int) -> None:
+    """Crash-only: a node whose Commit could not reach the disk must not serve on from memory.
+    Every committed block is a synced atomic batch, so exiting here loses nothing."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
 
 
 def _votes(req: types.RequestFinalizeBlock) -> list[tuple[bytes, int, bool]]:
