@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/bootstrap.sh"
 HOME_DIR="${MILES_HOME:-$ROOT/.miles/devnet}"
 MILES="$ROOT/.venv/bin/miles"
-if [[ ! -f "$HOME_DIR/node.json" ]]; then
+if [[ ! -f "$HOME_DIR/miles.toml" && ! -f "$HOME_DIR/node.json" ]]; then
     "$MILES" --home "$HOME_DIR" init
 fi
 exec "$MILES" --home "$HOME_DIR" start

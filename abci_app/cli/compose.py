@@ -37,8 +37,8 @@ class ComposeNet(Localnet):
     def _node_config(self, index: int, abci: str, taken: set[int]) -> cometbft.NodeConfig:
         return compose_config(index, abci)
 
-    def _init_node(self, index: int, config: cometbft.NodeConfig) -> Home:
-        home = super()._init_node(index, config)
+    def _init_node(self, index: int, config: cometbft.NodeConfig, app_settings=None) -> Home:
+        home = super()._init_node(index, config, app_settings)
         _set_options(home, [(None, "proxy_app", proxy_app(index, config))])
         return home
 
@@ -59,7 +59,7 @@ def peer_address(binary: Path, home: Home) -> str:
     """`<node id>@cometbft<i>:26656`, the node's compose service as persistent_peers wants it."""
     out = subprocess.run([str(binary), "show-node-id", "--home", str(home.cometbft)],
                          capture_output=True, text=True, check=True, timeout=30)
-    return f"{out.stdout.strip()}@{COMETBFT_SERVICE}{_index(home)}:{home.load_config().p2p_port}"
+    return f"{out.stdout.strip()}@{COMETBFT_SERVICE}{_index(home)}:{home.load_config(env={}).p2p_port}"
 
 
 def proxy_app(index: int, config: cometbft.NodeConfig) -> str:
@@ -75,7 +75,7 @@ def _index(home: Home) -> int:
 def complete(directory: Path, validators: int) -> bool:
     """Whether every home is there: settings, genesis and keys of each node."""
     return all(
-        (directory / f"node{i}" / "node.json").is_file()
+        Home(directory / f"node{i}").initialised
         and (directory / f"node{i}" / "cometbft" / "config" / "genesis.json").is_file()
         and (directory / f"node{i}" / "cometbft" / "config" / "priv_validator_key.json").is_file()
         for i in range(validators)
@@ -87,7 +87,7 @@ def init_network(directory: Path, validators: int = DEFAULT_VALIDATORS, abci: st
     Returns whether anything was written."""
     if complete(directory, validators):
         return False
-    if any((directory / f"node{i}" / "node.json").is_file() for i in range(validators)):
+    if any(Home(directory / f"node{i}").initialised for i in range(validators)):
         raise LocalnetError(f"{directory} holds a partly written network: empty its volumes and run again")
     ComposeNet(directory, validators, abci)
     return True
@@ -101,11 +101,11 @@ def add_node(directory: Path, index: int, validators: int = DEFAULT_VALIDATORS) 
     home = Home(directory / f"node{index}")
     if index < validators:
         raise LocalnetError(f"node{index} is a validator of the network: add node{validators} or above")
-    if home.settings.is_file() and _genesis(home).is_file():
+    if home.initialised and _genesis(home).is_file():
         return False
     binary = cometbft.find_cometbft()
     first = Home(directory / "node0")
-    config = compose_config(index, first.load_config().abci)
+    config = compose_config(index, first.load_config(env={}).abci)
     cometbft.init_home(binary, home.cometbft, config)
     peers = ",".join(peer_address(binary, Home(directory / f"node{i}")) for i in range(validators))
     _set_options(home, [*EXTRA_SETTINGS, (None, "proxy_app", proxy_app(index, config)),

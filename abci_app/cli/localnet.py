@@ -6,11 +6,16 @@
 Ports are free ones, or with `base_port` deterministic: node i has p2p base+10i, RPC base+10i+1,
 ABCI base+10i+2, its Ethereum JSON-RPC gateway base+10i+4 (CometBFT's metrics are on ABCI+3). `add_node()` adds a non-validator that block-syncs from the others.
 
+Each node's settings are its `miles.toml`. `app_settings={"snapshot_interval": 10, ...}` ([app] keys)
+goes into every node's file when the homes are made; `add_node()` copies node0's [app] (plus its
+own `app_settings`), and can set CometBFT options of the new node before it starts (state sync).
+
 Every process started is recorded in `base_dir/pids.json` (pid and kernel start time, so a reused
 pid is never signalled); `miles localnet stop` ends them from another process.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -19,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..rpc import RpcError
@@ -50,9 +56,11 @@ class Localnet:
     """N validator nodes (and any added non-validators) sharing one genesis."""
 
     def __init__(self, base_dir: Path, validators: int = DEFAULT_VALIDATORS, abci: str = "socket",
-                 base_port: int | None = None, *, detach: bool = False) -> None:
+                 base_port: int | None = None, *, detach: bool = False,
+                 app_settings: Mapping[str, int] | None = None) -> None:
         self.dir = Path(base_dir)
         self.detach = detach
+        self.app_settings = dict(app_settings or {})  # [app] of new homes' miles.toml
         self.binary = cometbft.find_cometbft()
         manifest = self.dir / MANIFEST
         created = manifest.is_file()
@@ -112,28 +120,30 @@ class Localnet:
             timeout_commit=TIMEOUT_COMMIT, empty_blocks_interval=EMPTY_BLOCKS_INTERVAL, moniker=f"node{index}",
         )
 
-    def _init_node(self, index: int, config: cometbft.NodeConfig) -> Home:
+    def _init_node(self, index: int, config: cometbft.NodeConfig,
+                   app_settings: Mapping[str, int] | None = None) -> Home:
         home = Home(self.dir / f"node{index}")
         cometbft.init_home(self.binary, home.cometbft, config)
         _set_options(home, EXTRA_SETTINGS)
-        home.save_config(config)
+        home.save_config(config, app=self.app_settings if app_settings is None else app_settings)
         return home
 
     def _peer_address(self, home: Home) -> str:
         """`<node id>@127.0.0.1:<p2p port>`, as persistent_peers wants it."""
         out = subprocess.run([str(self.binary), "show-node-id", "--home", str(home.cometbft)],
                              capture_output=True, text=True, check=True, timeout=30)
-        return f"{out.stdout.strip()}@{home.load_config().host}:{home.load_config().p2p_port}"
+        config = home.load_config(env={})  # what cometbft's config.toml was written from
+        return f"{out.stdout.strip()}@{config.host}:{config.p2p_port}"
 
     def _node_dirs(self) -> list[Path]:
         dirs = []
-        while (self.dir / f"node{len(dirs)}" / "node.json").is_file():
+        while Home(self.dir / f"node{len(dirs)}").initialised:
             dirs.append(self.dir / f"node{len(dirs)}")
         return dirs
 
     def _open(self, path: Path) -> LocalNode:
         home = Home(path)
-        return LocalNode(home, home.load_config(), self.binary, detach=self.detach)
+        return LocalNode(home, home.load_config(env={}), self.binary, detach=self.detach)
 
     # ---- processes -------------------------------------------------------------------------
 
@@ -197,16 +207,21 @@ class Localnet:
             raise RuntimeError("no node of the localnet is running")
         return min(node.wait_height(height, max(0.1, deadline - time.monotonic())) for node in running)
 
-    def add_node(self, timeout_s: float = START_TIMEOUT_S) -> LocalNode:
+    def add_node(self, timeout_s: float = START_TIMEOUT_S, *, app_settings: Mapping[str, int] | None = None,
+                 cometbft_options=()) -> LocalNode:
         """A non-validator with the same genesis, peered with every node so far; started and
-        block-synced to the height the others had when it started."""
+        synced to the height the others had when it started. Its [app] settings are node0's
+        with `app_settings` on top; `cometbft_options` ((section, key, value), e.g.
+        ("statesync", "enable", True)) go into its cometbft config.toml before it starts."""
         index = len(self.nodes)
         taken = {port for node in self.nodes for port in (node.config.p2p_port, node.config.rpc_port,
                                                           node.config.abci_port)}
-        home = self._init_node(index, self._node_config(index, self.nodes[0].config.abci, taken))
+        inherited = dataclasses.asdict(self.nodes[0].home.load(env={}).app)
+        home = self._init_node(index, self._node_config(index, self.nodes[0].config.abci, taken),
+                               {**inherited, **(app_settings or {})})
         shutil.copyfile(_genesis(self.nodes[0].home), _genesis(home))
         peers = [self._peer_address(node.home) for node in self.nodes]
-        _set_options(home, [("p2p", "persistent_peers", ",".join(peers))])
+        _set_options(home, [("p2p", "persistent_peers", ",".join(peers)), *cometbft_options])
         node = self._open(home.path)
         self.nodes.append(node)
         target = max(other.height() for other in self.nodes[:-1])

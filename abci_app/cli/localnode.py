@@ -4,6 +4,10 @@ For end-to-end tests, benchmarks and `miles localnet`. `LocalNode.create(base)` 
 single-validator home with the same code as `miles init`, on free ports of 127.0.0.1;
 `LocalNode(home, config)` runs a home made elsewhere (a localnet's node). `stop()` ends every
 process it started (call it from a `finally`).
+
+Non-default app settings: `LocalNode.create(base, app_settings={"snapshot_interval": 10})` writes
+them into the node's miles.toml ([app]); `app_env={"MILES_APP_KEEP_RECENT": "0"}` (constructor
+argument or attribute) adds environment variables to the app process only.
 """
 
 import os
@@ -12,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..rpc import CometRPC, RpcError
@@ -60,24 +65,27 @@ class LocalNode:
     """
 
     def __init__(self, home: Home, config: cometbft.NodeConfig, binary: Path | None = None, *,
-                 detach: bool = False) -> None:
+                 detach: bool = False, app_env: Mapping[str, str] | None = None) -> None:
         self.home = home
         self.config = config
         self.binary = binary or cometbft.find_cometbft()
         self.rpc = CometRPC(config.rpc_url, timeout_s=5)
         self.detach = detach
+        self.app_env = dict(app_env or {})  # MILES_* overrides for the app process
         self.app: subprocess.Popen | None = None
         self.node: subprocess.Popen | None = None
 
     @classmethod
-    def create(cls, base: Path, abci: str = "socket") -> "LocalNode":
-        """A fresh single-validator home at `base` on free ports, with fast devnet timing."""
+    def create(cls, base: Path, abci: str = "socket", *, app_settings: Mapping[str, int] | None = None,
+               app_env: Mapping[str, str] | None = None) -> "LocalNode":
+        """A fresh single-validator home at `base` on free ports, with fast devnet timing;
+        `app_settings` ([app] keys of miles.toml) written into its miles.toml."""
         home = Home(base)
         config = cometbft.NodeConfig(
             rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
             timeout_commit="200ms", empty_blocks_interval="1s",
         )
-        return cls(home, config, create_home(home, config))
+        return cls(home, config, create_home(home, config, app=app_settings or {}), app_env=app_env)
 
     @property
     def name(self) -> str:
@@ -93,7 +101,7 @@ class LocalNode:
         self.app = self._spawn(
             "app",
             [sys.executable, "-m", "abci_app.cli.main", "--home", str(self.home.path), "--log-format", "json", "app"],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, **self.app_env, "PYTHONUNBUFFERED": "1"},
         )
 
     def wait_app(self, timeout_s: float = START_TIMEOUT_S) -> None:

@@ -8,6 +8,7 @@ from ..logs import configure_logging
 from . import bench, keys, localnet, node, query, tx
 from . import stake
 from . import compose
+from .config import flag_default
 from .home import DEFAULT_HOME
 
 
@@ -15,8 +16,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="miles", description="A CyberMiles-style e-commerce chain on CometBFT.")
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help=f"node home folder (default {DEFAULT_HOME})")
     parser.add_argument("--node", default="http://127.0.0.1:26657", help="CometBFT RPC address for tx/query")
-    parser.add_argument("--log-format", choices=("auto", "console", "json"), default="auto",
-                        help="log output: JSON lines, console, or auto (console on a terminal, JSON otherwise)")
+    parser.add_argument("--log-format", choices=("auto", "console", "json"), default=flag_default("auto"),
+                        help="log output: JSON lines, console, or auto (console on a terminal, JSON otherwise; "
+                             "`miles start/app` default to [log] format of miles.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
     node.add_parsers(commands)
     keys.add_parsers(commands)

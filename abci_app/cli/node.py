@@ -5,16 +5,19 @@ import asyncio
 import shutil
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 
 from ..app import Application
+from ..logs import configure_logging
 from ..app.metrics import serve_metrics
 from ..rpc.gateway import Gateway
 from ..rpc.gateway.filters import LogLimits
 from ..server import serve_grpc, serve_socket
 from . import cometbft
+from .config import Config, ConfigError, choose, flag_default, given
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
 from .home import Home
 from .wallet import DEV_ACCOUNT_COUNT, dev_account
@@ -41,30 +44,35 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     init.set_defaults(run=run_init)
 
     start = commands.add_parser("start", help="run the app and cometbft together (Ctrl-C stops both)")
-    start.add_argument("--gateway-port", type=int, default=GATEWAY_PORT,
-                       help=f"Ethereum JSON-RPC gateway on 127.0.0.1 (default {GATEWAY_PORT})")
+    start.add_argument("--gateway-port", type=int, default=flag_default(GATEWAY_PORT),
+                       help="Ethereum JSON-RPC gateway on 127.0.0.1 (default: [gateway] port of miles.toml, "
+                            f"else {GATEWAY_PORT})")
     start.add_argument("--no-gateway", action="store_true", help="do not start the Ethereum JSON-RPC gateway")
-    start.add_argument("--metrics-port", type=int, default=METRICS_PORT,
-                       help=f"the app's Prometheus /metrics on 127.0.0.1 (default {METRICS_PORT})")
+    start.add_argument("--metrics-port", type=int, default=flag_default(METRICS_PORT),
+                       help=f"the app's Prometheus /metrics on 127.0.0.1 (default: [metrics] port of miles.toml, "
+                            f"else {METRICS_PORT})")
     start.add_argument("--no-metrics", action="store_true", help="do not serve the app's Prometheus metrics")
     start.set_defaults(run=run_start)
 
     app = commands.add_parser("app", help="run only the ABCI application server")
     app.add_argument("--gateway-port", type=int, default=None,
-                     help="also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (default: the node's "
-                          f"gateway_port setting, off if none; usually {GATEWAY_PORT})")
+                     help="also serve the Ethereum JSON-RPC gateway on 127.0.0.1 (default: [gateway] port "
+                          f"of miles.toml, off if 0; usually {GATEWAY_PORT})")
     app.add_argument("--metrics-port", type=int, default=None,
-                     help=f"serve the app's Prometheus /metrics on 127.0.0.1 (off unless given; usually {METRICS_PORT})")
+                     help="serve the app's Prometheus /metrics on 127.0.0.1 (default: [metrics] port of "
+                          f"miles.toml, off if 0; usually {METRICS_PORT})")
     app.set_defaults(run=run_app)
     limits = LogLimits()
     for command in (start, app):
-        command.add_argument("--cors", default=DEFAULT_CORS, metavar="ORIGINS",
+        command.add_argument("--cors", default=flag_default(DEFAULT_CORS), metavar="ORIGINS",
                              help="browser origins allowed to use the gateway: * (default), a comma-separated "
-                                  "list, or '' for none")
-        command.add_argument("--logs-max-blocks", type=_log_blocks, default=limits.max_blocks, metavar="N",
-                             help=f"blocks one eth_getLogs may span (default and most {limits.max_blocks})")
-        command.add_argument("--logs-max-results", type=_log_results, default=limits.max_results, metavar="N",
-                             help=f"logs one eth_getLogs may answer (default and most {limits.max_results})")
+                                  "list, or '' for none (default: [gateway] cors of miles.toml)")
+        command.add_argument("--logs-max-blocks", type=_log_blocks, default=flag_default(limits.max_blocks),
+                             metavar="N", help=f"blocks one eth_getLogs may span (default and most "
+                                               f"{limits.max_blocks}; [gateway] logs_max_blocks)")
+        command.add_argument("--logs-max-results", type=_log_results, default=flag_default(limits.max_results),
+                             metavar="N", help=f"logs one eth_getLogs may answer (default and most "
+                                               f"{limits.max_results}; [gateway] logs_max_results)")
 
 
 def _bounded(most: int):
@@ -81,19 +89,21 @@ _log_results = _bounded(LogLimits().max_results)
 
 
 def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
-                evm_chain_id: int = DEFAULT_EVM_CHAIN_ID) -> Path:
-    """A devnet home: cometbft's keys and config, our genesis, the node settings. Returns the binary."""
+                evm_chain_id: int = DEFAULT_EVM_CHAIN_ID, **sections) -> Path:
+    """A devnet home: cometbft's keys and config, our genesis, the node settings (miles.toml:
+    `config` as [node], other sections from `sections`, e.g. app={"snapshot_interval": 10}).
+    Returns the binary."""
     binary = cometbft.find_cometbft()
     cometbft.init_home(binary, home.cometbft, config)
     app_state = dev_app_state(evm_chain_id, [validator_pubkey(home.cometbft)])
     cometbft.write_genesis(home.cometbft, chain_id, app_state, genesis_validators(app_state))
-    home.save_config(config)
+    home.save_config(config, **sections)
     return binary
 
 
 def run_init(args: argparse.Namespace) -> int:
     home = Home(args.home)
-    if home.settings.exists() and not args.force:
+    if home.initialised and not args.force:
         print(f"{home.path} already exists (use --force to replace it)", file=sys.stderr)
         return 1
     if args.force and home.path.exists():
@@ -135,8 +145,56 @@ def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEF
     return gateway
 
 
-def _log_limits(args: argparse.Namespace) -> LogLimits:
-    return LogLimits(max_blocks=args.logs_max_blocks, max_results=args.logs_max_results)
+def _log_limits(args: argparse.Namespace, settings: Config = Config()) -> LogLimits:
+    return LogLimits(max_blocks=choose(args.logs_max_blocks, settings.gateway.logs_max_blocks),
+                     max_results=choose(args.logs_max_results, settings.gateway.logs_max_results))
+
+
+def load_settings(args: argparse.Namespace) -> Config | int:
+    """The home's miles.toml with the environment's overrides, or the exit code after saying
+    why not (2: a bad setting, named). Applies [log] format unless --log-format was given."""
+    home = Home(args.home)
+    try:
+        settings = home.load()
+    except ConfigError as exc:
+        print(f"bad configuration: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not given(getattr(args, "log_format", None)):
+        configure_logging(settings.log.format)
+    return settings
+
+
+@dataclass(frozen=True, slots=True)
+class Serving:
+    """What `miles start/app` serves beside ABCI, after flags, environment and miles.toml."""
+
+    gateway_port: int | None
+    cors: str
+    limits: LogLimits
+    metrics_port: int | None
+
+
+def serving(args: argparse.Namespace, settings: Config, start: bool) -> Serving:
+    """A flag given on the command line wins over the settings (environment, then miles.toml).
+    A port of 0 in the settings means `miles start`'s usual port, and none for `miles app`."""
+    if start:
+        gateway = None if args.no_gateway else choose(args.gateway_port, settings.gateway.port or GATEWAY_PORT)
+        metrics = None if getattr(args, "no_metrics", False) else choose(
+            getattr(args, "metrics_port", None), settings.metrics.port or METRICS_PORT)
+    else:
+        gateway = choose(args.gateway_port, settings.gateway.port or None)
+        metrics = choose(getattr(args, "metrics_port", None), settings.metrics.port or None)
+    return Serving(gateway_port=gateway, cors=choose(args.cors, settings.gateway.cors),
+                   limits=_log_limits(args, settings), metrics_port=metrics)
+
+
+def open_app(home: Home, settings: Config) -> Application:
+    db = settings.app_db(home.path)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return Application(str(db), settings=settings.app_settings())
 
 
 def start_metrics(app: Application, port: int | None):
@@ -162,13 +220,15 @@ def _stop(*servers) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     home = Home(args.home)
-    config = home.load_config()
-    home.app_db.parent.mkdir(parents=True, exist_ok=True)
-    app = Application(str(home.app_db))
+    settings = load_settings(args)
+    if isinstance(settings, int):
+        return settings
+    config = settings.node_config()
+    app = open_app(home, settings)
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
-    gateway_port = args.gateway_port if args.gateway_port is not None else config.gateway_port
-    gateway = start_gateway(config, gateway_port, args.cors, _log_limits(args))
-    metrics = start_metrics(app, getattr(args, "metrics_port", None))
+    chosen = serving(args, settings, start=False)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits)
+    metrics = start_metrics(app, chosen.metrics_port)
     try:
         asyncio.run(serve(app, config))
     except KeyboardInterrupt:
@@ -183,17 +243,20 @@ def run_app(args: argparse.Namespace) -> int:
 
 def run_start(args: argparse.Namespace) -> int:
     home = Home(args.home)
-    config = home.load_config()
+    settings = load_settings(args)
+    if isinstance(settings, int):
+        return settings
+    config = settings.node_config()
     try:
         binary = cometbft.find_cometbft()
     except cometbft.CometbftMissing as exc:
         print(exc, file=sys.stderr)
         return 1
-    home.app_db.parent.mkdir(parents=True, exist_ok=True)
-    app = Application(str(home.app_db))
-    gateway = None if args.no_gateway else start_gateway(config, args.gateway_port, args.cors, _log_limits(args))
-    metrics_port = None if getattr(args, "no_metrics", False) else getattr(args, "metrics_port", METRICS_PORT)
-    metrics = start_metrics(app, metrics_port)
+    cometbft.configure(home.cometbft, config)  # miles.toml's [node] (and its overrides) is what runs
+    app = open_app(home, settings)
+    chosen = serving(args, settings, start=True)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits)
+    metrics = start_metrics(app, chosen.metrics_port)
     try:
         return asyncio.run(_run_both(app, config, binary, home, gateway))
     finally:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 import warnings
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def test_the_init_command_writes_four_homes_with_service_addresses(compose, tmp_
 
     ids = []
     for i in range(VALIDATORS):
-        settings = json.loads((tmp_path / f"node{i}/node.json").read_text())
+        settings = tomllib.loads((tmp_path / f"node{i}/miles.toml").read_text())["node"]
         assert (settings["host"], settings["abci_port"]) == ("0.0.0.0", 26658)  # `miles app` binds here
         config = (tmp_path / f"node{i}/cometbft/config/config.toml").read_text()
         assert f'proxy_app = "tcp://app{i}:26658"' in config
@@ -198,7 +199,7 @@ def test_the_init_command_writes_four_homes_with_service_addresses(compose, tmp_
 
 def test_init_refuses_a_partly_written_network(tmp_path, capsys):
     (tmp_path / "node1").mkdir()
-    (tmp_path / "node1" / "node.json").write_text("{}")
+    (tmp_path / "node1" / "miles.toml").write_text("")
     assert main(["compose-init", "--dir", str(tmp_path)]) == 1
     assert "partly written" in capsys.readouterr().err
 

@@ -100,6 +100,7 @@ def test_the_endpoint_serves_every_series(chain, keys):
 
 
 def test_cometbft_prometheus_is_enabled_on_a_derived_port(tmp_path):
+    import dataclasses
     import json as _json
 
     from abci_app.cli import cometbft
@@ -120,8 +121,8 @@ def test_cometbft_prometheus_is_enabled_on_a_derived_port(tmp_path):
     assert "prometheus = true" in written and 'prometheus_listen_addr = "127.0.0.1:30005"' in written
     # a node.json written before the field existed still loads
     home = Home(tmp_path / "home")
-    home.save_config(config)
-    old = _json.loads(home.settings.read_text())
+    old = dataclasses.asdict(config)
     del old["prometheus_port"]
-    home.settings.write_text(_json.dumps(old))
+    home.path.mkdir(parents=True)
+    home.legacy_settings.write_text(_json.dumps(old))
     assert home.load_config() == config
