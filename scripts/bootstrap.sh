@@ -2,7 +2,7 @@
 # Install everything a developer or CI needs, into the repo only:
 #   1. .venv (python3 >= 3.11) with the package installed editable, with its test extras;
 #   2. bin/cometbft at the pinned version (scripts/install_cometbft.sh);
-#   3. contracts/node_modules (the pinned solc compiler) from contracts/package-lock.json.
+#   3. contracts/node_modules (the pinned solc compiler and ethers, for client tests) from contracts/package-lock.json.
 # Idempotent: a step already done is skipped (stamp files record the hash of what was installed),
 # so a second run takes about a second. Works from any directory.
 #
@@ -94,7 +94,7 @@ step_contracts() {
         return
     fi
     if [[ -f "$lock" ]]; then
-        say "npm ci in contracts/ (solc from package-lock.json)"
+        say "npm ci in contracts/ (solc and ethers from package-lock.json)"
         (cd "$CONTRACTS" && npm ci --no-audit --no-fund --loglevel=error)
     else
         say "npm install in contracts/ (no package-lock.json yet: this writes one, commit it)"

@@ -215,7 +215,7 @@ class Localnet:
         ("statesync", "enable", True)) go into its cometbft config.toml before it starts."""
         index = len(self.nodes)
         taken = {port for node in self.nodes for port in (node.config.p2p_port, node.config.rpc_port,
-                                                          node.config.abci_port)}
+                                                          node.config.abci_port, node.config.gateway_port)}
         inherited = dataclasses.asdict(self.nodes[0].home.load(env={}).app)
         home = self._init_node(index, self._node_config(index, self.nodes[0].config.abci, taken),
                                {**inherited, **(app_settings or {})})
