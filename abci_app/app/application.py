@@ -20,7 +20,7 @@ from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, en
 from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
-from . import codes
+from . import codes, snapshots
 from .events import block_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
@@ -289,6 +289,10 @@ class Application(BaseApplication):
             deleted = prune(self.store, kept_roots(self.store, height, keep))
             log.info("state_pruned", height=height, kept_versions=keep, deleted_keys=deleted,
                      duration_ms=round((time.perf_counter() - started) * 1000, 1))
+        interval = self.settings.snapshot_interval
+        if interval and height % interval == 0:  # state sync: snapshots.py; failures are logged, not fatal
+            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep,
+                                        BLOCKHASH_WINDOW)
 
     # ---- ABCI: queries ---------------------------------------------------------------------
 
@@ -326,6 +330,48 @@ class Application(BaseApplication):
             return None
         root = bytes.fromhex(json.loads(record)["app_hash"])
         return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
+
+    # ---- ABCI: state sync (snapshots.py) ---------------------------------------------------
+
+    _restoring: snapshots.Restore | None = None  # the accepted snapshot being restored
+
+    def list_snapshots(self, req: types.RequestListSnapshots) -> types.ResponseListSnapshots:
+        return types.ResponseListSnapshots(snapshots=[s.to_abci() for s in snapshots.listed(self.store)])
+
+    def load_snapshot_chunk(self, req: types.RequestLoadSnapshotChunk) -> types.ResponseLoadSnapshotChunk:
+        return types.ResponseLoadSnapshotChunk(
+            chunk=snapshots.load_chunk(self.store, req.height, req.format, req.chunk))
+
+    def offer_snapshot(self, req: types.RequestOfferSnapshot) -> types.ResponseOfferSnapshot:
+        """Only a node without committed state restores (CometBFT skips InitChain then: the
+        genesis comes with the snapshot); req.app_hash is the light-client-verified anchor."""
+        result, self._restoring = snapshots.offer(req.snapshot, req.app_hash, self.height)
+        return types.ResponseOfferSnapshot(result=result)
+
+    def apply_snapshot_chunk(self, req: types.RequestApplySnapshotChunk) -> types.ResponseApplySnapshotChunk:
+        if self._restoring is None:
+            return types.ResponseApplySnapshotChunk(result=types.ResponseApplySnapshotChunk.ABORT)
+        response, restored = self._restoring.apply(self.store, req.index, req.chunk, req.sender)
+        if restored is not None or response.result == types.ResponseApplySnapshotChunk.REJECT_SNAPSHOT:
+            self._restoring = None  # done, or CometBFT offers another snapshot next
+        if restored is not None:
+            self._load_restored(restored)
+        return response
+
+    def _load_restored(self, restored: snapshots.Restored) -> None:
+        """The restored snapshot is now the committed state on disk: take it up as startup does,
+        so Info answers its height and app hash and FinalizeBlock goes on at height + 1."""
+        self.height = restored.height
+        self.app_hash = restored.app_hash
+        self.state_root = restored.app_hash
+        self.genesis = parse_genesis(restored.genesis)
+        self._recent_hashes = deque(self._load_recent_hashes(), BLOCKHASH_WINDOW)
+        self._overlay = None
+        self._staged = {}
+        self._pending_block = None
+        self._txs = None
+        self._reset_views()
+        self.metrics.committed(self.height, self._validator_count())
 
 
 def stop_process(exit_code: int) -> None:

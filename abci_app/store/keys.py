@@ -11,6 +11,10 @@ META_STATE_ROOT = b"m/state_root"
 META_GENESIS = b"m/genesis"
 RECEIPT = b"r/"
 BLOCK = b"b/"
+# State-sync snapshots: outside STATE (b"s"), so pruning never touches a kept snapshot.
+SNAPSHOT = b"n/"                        # + height: the snapshot's record (format, chunks, hash, metadata)
+SNAPSHOT_CHUNK = b"c/"                  # + height + index: its chunks
+META_RESTORED_AT = b"m/restored_at"     # the snapshot height this node was state-synced from (if it was)
 
 
 def state_key(key: bytes) -> bytes:
@@ -23,3 +27,11 @@ def receipt_key(tx_hash: bytes) -> bytes:
 
 def block_key(height: int) -> bytes:
     return BLOCK + height.to_bytes(8, "big")
+
+
+def snapshot_key(height: int) -> bytes:
+    return SNAPSHOT + height.to_bytes(8, "big")
+
+
+def snapshot_chunk_key(height: int, index: int) -> bytes:
+    return SNAPSHOT_CHUNK + height.to_bytes(8, "big") + index.to_bytes(4, "big")
