@@ -312,10 +312,10 @@ class Application(BaseApplication):
         return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
 
     def _no_state(self, height: int) -> str:
-        oldest = oldest_kept(self.height, self.settings.keep_recent)
+        oldest = oldest_kept(self.store, self.height, self.settings.keep_recent)
         if 0 < height < oldest:
-            return (f"no state at height {height}: pruned (this node keeps the last {self.settings.keep_recent} "
-                    f"blocks, {oldest} to {self.height})")
+            return (f"no state at height {height}: pruned or before this node's first state (it answers for "
+                    f"{oldest} to {self.height}; keep_recent {self.settings.keep_recent})")
         return f"no state at height {height}: the last committed block is {self.height}"
 
     def _reader_at(self, height: int) -> StateReader | None:
@@ -323,7 +323,7 @@ class Application(BaseApplication):
         (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
         if height == self.height:
             return self.reader
-        if height < oldest_kept(self.height, self.settings.keep_recent):
+        if height < oldest_kept(self.store, self.height, self.settings.keep_recent):
             return None
         record = self.store.get(keys.block_key(height)) if 0 < height < self.height else None
         if record is None:

@@ -17,10 +17,17 @@ from ..store import Store, keys
 log = structlog.get_logger(__name__)
 
 
+def first_state_height(store: Store) -> int:
+    """The oldest height whose state this node ever had: the snapshot height of a state-synced
+    node (its older block records name roots it never received), else 1."""
+    restored_at = store.get(keys.META_RESTORED_AT)
+    return int.from_bytes(restored_at, "big") if restored_at else 1
+
+
 def kept_roots(store: Store, height: int, keep_recent: int) -> list[bytes]:
-    """The state roots of the last `keep_recent` committed blocks, newest first."""
+    """The state roots of the last `keep_recent` committed blocks this node has, newest first."""
     roots = []
-    for kept in range(height, max(0, height - keep_recent), -1):
+    for kept in range(height, max(first_state_height(store) - 1, height - keep_recent), -1):
         record = store.get(keys.block_key(kept))
         if record is not None:
             roots.append(bytes.fromhex(json.loads(record)["app_hash"]))
@@ -38,6 +45,7 @@ def prune(store: Store, roots: list[bytes]) -> int:
     return len(doomed)
 
 
-def oldest_kept(height: int, keep_recent: int) -> int:
-    """The oldest height whose state this node can still answer for (1 when nothing is pruned)."""
-    return 1 if keep_recent == 0 else max(1, height - keep_recent + 1)
+def oldest_kept(store: Store, height: int, keep_recent: int) -> int:
+    """The oldest height whose state this node can still answer for."""
+    first = first_state_height(store)
+    return first if keep_recent == 0 else max(first, height - keep_recent + 1)

@@ -9,7 +9,7 @@ import rlp
 from eth_hash.auto import keccak
 
 from abci_app.abci import types
-from abci_app.app import AppSettings, Application, snapshots
+from abci_app.app import AppSettings, Application, codes, snapshots
 from abci_app.app.driver import GENESIS_TIME_S
 from abci_app.contracts import load_contract
 from abci_app.store import keys as store_keys
@@ -282,9 +282,6 @@ def test_offers_that_cannot_be_restored(tmp_path, keys):
         target.close()
 
 
-@pytest.mark.xfail(strict=True, raises=rlp.exceptions.DecodingError,
-                   reason="pruning walks the roots of block records older than the restored snapshot, whose "
-                   "state a state-synced node never had (pruning.py: skip heights below keys.META_RESTORED_AT)")
 def test_a_restored_node_prunes_across_the_snapshot_height(tmp_path, keys):
     source, _, blocks = _source(str(tmp_path / "source"), keys)
     target = Application(str(tmp_path / "target"), settings=AppSettings(keep_recent=4, snapshot_interval=0))
@@ -292,8 +289,11 @@ def test_a_restored_node_prunes_across_the_snapshot_height(tmp_path, keys):
         _state_sync(source, target, 10)
         follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
         follower.block(blocks[11])
-        follower.block(blocks[12])          # prunes keeping 9..12: the state of 9 was never here
+        follower.block(blocks[12])          # prunes keeping 10..12: the state of 9 was never here
         assert follower.app_hashes[-1] == source.app_hashes[12]
+        before = target.query(types.RequestQuery(path="/chain", height=9))
+        assert before.code == codes.QUERY_NOT_FOUND and "first state" in before.log and "10 to 12" in before.log
+        assert target.query(types.RequestQuery(path="/chain", height=10)).code == 0
     finally:
         source.app.close()
         target.close()
