@@ -55,6 +55,9 @@ class Application(BaseApplication):
         self._overlay: Overlay | None = None
         self._staged: dict[bytes, bytes | None] = {}
         self._pending_block: tuple[int, bytes] | None = None
+        # Where the next FinalizeBlock starts: the committed state (or InitChain's, with its staged
+        # genesis). A FinalizeBlock never committed (CometBFT died in between) is dropped back to it.
+        self._base: tuple[bytes, dict[bytes, bytes | None]] = (self.state_root, {})
         self._txs: TxCache | None = None
         self._reset_views()
         self.metrics.committed(self.height, self._validator_count())
@@ -134,6 +137,8 @@ class Application(BaseApplication):
         self.genesis = genesis
         self._overlay = overlay
         self._staged = {keys.META_GENESIS: genesis.to_json()}
+        self._base = (self.state_root, dict(self._staged))
+        self._pending_block = None
         self._reset_views(overlay)
         log.info("init_chain", chain_id=req.chain_id, evm_chain_id=genesis.chain_id,
                  accounts=len(genesis.balances_wei), supply_wei=str(genesis.supply_wei))
@@ -212,30 +217,37 @@ class Application(BaseApplication):
         started = time.perf_counter()  # wall clock for the log and metrics only, never for state
         if self._overlay is None:
             self._overlay = Overlay(self.store)
+        if self._pending_block is not None:
+            # CometBFT restarted between our FinalizeBlock and its Commit and now replays the
+            # block: execute it again from the committed state, not on top of the lost attempt.
+            # (The overlay may keep that attempt's trie nodes: content-addressed, never wrong.)
+            log.warning("uncommitted_block_discarded", height=self._pending_block[0], replayed=req.height)
+            self.state_root, staged = self._base
+            self._staged = dict(staged)
+            self._pending_block = None
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
         execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id)
         results, tx_hashes = [], []
         for index, raw in enumerate(req.txs):
             results.append(self._execute(execution, raw, req.height, index, tx_hashes))
         ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
-        self.state_root = execution.finish()
-        self.app_hash = self.state_root
+        self.state_root = app_hash = execution.finish()
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
-            "app_hash": self.app_hash.hex(), "gas_used": execution.gas_used,
+            "app_hash": app_hash.hex(), "gas_used": execution.gas_used,
             "txs": tx_hashes, "proposer": req.proposer_address.hex(),
         }
         self._staged[keys.block_key(req.height)] = json.dumps(block, sort_keys=True).encode()
         self._staged[keys.META_HEIGHT] = req.height.to_bytes(8, "big")
-        self._staged[keys.META_APP_HASH] = self.app_hash
+        self._staged[keys.META_APP_HASH] = app_hash
         self._staged[keys.META_STATE_ROOT] = self.state_root
         self._pending_block = (req.height, req.hash)
         seconds = time.perf_counter() - started
         self.metrics.block_finalized(len(req.txs), execution.gas_used, seconds, ended.supply_wei)
         log.info("block_finalized", height=req.height, txs=len(req.txs), gas_used=execution.gas_used,
-                 duration_ms=round(seconds * 1000, 2), app_hash=self.app_hash.hex()[:16])
+                 duration_ms=round(seconds * 1000, 2), app_hash=app_hash.hex()[:16])
         return types.ResponseFinalizeBlock(
-            tx_results=results, app_hash=self.app_hash, events=block_events(ended),
+            tx_results=results, app_hash=app_hash, events=block_events(ended),
             validator_updates=[validator_update(v) for v in ended.updates],
         )
 
@@ -272,6 +284,9 @@ class Application(BaseApplication):
             raise
         height, block_hash = self._pending_block
         self.height = height
+        self.app_hash = self.state_root
+        self._base = (self.state_root, {})
+        self._pending_block = None
         self._recent_hashes.append(block_hash)
         self._overlay = None
         self._staged = {}
@@ -364,6 +379,7 @@ class Application(BaseApplication):
         self.height = restored.height
         self.app_hash = restored.app_hash
         self.state_root = restored.app_hash
+        self._base = (self.state_root, {})
         self.genesis = parse_genesis(restored.genesis)
         self._recent_hashes = deque(self._load_recent_hashes(), BLOCKHASH_WINDOW)
         self._overlay = None
