@@ -12,6 +12,7 @@ non-validator that joins the running network (same genesis, the validators as pe
 """
 
 import argparse
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ LISTEN_HOST = "0.0.0.0"
 APP_SERVICE = "app"  # app<i> in docker-compose.yml
 COMETBFT_SERVICE = "cometbft"  # cometbft<i> in docker-compose.yml
 DEFAULTS = cometbft.NodeConfig()
+GATEWAY_PORT = 8545  # node 0's is published by docker-compose.yml
 
 
 class ComposeNet(Localnet):
@@ -40,6 +42,9 @@ class ComposeNet(Localnet):
     def _init_node(self, index: int, config: cometbft.NodeConfig, app_settings=None) -> Home:
         home = super()._init_node(index, config, app_settings)
         _set_options(home, [(None, "proxy_app", proxy_app(index, config))])
+        settings = home.load(env={})   # every app serves a gateway in front of its node's cometbft
+        home.save(dataclasses.replace(settings, gateway=dataclasses.replace(
+            settings.gateway, port=GATEWAY_PORT, rpc_url=f"http://{COMETBFT_SERVICE}{index}:{config.rpc_port}")))
         return home
 
     def _peer_address(self, home: Home) -> str:

@@ -83,9 +83,10 @@ class NodeSection:
 
 @dataclass(frozen=True, slots=True)
 class GatewaySection:
-    """The Ethereum JSON-RPC gateway (HTTP and WebSocket on one port of 127.0.0.1)."""
+    """The Ethereum JSON-RPC gateway (HTTP and WebSocket on one port of [node] host)."""
 
     port: int = _key(0, "its port; 0: `miles start` uses 8545, `miles app` serves none", _PORT_OR_0)
+    rpc_url: str = _key("", "the CometBFT RPC it reads and sends through; empty: this node's ([node] host and rpc_port)")
     cors: str = _key("*", "browser origins allowed: *, a comma-separated list, or \"\" for none")
     logs_max_blocks: int = _key(_LIMITS.max_blocks, "blocks one eth_getLogs may span",
                                 _range(1, _LIMITS.max_blocks))

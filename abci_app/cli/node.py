@@ -131,16 +131,17 @@ async def serve(app: Application, config: cometbft.NodeConfig) -> None:
 
 
 def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEFAULT_CORS,
-                  limits: LogLimits = LogLimits()):
-    """The Ethereum JSON-RPC gateway in front of this node's CometBFT RPC, or None (not asked
-    for, or the port is taken: the chain runs on without it, with a warning)."""
+                  limits: LogLimits = LogLimits(), rpc_url: str = ""):
+    """The Ethereum JSON-RPC gateway on the node's host, in front of its CometBFT RPC (or
+    `rpc_url`), or None (not asked for, or the port is taken: the chain runs on without it,
+    with a warning)."""
     if port is None:
         return None
     try:
-        gateway = Gateway(config.rpc_url, port=port, cors=cors, limits=limits).start()
+        gateway = Gateway(rpc_url or config.rpc_url, host=config.host, port=port, cors=cors, limits=limits).start()
     except OSError as exc:
         log.warning("gateway_not_started", port=port, error=str(exc))
-        print(f"Ethereum JSON-RPC gateway not started on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        print(f"Ethereum JSON-RPC gateway not started on {config.host}:{port}: {exc}", file=sys.stderr)
         return None
     return gateway
 
@@ -172,6 +173,7 @@ class Serving:
     """What `miles start/app` serves beside ABCI, after flags, environment and miles.toml."""
 
     gateway_port: int | None
+    gateway_rpc_url: str
     cors: str
     limits: LogLimits
     metrics_port: int | None
@@ -187,7 +189,7 @@ def serving(args: argparse.Namespace, settings: Config, start: bool) -> Serving:
     else:
         gateway = choose(args.gateway_port, settings.gateway.port or None)
         metrics = choose(getattr(args, "metrics_port", None), settings.metrics.port or None)
-    return Serving(gateway_port=gateway, cors=choose(args.cors, settings.gateway.cors),
+    return Serving(gateway_port=gateway, gateway_rpc_url=settings.gateway.rpc_url, cors=choose(args.cors, settings.gateway.cors),
                    limits=_log_limits(args, settings), metrics_port=metrics)
 
 
@@ -227,7 +229,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = open_app(home, settings)
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
     chosen = serving(args, settings, start=False)
-    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)
     metrics = start_metrics(app, chosen.metrics_port)
     try:
         asyncio.run(serve(app, config))
@@ -255,7 +257,7 @@ def run_start(args: argparse.Namespace) -> int:
     cometbft.configure(home.cometbft, config)  # miles.toml's [node] (and its overrides) is what runs
     app = open_app(home, settings)
     chosen = serving(args, settings, start=True)
-    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)
     metrics = start_metrics(app, chosen.metrics_port)
     try:
         return asyncio.run(_run_both(app, config, binary, home, gateway))

@@ -126,8 +126,8 @@ def test_services_four_apps_four_pinned_cometbfts(compose):
         # both sides of a node run as the user the init step gives the files to
         assert node["user"] == "10001:10001"
     assert services["cometbft0"]["ports"] == ["26657:26657"]
-    assert all("ports" not in s for name, s in services.items() if name != "cometbft0")
-    assert '#   - "8545:8545"' in COMPOSE.read_text()  # the gateway port, once it exists
+    assert services["app0"]["ports"] == ["8545:8545"]          # node 0's Ethereum JSON-RPC gateway
+    assert all("ports" not in s for name, s in services.items() if name not in ("cometbft0", "app0"))
 
 
 def test_init_mounts_every_node_volume(compose):
@@ -172,8 +172,11 @@ def test_the_init_command_writes_four_homes_with_service_addresses(compose, tmp_
 
     ids = []
     for i in range(VALIDATORS):
-        settings = tomllib.loads((tmp_path / f"node{i}/miles.toml").read_text())["node"]
+        written = tomllib.loads((tmp_path / f"node{i}/miles.toml").read_text())
+        settings = written["node"]
         assert (settings["host"], settings["abci_port"]) == ("0.0.0.0", 26658)  # `miles app` binds here
+        # each app's gateway listens on the container's 8545 and talks to its own cometbft service
+        assert (written["gateway"]["port"], written["gateway"]["rpc_url"]) == (8545, f"http://cometbft{i}:26657")
         config = (tmp_path / f"node{i}/cometbft/config/config.toml").read_text()
         assert f'proxy_app = "tcp://app{i}:26658"' in config
         assert 'laddr = "tcp://0.0.0.0:26657"' in config and 'laddr = "tcp://0.0.0.0:26656"' in config
