@@ -1,7 +1,9 @@
-"""`miles bench all|app|node`: throughput through the application object and end to end.
+"""`miles bench all|app|node`: throughput through the application object, the ABCI socket and end to end.
 
 `all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
-the application-object level, each beside the bare py-evm baseline, optionally `--node` too;
+the application-object level and through the ABCI socket (our server in its own process, driven
+over the wire as CometBFT drives it), each beside the bare py-evm baseline, optionally `--node`
+too; the supply invariant is checked at the end of every run at every level (a failure: exit 1);
 `--json PATH` writes every figure; `--quick` is the few-seconds variant the tests run.
 `app`: CMT transfers only, CheckTx for every transfer, then FinalizeBlock and Commit, on a fresh
 RocksDB, in-process.
@@ -21,6 +23,7 @@ from pathlib import Path
 
 
 from ..bench import report, workloads
+from ..bench.supply import db_supply
 from ..logs import configure_logging
 from ..bench.levels import measure_app as measure_workload
 from ..bench.levels import measure_kvstore, send_and_confirm
@@ -35,7 +38,8 @@ CLIENT_LANES = 10  # concurrent RPC clients, one per dev account (a lane keeps i
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="measure transfers per second").add_subparsers(dest="bench", required=True)
-    every = bench.add_parser("all", help="every workload at the application level, with the bare py-evm baseline")
+    every = bench.add_parser(
+        "all", help="every workload through the application object and the ABCI socket, beside bare py-evm")
     every.add_argument("--workloads", nargs="+", choices=workloads.NAMES, default=list(workloads.NAMES))
     every.add_argument("--block-txs", type=int, default=1000)
     every.add_argument("--blocks", type=int, default=3)
@@ -149,11 +153,14 @@ def _run_all(args: argparse.Namespace) -> int:
                 runs = [measure_node_async(node, args.node_txs) for _ in range(args.runs)]
             finally:
                 node.stop()
-        ours = report.median_run(runs)
+            # after the last run: /supply and every balance, on the stopped app's committed state
+            supply = db_supply(node.home.load().app_db(node.home.path))
+        ours = {**report.median_run(runs), **supply}
         kvstore = report.median_run([measure_kvstore(args.node_txs, int(ours["tx_bytes"]))
                                      for _ in range(args.runs)])
         doc["node"] = {"cmt": ours, "kvstore": kvstore, "ratio_over_kvstore": ours["tx_per_s"] / kvstore["tx_per_s"]}
+    doc["supply_ok"] = report.supply_ok(doc)
     report.print_report(doc)
     if args.json:
         report.write_json(doc, args.json)
-    return 0
+    return 0 if doc["supply_ok"] else 1
