@@ -85,7 +85,8 @@ def print_report(doc: dict) -> None:
         for name, r in (("CMT transfers, our app", n["cmt"]), ("cometbft kvstore, same count and size", n["kvstore"])):
             print(f"  {name}: {r['txs']} txs, {r['tx_per_s']:.0f} tx/s, confirmation p50 {r['latency_p50_s']:.2f} s,"
                   f" p99 {r['latency_p99_s']:.2f} s (runs: {', '.join(f'{x:.0f}' for x in r['runs_tx_per_s'])})")
-        print(f"  ours / kvstore: {n['ratio_over_kvstore']:.2f}; supply ok: {n['cmt']['supply_ok']}")
+        print(f"  ours / kvstore: {n['ratio_over_kvstore']:.2f}; peak RSS: app {n['cmt']['app_peak_rss_mib']:.0f} MiB,"
+              f" cometbft {n['cmt']['cometbft_peak_rss_mib']:.0f} MiB; supply ok: {n['cmt']['supply_ok']}")
     print(f"supply invariant at the end of every run, every level: {'holds' if doc['supply_ok'] else 'BROKEN'}")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 
 from ..bench import report, workloads
+from ..bench.socket_level import peak_rss_mib_of
 from ..bench.supply import db_supply
 from ..logs import configure_logging
 from ..bench.levels import measure_app as measure_workload
@@ -151,11 +152,13 @@ def _run_all(args: argparse.Namespace) -> int:
             node = LocalNode.create(Path(tmp) / "node").start()
             try:
                 runs = [measure_node_async(node, args.node_txs) for _ in range(args.runs)]
+                rss = {"app_peak_rss_mib": peak_rss_mib_of(node.app.pid),
+                       "cometbft_peak_rss_mib": peak_rss_mib_of(node.node.pid)}
             finally:
                 node.stop()
             # after the last run: /supply and every balance, on the stopped app's committed state
             supply = db_supply(node.home.load().app_db(node.home.path))
-        ours = {**report.median_run(runs), **supply}
+        ours = {**report.median_run(runs), **rss, **supply}
         kvstore = report.median_run([measure_kvstore(args.node_txs, int(ours["tx_bytes"]))
                                      for _ in range(args.runs)])
         doc["node"] = {"cmt": ours, "kvstore": kvstore, "ratio_over_kvstore": ours["tx_per_s"] / kvstore["tx_per_s"]}
