@@ -75,13 +75,17 @@ def measure_app(workload: Workload, block_txs: int) -> dict:
 RPC_BATCH = 10  # CometBFT's default max_request_batch_size
 MEMPOOL_FULL = "mempool is full"
 MEMPOOL_FULL_BACKOFF_S = 0.05
+IN_FLIGHT_WINDOW = 4_000  # txs sent and not yet seen committed: about two full blocks
 
 
-def _broadcast_async(rpc, txs: list[bytes], sent: dict) -> None:
-    """Post `txs` in batches; a batch the mempool has no room for is posted again a moment later
-    (backpressure: a sustained load runs at the rate the chain commits, not the rate we sign).
-    A transaction's clock starts when the mempool takes it."""
+def _broadcast_async(rpc, txs: list[bytes], sent: dict, in_flight=lambda: 0, window: int = IN_FLIGHT_WINDOW) -> None:
+    """Post `txs` in batches, closed loop: no more than `window` txs sent and not yet committed
+    (`in_flight()`), and a batch the mempool has no room for is posted again a moment later. A
+    sustained load then runs at the rate the chain commits, not the rate we signed, and CometBFT
+    is not buried under rechecks. A transaction's clock starts when the mempool takes it."""
     for first in range(0, len(txs), RPC_BATCH):
+        while in_flight() >= window:
+            time.sleep(0.005)
         pending = txs[first:first + RPC_BATCH]
         while pending:
             batch = [{"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_async",
@@ -108,7 +112,7 @@ def _app_height(rpc) -> int:
     return int(rpc.call("abci_info")["response"].get("last_block_height") or 0)
 
 
-def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300) -> dict:
+def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300, window: int = IN_FLIGHT_WINDOW) -> dict:
     """Send every lane (in order, one thread each) with broadcast_tx_async; watch the blocks.
 
     A transaction's confirmation latency runs from just before its batch is posted to when a
@@ -121,7 +125,8 @@ def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300) -> d
     height = _app_height(rpc)
     started = time.perf_counter()
     with ThreadPoolExecutor(len(lanes)) as pool:
-        futures = [pool.submit(_broadcast_async, rpc, lane, sent) for lane in lanes]
+        futures = [pool.submit(_broadcast_async, rpc, lane, sent, lambda: len(sent) - len(seen), window)
+                   for lane in lanes]
         while len(seen) < len(wanted):
             if time.perf_counter() - started > timeout_s:
                 raise RuntimeError(f"only {len(seen)} of {len(wanted)} txs committed after {timeout_s} s")

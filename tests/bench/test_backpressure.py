@@ -36,3 +36,16 @@ def test_other_refusals_stop_the_run(monkeypatch):
     rpc = FullThenFree(full_posts=1, error="tx too large")
     with pytest.raises(RuntimeError, match="tx too large"):
         levels._broadcast_async(rpc, [b"a", b"b"], {})
+
+
+def test_no_more_than_a_window_is_in_flight(monkeypatch):
+    """A batch waits while `window` txs are sent and not yet committed."""
+    asked = []
+
+    def in_flight():
+        asked.append(1)
+        return 8 if len(asked) <= 3 else 0      # full for the first three looks, then committed
+
+    rpc, sent = FullThenFree(full_posts=0), {}
+    levels._broadcast_async(rpc, [b"x-%d" % i for i in range(5)], sent, in_flight, window=8)
+    assert len(asked) >= 4 and len(sent) == 5 and len(rpc.posts) == 1
