@@ -20,6 +20,7 @@ from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
 from ..contracts import load_contract
+from ..precompiles.abi import split_types
 from ..rpc import CometRPC, RpcError
 from .send import (DEFAULT_WAIT_S, SendError, UsageError, add_node_argument, add_signer_arguments, call,
                    load_sender, parse_address, parse_cmt, transact)
@@ -37,18 +38,8 @@ _ARRAY = re.compile(r"(.+)\[(\d*)\]")
 def _split_types(text: str) -> list[str]:
     """Top-level comma-separated types ("uint256,(address,bool)[]" -> two types), canonical:
     uint -> uint256, int -> int256, parameter names dropped ("address owner" -> "address")."""
-    types, depth, current = [], 0, ""
-    for char in text:
-        if char == "," and depth == 0:
-            types.append(current)
-            current = ""
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        current += char
-    if current.strip() or types:
-        types.append(current)
     canonical = []
-    for raw in types:
+    for raw in split_types(text) if text.strip() else ():
         words = raw.split()
         if not words:
             raise UsageError(f"empty type in {text!r}")

@@ -15,7 +15,8 @@ ERROR_SELECTOR = keccak(b"Error(string)")[:4]
 
 
 def split_types(types: str) -> tuple[str, ...]:
-    """'uint256,(address,bytes32)[],string' -> ('uint256', '(address,bytes32)[]', 'string')."""
+    """'uint256,(address,bytes32)[],string' -> ('uint256', '(address,bytes32)[]', 'string'); a
+    stray comma leaves an empty part ('uint256,' -> ('uint256', '')) for the caller to refuse."""
     parts, depth, current = [], 0, ""
     for char in types:
         if char == "," and depth == 0:
@@ -24,7 +25,7 @@ def split_types(types: str) -> tuple[str, ...]:
             continue
         depth += {"(": 1, ")": -1}.get(char, 0)
         current += char
-    if current:
+    if current or parts:
         parts.append(current)
     return tuple(parts)
 
