@@ -176,7 +176,7 @@ class ServerProcess:
 
 def measure_socket(workload: Workload, block_txs: int) -> dict:
     """Every figure of one run of `workload` through the ABCI socket."""
-    from .levels import folder_bytes
+    from .levels import folder_bytes, run_figures
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "db"
@@ -198,15 +198,8 @@ def measure_socket(workload: Workload, block_txs: int) -> dict:
         finally:
             server.stop()
         balances = reopened_sum_balances(db)
-    txs = len(workload.timed)
     return {
-        "txs": txs,
-        "block_txs": block_txs,
-        "tx_per_s": txs / elapsed,
-        "exec_tx_per_s": txs / block_s,
-        "block_ms_per_1000_txs": block_s / txs * 1000 * 1000,
-        "peak_rss_mib": peak_rss,
-        "db_bytes_per_tx": (size_after - size_before) / txs,
+        **run_figures(len(workload.timed), block_txs, elapsed, block_s, peak_rss, size_after - size_before),
         **check_supply(supply_figures(supply, balances)),
     }
 
