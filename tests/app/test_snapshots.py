@@ -90,6 +90,16 @@ def _queries(app: Application, counter: str, height: int = 0) -> list[bytes]:
     return [answer.value for answer in answers]
 
 
+@pytest.fixture
+def pair(tmp_path, keys):
+    """A source chain with snapshots up to height 10, and a fresh app to restore them into."""
+    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
+    target = Application(str(tmp_path / "target"))
+    yield source, target
+    source.app.close()
+    target.close()
+
+
 def test_snapshots_every_interval_keep_the_newest_two(tmp_path, keys):
     source, _, _ = _source(str(tmp_path / "source"), keys)
     try:
@@ -184,102 +194,77 @@ def test_two_nodes_fed_the_same_blocks_make_identical_snapshots(tmp_path, keys):
         second.app.close()
 
 
-def test_a_corrupted_chunk_is_refetched_from_another_peer(tmp_path, keys):
-    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
-    target = Application(str(tmp_path / "target"))
-    try:
-        chunks = _source_chunks(source, 10)
-        assert _offer(target, _listed(source.app)[10], source.app_hashes[10]) == Offer.ACCEPT
-        assert _apply(target, 0, chunks[0]).result == Apply.ACCEPT
-        bad = bytearray(chunks[1])
-        bad[-1] ^= 1
-        answer = _apply(target, 1, bytes(bad), sender="peer-bad")
-        assert answer.result == Apply.RETRY
-        assert list(answer.refetch_chunks) == [1] and list(answer.reject_senders) == ["peer-bad"]
-        results = [_apply(target, i, chunks[i], sender="peer-good").result for i in range(1, len(chunks))]
-        assert results == [Apply.ACCEPT] * (len(chunks) - 1)
-        assert target.info(types.RequestInfo()).last_block_app_hash == source.app_hashes[10]
-    finally:
-        source.app.close()
-        target.close()
+def test_a_corrupted_chunk_is_refetched_from_another_peer(pair):
+    source, target = pair
+    chunks = _source_chunks(source, 10)
+    assert _offer(target, _listed(source.app)[10], source.app_hashes[10]) == Offer.ACCEPT
+    assert _apply(target, 0, chunks[0]).result == Apply.ACCEPT
+    bad = bytearray(chunks[1])
+    bad[-1] ^= 1
+    answer = _apply(target, 1, bytes(bad), sender="peer-bad")
+    assert answer.result == Apply.RETRY
+    assert list(answer.refetch_chunks) == [1] and list(answer.reject_senders) == ["peer-bad"]
+    results = [_apply(target, i, chunks[i], sender="peer-good").result for i in range(1, len(chunks))]
+    assert results == [Apply.ACCEPT] * (len(chunks) - 1)
+    assert target.info(types.RequestInfo()).last_block_app_hash == source.app_hashes[10]
 
 
-def test_an_entry_that_is_not_content_addressed_rejects_the_snapshot(tmp_path, keys):
-    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
-    target = Application(str(tmp_path / "target"))
-    try:
-        chunks = _source_chunks(source, 10)
-        entries = rlp.decode(chunks[2])
-        entries[0][1] = entries[0][1] + b"\x00"                  # same key, another value
-        chunks[2] = rlp.encode(entries)
-        assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
-        assert [_apply(target, i, chunks[i]).result for i in range(3)] == [Apply.ACCEPT, Apply.ACCEPT,
-                                                                             Apply.REJECT_SNAPSHOT]
-        assert _apply(target, 3, chunks[3]).result == Apply.ABORT     # nothing in progress any more
-        assert target.info(types.RequestInfo()).last_block_height == 0
-    finally:
-        source.app.close()
-        target.close()
+def test_an_entry_that_is_not_content_addressed_rejects_the_snapshot(pair):
+    source, target = pair
+    chunks = _source_chunks(source, 10)
+    entries = rlp.decode(chunks[2])
+    entries[0][1] = entries[0][1] + b"\x00"                  # same key, another value
+    chunks[2] = rlp.encode(entries)
+    assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+    assert [_apply(target, i, chunks[i]).result for i in range(3)] == [Apply.ACCEPT, Apply.ACCEPT,
+                                                                         Apply.REJECT_SNAPSHOT]
+    assert _apply(target, 3, chunks[3]).result == Apply.ABORT     # nothing in progress any more
+    assert target.info(types.RequestInfo()).last_block_height == 0
 
 
-def test_a_snapshot_missing_state_is_rejected_after_the_last_chunk(tmp_path, keys):
-    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
-    target = Application(str(tmp_path / "target"))
-    try:
-        chunks = _source_chunks(source, 10)
-        entries = rlp.decode(chunks[-1])
-        chunks[-1] = rlp.encode(entries[:-1])                     # one trie node (or code) left out
-        assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
-        results = [_apply(target, i, chunk).result for i, chunk in enumerate(chunks)]
-        assert results == [Apply.ACCEPT] * (len(chunks) - 1) + [Apply.REJECT_SNAPSHOT]
-        info = target.info(types.RequestInfo())
-        assert (info.last_block_height, info.last_block_app_hash) == (0, b"")
-        # the next (honest) snapshot restores over the leftovers
-        assert _state_sync(source, target, 10)[-1] == Apply.ACCEPT
-        assert target.info(types.RequestInfo()).last_block_app_hash == source.app_hashes[10]
-    finally:
-        source.app.close()
-        target.close()
+def test_a_snapshot_missing_state_is_rejected_after_the_last_chunk(pair):
+    source, target = pair
+    chunks = _source_chunks(source, 10)
+    entries = rlp.decode(chunks[-1])
+    chunks[-1] = rlp.encode(entries[:-1])                     # one trie node (or code) left out
+    assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+    results = [_apply(target, i, chunk).result for i, chunk in enumerate(chunks)]
+    assert results == [Apply.ACCEPT] * (len(chunks) - 1) + [Apply.REJECT_SNAPSHOT]
+    info = target.info(types.RequestInfo())
+    assert (info.last_block_height, info.last_block_app_hash) == (0, b"")
+    # the next (honest) snapshot restores over the leftovers
+    assert _state_sync(source, target, 10)[-1] == Apply.ACCEPT
+    assert target.info(types.RequestInfo()).last_block_app_hash == source.app_hashes[10]
 
 
-def test_bookkeeping_that_contradicts_the_verified_app_hash_is_rejected(tmp_path, keys):
-    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
-    target = Application(str(tmp_path / "target"))
-    try:
-        chunks = _source_chunks(source, 10)
-        height, app_hash, genesis, records = rlp.decode(chunks[0])
-        record = json.loads(records[-1][1])
-        record["app_hash"] = source.app_hashes[9].hex()
-        records[-1][1] = json.dumps(record, sort_keys=True).encode()
-        chunks[0] = rlp.encode([height, app_hash, genesis, records])
-        assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
-        assert _apply(target, 0, chunks[0]).result == Apply.REJECT_SNAPSHOT
-    finally:
-        source.app.close()
-        target.close()
+def test_bookkeeping_that_contradicts_the_verified_app_hash_is_rejected(pair):
+    source, target = pair
+    chunks = _source_chunks(source, 10)
+    height, app_hash, genesis, records = rlp.decode(chunks[0])
+    record = json.loads(records[-1][1])
+    record["app_hash"] = source.app_hashes[9].hex()
+    records[-1][1] = json.dumps(record, sort_keys=True).encode()
+    chunks[0] = rlp.encode([height, app_hash, genesis, records])
+    assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+    assert _apply(target, 0, chunks[0]).result == Apply.REJECT_SNAPSHOT
 
 
-def test_offers_that_cannot_be_restored(tmp_path, keys):
-    source, _, _ = _source(str(tmp_path / "source"), keys, height=10)
-    target = Application(str(tmp_path / "target"))
-    try:
-        snapshot = _listed(source.app)[10]
-        assert _offer(target, snapshot, source.app_hashes[9]) == Offer.REJECT           # not the verified root
-        assert _offer(target, snapshot, source.app_hashes[5]) == Offer.REJECT
-        other = types.Snapshot(height=10, format=2, chunks=snapshot.chunks, hash=snapshot.hash,
-                               metadata=snapshot.metadata)
-        assert _offer(target, other, source.app_hashes[10]) == Offer.REJECT_FORMAT
-        garbled = types.Snapshot(height=10, format=1, chunks=snapshot.chunks, hash=snapshot.hash, metadata=b"\xff")
-        assert _offer(target, garbled, source.app_hashes[10]) == Offer.REJECT
-        wrong_count = types.Snapshot(height=10, format=1, chunks=snapshot.chunks + 1, hash=snapshot.hash,
-                                     metadata=snapshot.metadata)
-        assert _offer(target, wrong_count, source.app_hashes[10]) == Offer.REJECT
-        assert _apply(target, 0, _chunk(source.app, 10, 0)).result == Apply.ABORT     # nothing accepted
-        # a node with committed state aborts state sync rather than overwrite it
-        assert _offer(source.app, snapshot, source.app_hashes[10]) == Offer.ABORT
-    finally:
-        source.app.close()
-        target.close()
+def test_offers_that_cannot_be_restored(pair):
+    source, target = pair
+    snapshot = _listed(source.app)[10]
+    assert _offer(target, snapshot, source.app_hashes[9]) == Offer.REJECT           # not the verified root
+    assert _offer(target, snapshot, source.app_hashes[5]) == Offer.REJECT
+    other = types.Snapshot(height=10, format=2, chunks=snapshot.chunks, hash=snapshot.hash,
+                           metadata=snapshot.metadata)
+    assert _offer(target, other, source.app_hashes[10]) == Offer.REJECT_FORMAT
+    garbled = types.Snapshot(height=10, format=1, chunks=snapshot.chunks, hash=snapshot.hash, metadata=b"\xff")
+    assert _offer(target, garbled, source.app_hashes[10]) == Offer.REJECT
+    wrong_count = types.Snapshot(height=10, format=1, chunks=snapshot.chunks + 1, hash=snapshot.hash,
+                                 metadata=snapshot.metadata)
+    assert _offer(target, wrong_count, source.app_hashes[10]) == Offer.REJECT
+    assert _apply(target, 0, _chunk(source.app, 10, 0)).result == Apply.ABORT     # nothing accepted
+    # a node with committed state aborts state sync rather than overwrite it
+    assert _offer(source.app, snapshot, source.app_hashes[10]) == Offer.ABORT
 
 
 def test_a_restored_node_prunes_across_the_snapshot_height(tmp_path, keys):
