@@ -3,25 +3,16 @@ by `eth.from`, a coupon claim by `coupon.claimed.campaignId` (a precompile log t
 
 import pytest
 
-from abci_app.cli.localnode import LocalNode, wait_until
+from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account
 
 from .test_middleware_chain import CLAIM, CMT, COUPONS, CREATE_CAMPAIGN, EIFFEL, INSIDE, ZERO, Wallet, \
     _block_time, _topic_id
+from .test_middleware_chain import chain  # noqa: F401  (the same one-node chain fixture, a node of its own here)
 
 pytestmark = pytest.mark.e2e
 
 RECIPIENT = "0x" + "5e" * 20
-
-
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory):
-    node = LocalNode.create(tmp_path_factory.mktemp("tx_search") / "node")
-    try:
-        node.start()
-        yield Wallet(node.rpc)
-    finally:
-        node.stop()
 
 
 def _search(chain: Wallet, query: str, count: int) -> list[dict]:
