@@ -10,24 +10,15 @@ import pytest
 from eth_account import Account
 
 from abci_app.cli import keys
-from abci_app.cli.localnode import free_port
-from abci_app.cli.main import build_parser
 from abci_app.cli.tx import encode_args, parse_signature, selector
 from abci_app.cli.wallet import dev_account
+
+from .inprocess import run_inprocess
 
 PASSWORD = "correct horse battery staple"
 DEV = dev_account(3)
 DEV_KEY_HEX = DEV.key.hex()
 RECIPIENT = "0x" + "9a" * 20
-
-
-def miles(*argv: str) -> int:
-    """Run `miles ARGV` in this process against a port nobody listens on; its exit code."""
-    try:
-        args = build_parser().parse_args(["--node", f"http://127.0.0.1:{free_port()}", *argv])
-        return args.run(args)
-    except SystemExit as exc:  # argparse's own refusals
-        return exc.code
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +31,7 @@ def password(monkeypatch, tmp_path):
 
 def import_dev_key(monkeypatch, keystore, *extra: str) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(DEV_KEY_HEX + "\n"))
-    return miles("keys", "import", "--keystore", str(keystore), "--light-kdf", *extra)
+    return run_inprocess("keys", "import", "--keystore", str(keystore), "--light-kdf", *extra)
 
 
 def key_files(keystore):
@@ -51,7 +42,7 @@ def key_files(keystore):
 
 def test_new_writes_an_encrypted_private_file_that_decrypts_to_the_printed_address(tmp_path, capsys):
     keystore = tmp_path / "ks"
-    assert miles("keys", "new", "--keystore", str(keystore), "--light-kdf") == 0
+    assert run_inprocess("keys", "new", "--keystore", str(keystore), "--light-kdf") == 0
     out, err = capsys.readouterr()
     address = out.strip()
     [path] = key_files(keystore)
@@ -75,10 +66,10 @@ def test_import_from_stdin_or_a_file_and_list(tmp_path, monkeypatch, capsys):
     key_file = tmp_path / "key.txt"
     other = Account.from_key(b"\x07" * 32)
     key_file.write_text(other.key.hex() + "\n")
-    assert miles("keys", "import", "--keystore", str(keystore), "--key-file", str(key_file), "--light-kdf") == 0
+    assert run_inprocess("keys", "import", "--keystore", str(keystore), "--key-file", str(key_file), "--light-kdf") == 0
     assert capsys.readouterr().out.strip() == other.address
 
-    assert miles("keys", "list", "--keystore", str(keystore)) == 0
+    assert run_inprocess("keys", "list", "--keystore", str(keystore)) == 0
     listed = capsys.readouterr().out.splitlines()
     assert sorted(line.split()[0] for line in listed) == sorted([DEV.address, other.address])
     for line in listed:
@@ -87,21 +78,21 @@ def test_import_from_stdin_or_a_file_and_list(tmp_path, monkeypatch, capsys):
 
 
 def test_the_keystore_folder_from_env_and_home(tmp_path, monkeypatch, capsys):
-    assert miles("keys", "new", "--light-kdf") == 0
+    assert run_inprocess("keys", "new", "--light-kdf") == 0
     address = capsys.readouterr().out.strip()
     assert [p.name.endswith(address[2:].lower()) for p in key_files(tmp_path / "home" / ".miles" / "keystore")] \
         == [True]
     monkeypatch.setenv(keys.KEYSTORE_ENV, str(tmp_path / "env-ks"))
-    assert miles("keys", "list") == 0
+    assert run_inprocess("keys", "list") == 0
     assert capsys.readouterr().out == ""
     assert import_dev_key(monkeypatch, tmp_path / "env-ks") == 0
     capsys.readouterr()
-    assert miles("keys", "list") == 0
+    assert run_inprocess("keys", "list") == 0
     assert capsys.readouterr().out.split()[0] == DEV.address
 
 
 def test_the_standard_kdf_is_geths(tmp_path, capsys):
-    assert miles("keys", "new", "--keystore", str(tmp_path)) == 0
+    assert run_inprocess("keys", "new", "--keystore", str(tmp_path)) == 0
     [path] = key_files(tmp_path)
     assert json.loads(path.read_text())["crypto"]["kdfparams"]["n"] == 1 << 18
 
@@ -110,19 +101,19 @@ def test_passwords_from_a_file_or_the_prompt(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(keys.PASSWORD_ENV)
     password_file = tmp_path / "password"
     password_file.write_text("from a file\n")
-    assert miles("keys", "new", "--keystore", str(tmp_path / "a"), "--light-kdf",
+    assert run_inprocess("keys", "new", "--keystore", str(tmp_path / "a"), "--light-kdf",
                  "--password-file", str(password_file)) == 0
     [path] = key_files(tmp_path / "a")
     Account.decrypt(json.loads(path.read_text()), "from a file")
 
     answers = iter(["typed", "typed"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert miles("keys", "new", "--keystore", str(tmp_path / "b"), "--light-kdf") == 0
+    assert run_inprocess("keys", "new", "--keystore", str(tmp_path / "b"), "--light-kdf") == 0
     [path] = key_files(tmp_path / "b")
     Account.decrypt(json.loads(path.read_text()), "typed")
 
     answers = iter(["typed", "mistyped"])
-    assert miles("keys", "new", "--keystore", str(tmp_path / "c"), "--light-kdf") == 2
+    assert run_inprocess("keys", "new", "--keystore", str(tmp_path / "c"), "--light-kdf") == 2
     assert "do not match" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
 
@@ -130,7 +121,7 @@ def test_passwords_from_a_file_or_the_prompt(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("text", ["", "0x1234", "zz" * 32, "0x" + "00" * 32])
 def test_a_bad_private_key_exits_2_without_echoing_it(text, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(text + "\n"))
-    assert miles("keys", "import", "--keystore", str(tmp_path), "--light-kdf") == 2
+    assert run_inprocess("keys", "import", "--keystore", str(tmp_path), "--light-kdf") == 2
     err = capsys.readouterr().err
     assert "not a 32-byte hex private key" in err
     assert not text or text.removeprefix("0x") not in err
@@ -149,13 +140,13 @@ def test_importing_a_key_twice_exits_2(tmp_path, monkeypatch, capsys):
 def test_from_unlocks_the_key_and_reaches_for_the_node(tmp_path, monkeypatch, capsys):
     assert import_dev_key(monkeypatch, tmp_path) == 0
     capsys.readouterr()
-    assert miles("tx", "send", "--to", RECIPIENT, "--value", "1", "--from", DEV.address.lower(),
+    assert run_inprocess("tx", "send", "--to", RECIPIENT, "--value", "1", "--from", DEV.address.lower(),
                  "--keystore", str(tmp_path)) == 1
     assert "cannot reach CometBFT" in capsys.readouterr().err
     # stake commands sign the same way (redelegate has its own --from: --account there)
-    assert miles("stake", "delegate", "--candidate", RECIPIENT, "--amount", "1000", "--from", DEV.address,
+    assert run_inprocess("stake", "delegate", "--candidate", RECIPIENT, "--amount", "1000", "--from", DEV.address,
                  "--keystore", str(tmp_path)) == 1
-    assert miles("stake", "redelegate", "--from", RECIPIENT, "--to", RECIPIENT, "--amount", "1000",
+    assert run_inprocess("stake", "redelegate", "--from", RECIPIENT, "--to", RECIPIENT, "--amount", "1000",
                  "--account", DEV.address, "--keystore", str(tmp_path)) == 1
 
 
@@ -164,20 +155,20 @@ def test_a_wrong_password_or_a_missing_key_exits_2(tmp_path, monkeypatch, capsys
     capsys.readouterr()
     monkeypatch.setenv(keys.PASSWORD_ENV, "wrong")
     send = ("tx", "send", "--to", RECIPIENT, "--value", "1")
-    assert miles(*send, "--from", DEV.address, "--keystore", str(tmp_path / "ks")) == 2
+    assert run_inprocess(*send, "--from", DEV.address, "--keystore", str(tmp_path / "ks")) == 2
     assert "wrong password" in capsys.readouterr().err
-    assert miles(*send, "--from", dev_account(4).address, "--keystore", str(tmp_path / "ks")) == 2
+    assert run_inprocess(*send, "--from", dev_account(4).address, "--keystore", str(tmp_path / "ks")) == 2
     assert "no key for" in capsys.readouterr().err
-    assert miles(*send, "--from", DEV.address, "--keystore", str(tmp_path / "nowhere")) == 2
+    assert run_inprocess(*send, "--from", DEV.address, "--keystore", str(tmp_path / "nowhere")) == 2
     assert "no key for" in capsys.readouterr().err
-    assert miles(*send, "--from", "0x1234", "--keystore", str(tmp_path / "ks")) == 2
+    assert run_inprocess(*send, "--from", "0x1234", "--keystore", str(tmp_path / "ks")) == 2
     assert "not an address" in capsys.readouterr().err
-    assert miles("tx", "deploy", "--contract", "Counter", "--from", DEV.address,
+    assert run_inprocess("tx", "deploy", "--contract", "Counter", "--from", DEV.address,
                  "--keystore", str(tmp_path / "ks")) == 2
 
 
 def test_only_one_signer(tmp_path):
-    assert miles("tx", "send", "--to", RECIPIENT, "--value", "1", "--from", DEV.address, "--key", DEV_KEY_HEX) == 2
+    assert run_inprocess("tx", "send", "--to", RECIPIENT, "--value", "1", "--from", DEV.address, "--key", DEV_KEY_HEX) == 2
 
 
 # ---- tx send / call / deploy flags -------------------------------------------------------------
@@ -205,22 +196,22 @@ def test_only_one_signer(tmp_path):
     ("tx", "deploy", "--contract", "Counter", "--value", "-1"),
 ])
 def test_bad_tx_flags_exit_2(argv, capsys):
-    assert miles(*argv) == 2
+    assert run_inprocess(*argv) == 2
 
 
 def test_bytecode_file_with_constructor_args_needs_their_types(tmp_path, capsys):
     code = tmp_path / "code.hex"
     code.write_text("0x6000\n")
-    assert miles("tx", "deploy", "--bytecode-file", str(code), "--args", "1") == 2
+    assert run_inprocess("tx", "deploy", "--bytecode-file", str(code), "--args", "1") == 2
     assert "--sig" in capsys.readouterr().err
-    assert miles("tx", "deploy", "--bytecode-file", str(code), "--sig", "constructor(uint256)", "--args", "1") == 1
+    assert run_inprocess("tx", "deploy", "--bytecode-file", str(code), "--sig", "constructor(uint256)", "--args", "1") == 1
 
 
 def test_good_tx_flags_reach_for_the_node(capsys):
-    assert miles("tx", "call", "--to", RECIPIENT, "--sig", "balanceOf(address)", "--args", RECIPIENT,
+    assert run_inprocess("tx", "call", "--to", RECIPIENT, "--sig", "balanceOf(address)", "--args", RECIPIENT,
                  "--returns", "uint256") == 1
-    assert miles("tx", "send", "--to", RECIPIENT, "--sig", "add(uint256)", "--args", "5") == 1
-    assert miles("tx", "deploy", "--contract", "Counter") == 1
+    assert run_inprocess("tx", "send", "--to", RECIPIENT, "--sig", "add(uint256)", "--args", "5") == 1
+    assert run_inprocess("tx", "deploy", "--contract", "Counter") == 1
     assert capsys.readouterr().err.count("cannot reach CometBFT") == 3
 
 

@@ -10,25 +10,17 @@ import sys
 import pytest
 from eth_abi import decode as abi_decode
 
-from abci_app.cli.localnode import LocalNode, free_port
-from abci_app.cli.main import build_parser
+from abci_app.cli.localnode import LocalNode
 from abci_app.cli.stake import encode_call, parse_consensus_key, read_consensus_key, staking_functions
 from abci_app.cli.wallet import dev_account
 from abci_app.precompiles.abi import functions_of
 from abci_app.staking.calls import StakingCalls
 
+from .inprocess import run_inprocess
+
 WEI = 10**18
 CANDIDATE_KEY = hashlib.sha256(b"miles stake e2e candidate").digest()
 ADDRESS = "0x" + "ab" * 20
-
-
-def run_inprocess(*argv: str) -> int:
-    """Run `miles ARGV` in this process against a port nobody listens on; its exit code."""
-    try:
-        args = build_parser().parse_args(["--node", f"http://127.0.0.1:{free_port()}", *argv])
-        return args.run(args)
-    except SystemExit as exc:  # argparse's own refusals
-        return exc.code
 
 
 # ---- no node needed ----------------------------------------------------------------------------
