@@ -17,6 +17,7 @@ from .. import errors, staking
 from ..abci import Application as BaseApplication
 from ..abci import tx_wire_size, types
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
+from ..evm.accounts import BatchedAccountDB, FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
@@ -36,7 +37,8 @@ APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
 EXIT_STORE_FAILED = 3
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
-VM = make_vm(PRECOMPILES)
+VM = make_vm(PRECOMPILES, BatchedAccountDB)
+BARE_VM = make_vm(PRECOMPILES)  # the same chain on py-evm's own account database (benchmark baseline)
 
 
 class Application(BaseApplication):
@@ -59,6 +61,8 @@ class Application(BaseApplication):
         # genesis). A FinalizeBlock never committed (CometBFT died in between) is dropped back to it.
         self._base: tuple[bytes, dict[bytes, bytes | None]] = (self.state_root, {})
         self._txs: TxCache | None = None
+        self.accounts = FlatAccounts()  # the committed state's accounts, for blocks and CheckTx
+        self.accounts.advance(self.state_root)
         self._reset_views()
         self.metrics.committed(self.height, self._validator_count())
 
@@ -104,7 +108,8 @@ class Application(BaseApplication):
                 block_gas_limit=params.block_gas_limit,
                 min_gas_price_wei=params.min_gas_price_wei,
             ))
-        self.reader = StateReader(VM, db if db is not None else Overlay(self.store), self.state_root, self.genesis.chain_id)
+        db = db if db is not None else Overlay(self.store, self.accounts)
+        self.reader = StateReader(VM, db, self.state_root, self.genesis.chain_id)
         self.mempool = MempoolView(self.reader.nonce_and_balance)
 
     # ---- ABCI: info and genesis ------------------------------------------------------------
@@ -216,7 +221,7 @@ class Application(BaseApplication):
     def finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
         started = time.perf_counter()  # wall clock for the log and metrics only, never for state
         if self._overlay is None:
-            self._overlay = Overlay(self.store)
+            self._overlay = Overlay(self.store, self.accounts)
         if self._pending_block is not None:
             # CometBFT restarted between our FinalizeBlock and its Commit and now replays the
             # block: execute it again from the committed state, not on top of the lost attempt.
@@ -290,6 +295,7 @@ class Application(BaseApplication):
         self._recent_hashes.append(block_hash)
         self._overlay = None
         self._staged = {}
+        self.accounts.advance(self.state_root)
         self._reset_views()
         self.metrics.committed(height, self._validator_count())
         self._maintain(height)
@@ -386,6 +392,7 @@ class Application(BaseApplication):
         self._staged = {}
         self._pending_block = None
         self._txs = None
+        self.accounts.advance(self.state_root)
         self._reset_views()
         self.metrics.committed(self.height, self._validator_count())
 

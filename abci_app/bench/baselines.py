@@ -1,6 +1,7 @@
 """The bare py-evm baseline: the same signed transactions applied with py-evm alone.
 
-Same VM (our fork and precompiles, so claims run), same BlockExecution, on an in-memory AtomicDB:
+Same VM (our fork and precompiles, so claims run) on py-evm's own account database (no flat account
+cache, no batched trie commit), same BlockExecution, on an in-memory AtomicDB:
 no ABCI, no CheckTx, no store overlay, no receipts, no staking or economics at block boundaries.
 Decoding and sender recovery are inside the clock (py-evm needs the sender too).
 """
@@ -9,7 +10,7 @@ import time
 
 from eth.db.atomic import AtomicDB
 
-from ..app.application import EMPTY_ROOT, VM
+from ..app.application import BARE_VM, EMPTY_ROOT
 from ..app.driver import GENESIS_TIME_S
 from ..app.genesis import parse_genesis
 from ..app.modules import MIDDLEWARE, PRECOMPILES
@@ -45,7 +46,7 @@ class BareEvm:
         params = self.genesis.params
         ctx = BlockContext(height=self.height, timestamp_s=GENESIS_TIME_S + self.height, prev_randao=b"\0" * 32,
                            gas_limit=params.block_gas_limit, base_fee_wei=params.min_gas_price_wei, coinbase=COINBASE)
-        return BlockExecution(VM, self.db, root, ctx, self.genesis.chain_id)
+        return BlockExecution(BARE_VM, self.db, root, ctx, self.genesis.chain_id)
 
     def block(self, txs: list[bytes]) -> None:
         execution = self._execution(self.root)

@@ -47,10 +47,12 @@ class _PendingStateDB(BaseDB):
 
 
 class Overlay(AtomicDB):
-    """The atomic py-evm database for one block (or one read-only view)."""
+    """The atomic py-evm database for one block (or one read-only view). `accounts` (an
+    evm.accounts.FlatAccounts, or None) is the committed state's account cache its reads may use."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, accounts=None) -> None:
         self._pending = _PendingStateDB(store)
+        self.accounts = accounts
         super().__init__(self._pending)
 
     def pending(self) -> dict[bytes, bytes | None]:
