@@ -17,7 +17,7 @@ from .. import errors, staking
 from ..abci import Application as BaseApplication
 from ..abci import tx_wire_size, types
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
-from ..evm.accounts import BatchedAccountDB, FlatAccounts
+from ..evm.accounts import FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
@@ -37,8 +37,8 @@ APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
 EXIT_STORE_FAILED = 3
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
-VM = make_vm(PRECOMPILES, BatchedAccountDB)
-BARE_VM = make_vm(PRECOMPILES)  # the same chain on py-evm's own account database (benchmark baseline)
+VM = make_vm(PRECOMPILES)
+BARE_VM = make_vm(PRECOMPILES, bare=True)  # py-evm's own account database and executor (benchmark baseline)
 
 
 class Application(BaseApplication):

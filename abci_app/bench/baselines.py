@@ -1,8 +1,9 @@
 """The bare py-evm baseline: the same signed transactions applied with py-evm alone.
 
-Same VM (our fork and precompiles, so claims run) on py-evm's own account database (no flat account
-cache, no batched trie commit), same BlockExecution, on an in-memory AtomicDB:
-no ABCI, no CheckTx, no store overlay, no receipts, no staking or economics at block boundaries.
+Same fork and precompiles (so claims run), but py-evm's own account database and executor (no flat
+account cache, no batched trie commit, apply validates each transaction again), same BlockExecution,
+on an in-memory AtomicDB: no ABCI, no CheckTx, no store overlay, no receipts, no staking or
+economics at block boundaries.
 Decoding and sender recovery are inside the clock (py-evm needs the sender too).
 """
 

@@ -3,12 +3,15 @@ native precompiles at their fixed addresses."""
 
 from collections.abc import Callable, Mapping
 
-from eth.abc import AccountDatabaseAPI, ComputationAPI, VirtualMachineAPI
+from eth.abc import ComputationAPI, SignedTransactionAPI, VirtualMachineAPI
 from eth.db.account import AccountDB
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth.vm.forks.prague.computation import PragueComputation
-from eth.vm.forks.prague.state import PragueState
+from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
+
+from .accounts import BatchedAccountDB
+from .code import AnalysedCodeStream
 
 VM = PragueVM
 Header = PragueBlockHeader
@@ -19,15 +22,34 @@ TX_BUILDER = VM.get_transaction_builder()
 PRECOMPILE_CODE = b"\xfe"
 
 
-def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAPI]],
-            account_db_class: type[AccountDatabaseAPI] = AccountDB) -> type[VirtualMachineAPI]:
-    """Prague with `precompiles` (address -> computation function) added to Ethereum's own, its
-    accounts kept by `account_db_class` (py-evm's own unless the chain passes its faster one)."""
-    if not precompiles and account_db_class is AccountDB:
-        return VM
-    computation = PragueComputation.configure(
+class DecodedTxExecutor(PragueTransactionExecutor):
+    """Applies transactions that evm/tx.py's decode_tx already validated, signature included: only
+    the checks that depend on state remain (py-evm would validate the transaction, and for legacy
+    transactions recover and verify its signature, a second time)."""
+
+    def validate_transaction(self, transaction: SignedTransactionAPI) -> None:
+        self.vm_state.validate_transaction(transaction)
+
+
+class AnalysedComputation(PragueComputation):
+    """Prague's computation over code whose jump destinations are analysed once per code."""
+
+    def __init__(self, state, message, transaction_context) -> None:
+        super().__init__(state, message, transaction_context)
+        self.code = AnalysedCodeStream(message.code)
+
+
+def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAPI]], *,
+            bare: bool = False) -> type[VirtualMachineAPI]:
+    """Prague with `precompiles` (address -> computation function) added to Ethereum's own, with
+    the chain's account database (evm/accounts.py), executor (DecodedTxExecutor) and code analysis
+    (evm/code.py); `bare=True` keeps py-evm's own three (the benchmark's bare py-evm baseline)."""
+    computation = (PragueComputation if bare else AnalysedComputation).configure(
         __name__="MilesComputation", _precompiles={**PragueComputation.get_precompiles(), **precompiles}
     )
-    state = PragueState.configure(__name__="MilesState", computation_class=computation,
-                                  account_db_class=account_db_class)
+    state = PragueState.configure(
+        __name__="MilesState", computation_class=computation,
+        account_db_class=AccountDB if bare else BatchedAccountDB,
+        transaction_executor_class=PragueTransactionExecutor if bare else DecodedTxExecutor,
+    )
     return VM.configure(__name__="MilesVM", _state_class=state)

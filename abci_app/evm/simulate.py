@@ -39,6 +39,7 @@ def simulate(reader: StateReader, request: CallRequest) -> CallResult:
             value=request.value_wei, data=request.data,
         )
         tx = SpoofTransaction(unsigned, from_=request.sender)
+        tx.validate()  # the chain's executor leaves this to decode_tx, which a call never meets
         computation = state.apply_transaction(tx)
         gas_used = vm.finalize_gas_used(tx, computation)
         if computation.is_error:
