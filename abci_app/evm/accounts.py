@@ -3,7 +3,8 @@
 - reads of accounts go journal, then a flat `address -> RLP account` cache of the committed
   state that lives across blocks (FlatAccounts), then the trie; py-evm starts every block, and
   every CheckTx view, with a cold cache and walks the trie for each account;
-- the block's account changes reach the trie as one batch (trie_batch.py) instead of key by key.
+- the block's account changes reach the trie as one batch (trie_batch.py) instead of key by key;
+- an account's RLP is decoded as a plain list (a third of the time of rlp's Serializable path).
 
 Both are invisible to the result: the cache holds exactly what the trie holds at its root, and
 the batch builds the same trie. The cache is consulted only while the trie is still at the root
@@ -11,11 +12,14 @@ the cache belongs to, so a query at an older height, or a block replayed after a
 reads the trie as before.
 """
 
+import rlp
 from eth.db.account import AccountDB
 from eth.db.backends.base import BaseDB
 from eth.db.diff import DBDiff
 from eth.db.journal import JournalDB
+from eth.rlp.accounts import Account
 from eth_hash.auto import keccak
+from eth_utils import big_endian_to_int
 
 from .trie_batch import apply_batch
 
@@ -100,6 +104,15 @@ class BatchedAccountDB(AccountDB):
             self._journaltrie = JournalDB(self._trie_cache)
         self._committed: dict[bytes, bytes] | None = None
 
+    def _get_account(self, address: bytes, from_journal: bool = True) -> Account:
+        """py-evm's, with the faster decoding."""
+        if from_journal and address in self._account_cache:
+            return self._account_cache[address]
+        account = decode_account(self._get_encoded_account(address, from_journal))
+        if from_journal:
+            self._account_cache[address] = account
+        return account
+
     def make_state_root(self) -> bytes:
         base_root = self._trie.root_hash
         self._committed = None
@@ -114,3 +127,11 @@ class BatchedAccountDB(AccountDB):
         changes.update((address, MISSING) for address in diff.deleted_keys())
         self._committed = changes
         trie.root_hash = apply_batch(trie.db, trie.root_hash, {keccak(a): v or None for a, v in changes.items()})
+
+
+def decode_account(encoded: bytes) -> Account:
+    """An account as the trie stores it (always canonical: we encoded it), or the empty one."""
+    if not encoded:
+        return Account()
+    nonce, balance, storage_root, code_hash = rlp.decode(encoded)
+    return Account(big_endian_to_int(nonce), big_endian_to_int(balance), storage_root, code_hash)

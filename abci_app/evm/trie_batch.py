@@ -6,39 +6,56 @@ the trie once: every node the batch touches is rebuilt once, and encoded and has
 its parent (or the root) refers to it. The result is the same Merkle-Patricia trie, byte for byte
 (tests/evm/test_trie_batch.py checks it against py-trie). New nodes are written; none are deleted
 (old versions stay until pruning, app/pruning.py).
+
+Paths are hex strings (one character per nibble), so slicing, comparing and grouping them is
+done by str in C rather than by tuples of ints.
 """
 
 from collections.abc import Mapping, MutableMapping
 
 import rlp
+from rlp.codec import encode_raw
 from eth_hash.auto import keccak
-from trie.constants import (
-    BLANK_NODE,
-    BLANK_NODE_HASH,
-    NODE_TYPE_BLANK,
-    NODE_TYPE_BRANCH,
-    NODE_TYPE_EXTENSION,
-    NODE_TYPE_LEAF,
-)
-from trie.utils.nibbles import bytes_to_nibbles
-from trie.utils.nodes import compute_extension_key, compute_leaf_key, decode_node, extract_key, get_node_type
 
-Path = tuple[int, ...]
-Changes = list[tuple[Path, bytes | None]]  # sorted by path; None (or b"") deletes
+BLANK = b""
+BLANK_ROOT = keccak(rlp.encode(b""))
+LEAF_FLAG = 2
+ODD_FLAG = 1
+
+Changes = list[tuple[str, bytes | None]]  # sorted by path; None deletes
 
 
 def apply_batch(db: MutableMapping[bytes, bytes], root_hash: bytes, changes: Mapping[bytes, bytes | None]) -> bytes:
     """The root hash after setting every key of `changes` to its value (None or b"" deletes it)
     in the trie at `root_hash`, whose nodes are in `db`; the new nodes are written to `db`."""
     batch = _Batch(db)
-    items = sorted((bytes_to_nibbles(key), value or None) for key, value in changes.items())
+    items = sorted((key.hex(), value or None) for key, value in changes.items())
     root = batch.update(batch.resolve(root_hash), items) if items else batch.resolve(root_hash)
-    if root == BLANK_NODE:
-        return BLANK_NODE_HASH
-    encoded = rlp.encode(root)
+    if root == BLANK:
+        return BLANK_ROOT
+    encoded = encode_raw(root)
     root_hash = keccak(encoded)  # the root is always stored by hash, however small
     db[root_hash] = encoded
     return root_hash
+
+
+def hex_prefix(path: str, leaf: bool) -> bytes:
+    """The compact (hex-prefix) encoding of a leaf's or extension's path."""
+    flag = LEAF_FLAG if leaf else 0
+    if len(path) % 2:
+        return bytes.fromhex(f"{flag | ODD_FLAG:x}{path}")
+    return bytes.fromhex(f"{flag:x}0{path}")
+
+
+def split_hex_prefix(encoded: bytes) -> tuple[str, bool]:
+    """(path, is leaf) from a hex-prefix encoded path."""
+    hexed = encoded.hex()
+    flag = int(hexed[0], 16)
+    return (hexed[1:] if flag & ODD_FLAG else hexed[2:]), bool(flag & LEAF_FLAG)
+
+
+def leaf(path: str, value: bytes) -> list:
+    return [hex_prefix(path, True), value]
 
 
 class _Batch:
@@ -47,17 +64,17 @@ class _Batch:
 
     def resolve(self, ref):
         """A child reference (hash, embedded node or blank) as a node."""
-        if ref == BLANK_NODE or ref == BLANK_NODE_HASH:
-            return BLANK_NODE
+        if ref == BLANK or ref == BLANK_ROOT:
+            return BLANK
         if isinstance(ref, list):
             return ref
-        return decode_node(self.db[ref])
+        return rlp.decode(self.db[ref])
 
     def ref(self, node):
         """How a parent refers to `node`: embedded below 32 bytes, else by hash (written once)."""
-        if node == BLANK_NODE:
-            return BLANK_NODE
-        encoded = rlp.encode(node)
+        if node == BLANK:
+            return BLANK
+        encoded = encode_raw(node)
         if len(encoded) < 32:
             return node
         node_hash = keccak(encoded)
@@ -66,88 +83,84 @@ class _Batch:
 
     def update(self, node, changes: Changes):
         """`node` with `changes` (paths relative to it) applied: the new node, not yet encoded."""
-        kind = get_node_type(node)
-        if kind == NODE_TYPE_BLANK:
+        if node == BLANK:
             return self.build([(path, value) for path, value in changes if value is not None])
-        if kind == NODE_TYPE_LEAF:
-            merged = {extract_key(node): node[1]}
-            for path, value in changes:
+        if len(node) == 17:
+            return self._update_branch(node, changes)
+        path, is_leaf = split_hex_prefix(node[0])
+        if is_leaf:
+            merged = {path: node[1]}
+            for change, value in changes:
                 if value is None:
-                    merged.pop(path, None)
+                    merged.pop(change, None)
                 else:
-                    merged[path] = value
+                    merged[change] = value
             return self.build(sorted(merged.items()))
-        if kind == NODE_TYPE_EXTENSION:
-            return self._update_extension(node, changes)
-        return self._update_branch(node, changes)
+        return self._update_extension(path, node[1], changes)
 
-    def _update_extension(self, node, changes: Changes):
-        prefix = extract_key(node)
+    def _update_extension(self, prefix: str, child_ref, changes: Changes):
         size = len(prefix)
-        if all(path[:size] == prefix for path, _ in changes):
-            child = self.update(self.resolve(node[1]), [(path[size:], value) for path, value in changes])
+        if all(path.startswith(prefix) for path, _ in changes):
+            child = self.update(self.resolve(child_ref), [(path[size:], value) for path, value in changes])
             return self.extension(prefix, child)
         # Some change leaves the shared prefix: the same subtree as a branch at its first nibble.
-        branch = [BLANK_NODE] * 17
-        branch[prefix[0]] = node[1] if size == 1 else self.ref([compute_extension_key(prefix[1:]), node[1]])
+        branch = [BLANK] * 17
+        branch[int(prefix[0], 16)] = child_ref if size == 1 else self.ref([hex_prefix(prefix[1:], False), child_ref])
         return self._update_branch(branch, changes)
 
     def _update_branch(self, node, changes: Changes):
         branch = list(node)
-        groups: dict[int, Changes] = {}
-        for path, value in changes:
-            if path:
-                groups.setdefault(path[0], []).append((path[1:], value))
-            else:
-                branch[16] = value or BLANK_NODE
-        for nibble, sub in groups.items():
+        for nibble, sub in self._by_first_nibble(changes, branch).items():
             branch[nibble] = self.ref(self.update(self.resolve(branch[nibble]), sub))
         return self._normalize(branch)
 
+    @staticmethod
+    def _by_first_nibble(items: list, branch: list) -> dict[int, list]:
+        """Items grouped by their path's first nibble (the rest of the path kept); an item with
+        an empty path is the branch's own value."""
+        groups: dict[int, list] = {}
+        for path, value in items:
+            if path:
+                groups.setdefault(int(path[0], 16), []).append((path[1:], value))
+            else:
+                branch[16] = value or BLANK
+        return groups
+
     def _normalize(self, branch):
         """A branch left with one entry becomes a leaf or an extension, as the trie requires."""
-        children = [nibble for nibble in range(16) if branch[nibble] != BLANK_NODE]
+        children = [nibble for nibble in range(16) if branch[nibble] != BLANK]
         value = branch[16]
         if len(children) + bool(value) >= 2:
             return branch
         if not children:
-            return [compute_leaf_key(()), value] if value else BLANK_NODE
+            return leaf("", value) if value else BLANK
         nibble = children[0]
-        return self.extension((nibble,), self.resolve(branch[nibble]))
+        return self.extension(f"{nibble:x}", self.resolve(branch[nibble]))
 
-    def extension(self, prefix: Path, child):
+    def extension(self, prefix: str, child):
         """`child` below `prefix`, merged into it when the child is itself a leaf or extension."""
-        kind = get_node_type(child)
-        if kind == NODE_TYPE_BLANK:
-            return BLANK_NODE
-        if kind == NODE_TYPE_LEAF:
-            return [compute_leaf_key(prefix + extract_key(child)), child[1]]
-        if kind == NODE_TYPE_EXTENSION:
-            return [compute_extension_key(prefix + extract_key(child)), child[1]]
+        if child == BLANK:
+            return BLANK
+        if len(child) == 2:
+            path, is_leaf = split_hex_prefix(child[0])
+            return [hex_prefix(prefix + path, is_leaf), child[1]]
         if not prefix:
             return child
-        return [compute_extension_key(prefix), self.ref(child)]
+        return [hex_prefix(prefix, False), self.ref(child)]
 
-    def build(self, items: list[tuple[Path, bytes]]):
+    def build(self, items: list[tuple[str, bytes]]):
         """A fresh subtrie holding `items` (sorted, distinct paths, no deletions)."""
         if not items:
-            return BLANK_NODE
+            return BLANK
         if len(items) == 1:
-            path, value = items[0]
-            return [compute_leaf_key(path), value]
+            return leaf(*items[0])
         first, last = items[0][0], items[-1][0]
         common = 0
         while common < min(len(first), len(last)) and first[common] == last[common]:
             common += 1
         if common:
             return self.extension(first[:common], self.build([(path[common:], value) for path, value in items]))
-        branch = [BLANK_NODE] * 17
-        groups: dict[int, list[tuple[Path, bytes]]] = {}
-        for path, value in items:
-            if path:
-                groups.setdefault(path[0], []).append((path[1:], value))
-            else:
-                branch[16] = value
-        for nibble, sub in groups.items():
+        branch = [BLANK] * 17
+        for nibble, sub in self._by_first_nibble(items, branch).items():
             branch[nibble] = self.ref(self.build(sub))
         return branch

@@ -1,13 +1,15 @@
 """The chain's account database (flat cache across blocks, batched trie commit) gives every block
 the app hash py-evm's own account database gives."""
 
+import rlp
+from eth.rlp.accounts import Account
 from hypothesis import given, settings, strategies as st
 
 from abci_app.app import application
 from abci_app.app.driver import InProcessChain
 from abci_app.bench import workloads
 from abci_app.cli.wallet import sign_tx
-from abci_app.evm.accounts import FlatAccounts
+from abci_app.evm.accounts import FlatAccounts, decode_account
 
 CHAIN_ID = workloads.DEFAULT_EVM_CHAIN_ID
 
@@ -70,3 +72,11 @@ def test_the_cache_follows_only_commitments_that_lead_to_the_committed_root():
     assert flat.read(b"x", lambda: b"trie") == b"new"
     flat.advance(b"Z")  # no staged path (a restored snapshot): start empty
     assert flat.read(b"x", lambda: b"trie") == b"trie"
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(0, 2**256 - 1), st.binary(min_size=32, max_size=32),
+       st.binary(min_size=32, max_size=32))
+def test_accounts_decode_as_rlp_decodes_them(nonce, balance, storage_root, code_hash):
+    account = Account(nonce, balance, storage_root, code_hash)
+    assert decode_account(rlp.encode(account)) == account
+    assert decode_account(b"") == Account()
