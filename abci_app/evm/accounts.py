@@ -4,7 +4,8 @@
   state that lives across blocks (FlatAccounts), then the trie; py-evm starts every block, and
   every CheckTx view, with a cold cache and walks the trie for each account;
 - the block's account changes reach the trie as one batch (trie_batch.py) instead of key by key;
-- an account's RLP is decoded as a plain list (a third of the time of rlp's Serializable path).
+- an account's RLP is decoded as a plain list, and a changed account built directly, not through
+  rlp's Serializable machinery (decode and copy take a third and a sixth of the time).
 
 Both are invisible to the result: the cache holds exactly what the trie holds at its root, and
 the batch builds the same trie. The cache is consulted only while the trie is still at the root
@@ -19,6 +20,7 @@ from eth.db.diff import DBDiff
 from eth.db.journal import JournalDB
 from eth.rlp.accounts import Account
 from eth_hash.auto import keccak
+from eth.validation import validate_canonical_address, validate_uint64, validate_uint256
 from eth_utils import big_endian_to_int
 
 from .trie_batch import apply_batch
@@ -112,6 +114,18 @@ class BatchedAccountDB(AccountDB):
         if from_journal:
             self._account_cache[address] = account
         return account
+
+    def set_balance(self, address: bytes, balance: int) -> None:
+        validate_canonical_address(address, title="Storage Address")
+        validate_uint256(balance, title="Account Balance")
+        account = self._get_account(address)
+        self._set_account(address, Account(account.nonce, balance, account.storage_root, account.code_hash))
+
+    def set_nonce(self, address: bytes, nonce: int) -> None:
+        validate_canonical_address(address, title="Storage Address")
+        validate_uint64(nonce, title="Nonce")
+        account = self._get_account(address)
+        self._set_account(address, Account(nonce, account.balance, account.storage_root, account.code_hash))
 
     def make_state_root(self) -> bytes:
         base_root = self._trie.root_hash
