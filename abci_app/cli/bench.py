@@ -4,7 +4,8 @@
 the application-object level and through the ABCI socket (our server in its own process, driven
 over the wire as CometBFT drives it), each beside the bare py-evm baseline, optionally `--node`
 too (each workload end to end from its own senders through a real cometbft, beside cometbft's
-kvstore; `--seconds S` makes it a sustained run; abci_app/bench/node_level.py); the supply invariant is checked at the end of every run at every level (a failure: exit 1);
+kvstore; `--seconds S` makes it a sustained run; abci_app/bench/node_level.py); the supply
+invariant is checked at the end of every run at every level (a failure: exit 1);
 `--json PATH` writes every figure; `--quick` is the few-seconds variant the tests run.
 `app`: CMT transfers only, CheckTx for every transfer, then FinalizeBlock and Commit, on a fresh
 RocksDB, in-process.
@@ -43,7 +44,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     every.add_argument("--blocks", type=int, default=3)
     every.add_argument("--accounts", type=int, default=100, help="senders per workload")
     every.add_argument("--runs", type=int, default=3)
-    every.add_argument("--node", action="store_true", help="also end to end through a real cometbft")
+    every.add_argument("--node", action="store_true", help="also every workload end to end through a real cometbft")
     every.add_argument("--node-txs", type=int, default=2000, help="end-to-end txs per workload (without --seconds)")
     every.add_argument("--seconds", type=float, help="end to end: post for this long (sustained run), then wait "
                        "for what was sent; signs the application level's rate x seconds x 1.3 txs")
