@@ -2,7 +2,8 @@
 
 Validator i is operated by dev account i and self-stakes DEV_SELF_STAKE_WEI; the rest of the
 genesis supply is split evenly over the dev accounts, so the supply is exactly 1,000,000,000 CMT
-(plus whatever an `extra` genesis funds: a benchmark workload's senders). Staking parameters are shortened so that downtime, jail and unbonding can be seen within minutes.
+(plus whatever an `extra` genesis funds: a benchmark workload's senders). Staking parameters
+are shortened so that downtime, jail and unbonding can be seen within minutes.
 """
 
 import base64
