@@ -2,6 +2,7 @@
 RocksDB, in-process. Setup blocks run before the clock starts."""
 
 import base64
+import math
 import resource
 import subprocess
 import tempfile
@@ -85,22 +86,24 @@ MEMPOOL_FULL_BACKOFF_S = 0.05
 IN_FLIGHT_WINDOW = 4_000  # txs sent and not yet seen committed: about two full blocks
 
 
-def _broadcast_async(rpc, txs: list[bytes], sent: dict, in_flight=lambda: 0, window: int = IN_FLIGHT_WINDOW) -> None:
+def _broadcast_async(rpc, txs: list[bytes], sent: dict, in_flight=lambda: 0, window: int = IN_FLIGHT_WINDOW,
+                     stop_at: float = math.inf) -> None:
     """Post `txs` in batches, closed loop: no more than `window` txs sent and not yet committed
     (`in_flight()`), and a batch the mempool has no room for is posted again a moment later. A
     sustained load then runs at the rate the chain commits, not the rate we signed, and CometBFT
-    is not buried under rechecks. A transaction's clock starts when the mempool takes it."""
+    is not buried under rechecks. A transaction's clock starts when the mempool takes it. No new
+    batch is posted from `stop_at` (perf_counter) on: the rest of `txs` is simply not sent."""
     for first in range(0, len(txs), RPC_BATCH):
-        while in_flight() >= window:
+        while in_flight() >= window and time.perf_counter() < stop_at:
             time.sleep(0.005)
+        if time.perf_counter() >= stop_at:
+            return
         pending = txs[first:first + RPC_BATCH]
         while pending:
             batch = [{"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_async",
                       "params": {"tx": base64.b64encode(raw).decode()}} for i, raw in enumerate(pending)]
             now = time.perf_counter()
-            answers = rpc._post("broadcast_tx_async batch", batch)
-            if isinstance(answers, dict):
-                raise RuntimeError(f"broadcast_tx_async refused: {answers}")
+            answers = rpc.post_batch("broadcast_tx_async batch", batch)
             full = []
             for answer in sorted(answers, key=lambda a: a["id"]):
                 raw = pending[answer["id"]]
@@ -119,24 +122,31 @@ def _app_height(rpc) -> int:
     return int(rpc.call("abci_info")["response"].get("last_block_height") or 0)
 
 
-def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300, window: int = IN_FLIGHT_WINDOW) -> dict:
+def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300, window: int = IN_FLIGHT_WINDOW,
+                     seconds: float | None = None) -> dict:
     """Send every lane (in order, one thread each) with broadcast_tx_async; watch the blocks.
 
     A transaction's confirmation latency runs from just before its batch is posted to when a
     poller (every 10 ms) first sees the app's last committed height (abci_info) reach the block
-    holding it: the app has run FinalizeBlock and Commit, so its receipt is queryable.
+    holding it: the app has run FinalizeBlock and Commit, so its receipt is queryable. With
+    `seconds`, a sustained run: no new tx is posted `seconds` after the start, and what was sent
+    is waited for. tx/s: confirmed txs / (last confirmation - first post). Raises if a confirmed
+    tx failed (its ExecTxResult code). `heights`: the blocks holding the txs.
     """
     wanted = {raw for lane in lanes for raw in lane}
     sent: dict[bytes, float] = {}
     seen: dict[bytes, float] = {}
+    heights: set[int] = set()
     height = _app_height(rpc)
     started = time.perf_counter()
+    stop_at = started + seconds if seconds else math.inf
+    deadline = started + (seconds or 0) + timeout_s
     with ThreadPoolExecutor(len(lanes)) as pool:
-        futures = [pool.submit(_broadcast_async, rpc, lane, sent, lambda: len(sent) - len(seen), window)
+        futures = [pool.submit(_broadcast_async, rpc, lane, sent, lambda: len(sent) - len(seen), window, stop_at)
                    for lane in lanes]
-        while len(seen) < len(wanted):
-            if time.perf_counter() - started > timeout_s:
-                raise RuntimeError(f"only {len(seen)} of {len(wanted)} txs committed after {timeout_s} s")
+        while not all(f.done() for f in futures) or len(seen) < len(sent):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"only {len(seen)} of {len(sent)} txs sent committed after {timeout_s} s")
             for f in futures:
                 if f.done() and f.exception():
                     raise f.exception()
@@ -147,16 +157,26 @@ def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300, wind
                     raw = base64.b64decode(tx)
                     if raw in wanted and raw not in seen:
                         seen[raw] = now
+                        heights.add(h)
             height = latest
             time.sleep(0.01)
-    elapsed = max(seen.values()) - started
-    latencies = sorted(seen[raw] - sent[raw] for raw in wanted)
+    _check_results(rpc, heights)
+    latencies = sorted(seen[raw] - sent[raw] for raw in seen)
     return {
-        "txs": len(wanted),
-        "tx_per_s": len(wanted) / elapsed,
+        "txs": len(seen),
+        "tx_per_s": len(seen) / (max(seen.values()) - min(sent.values())),
         "latency_p50_s": latencies[len(latencies) // 2],
         "latency_p99_s": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "heights": sorted(heights),
     }
+
+
+def _check_results(rpc, heights: set[int]) -> None:
+    """Every tx of these blocks succeeded (checked after the clock: a failed tx is no throughput)."""
+    for h in sorted(heights):
+        failed = [r for r in rpc.call("block_results", height=str(h))["txs_results"] or [] if r.get("code", 0)]
+        if failed:
+            raise RuntimeError(f"{len(failed)} benchmark txs failed in block {h}: {failed[0].get('log')}")
 
 
 def kvstore_txs(count: int, size: int) -> list[bytes]:
@@ -194,6 +214,8 @@ def measure_kvstore(count: int, size: int, lanes: int = 10) -> dict:
 
             wait_until(started, 60, "cometbft kvstore to make a block")
             txs = kvstore_txs(count, size)
-            return send_and_confirm(rpc, [txs[i::lanes] for i in range(lanes)])
+            figures = send_and_confirm(rpc, [txs[i::lanes] for i in range(lanes)])
+            del figures["heights"]
+            return figures
         finally:
             end_process(process)

@@ -7,6 +7,8 @@ feed the application and the bare py-evm baseline.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import zip_longest
 
 from eth._utils.address import generate_contract_address
 from eth_abi import encode
@@ -37,6 +39,7 @@ class Workload:
     keys: list = field(default_factory=list)  # funded at genesis
     setup: list[list[bytes]] = field(default_factory=list)  # untimed blocks
     timed: list[bytes] = field(default_factory=list)  # per sender in nonce order
+    senders: list[str] = field(default_factory=list)  # the sender of each timed tx
 
     def genesis(self) -> dict:
         return {
@@ -47,6 +50,15 @@ class Workload:
 
     def blocks(self, block_txs: int) -> list[list[bytes]]:
         return [self.timed[i:i + block_txs] for i in range(0, len(self.timed), block_txs)]
+
+    def lanes(self, count: int) -> list[list[bytes]]:
+        """The timed txs over `count` client lanes, each sender's all in one lane, in order: a lane
+        posts in order, so every sender's nonces reach the mempool in order."""
+        lane_of: dict[str, int] = {}
+        lanes: list[list[bytes]] = [[] for _ in range(count)]
+        for raw, sender in zip(self.timed, self.senders):
+            lanes[lane_of.setdefault(sender, len(lane_of) % count)].append(raw)
+        return lanes
 
 
 def call(signature: str, *args) -> bytes:
@@ -62,15 +74,17 @@ def _sign(key, nonce: int, to: str, value: int = 0, data: bytes = b"", gas: int 
     return sign_tx(key, nonce, to, value, chain_id=DEFAULT_EVM_CHAIN_ID, gas=gas, data=data)
 
 
-def _round_robin(senders: list, count: int, make) -> list[bytes]:
-    """`count` txs, sender i % n, consecutive nonces per sender: make(key, nonce, round)."""
+def _round_robin(senders: list, count: int, make) -> tuple[list[bytes], list[str]]:
+    """`count` txs, sender i % n, consecutive nonces per sender: make(key, nonce, round); and
+    the sender of each."""
     n = len(senders)
-    return [make(senders[i % n], i // n, i // n) for i in range(count)]
+    order = [senders[i % n] for i in range(count)]
+    return [make(key, i // n, i // n) for i, key in enumerate(order)], [key.address for key in order]
 
 
 def cmt(count: int, accounts: int, tag: str = "cmt") -> Workload:
     keys = _keys(tag, accounts)
-    return Workload("cmt", keys, [], _round_robin(keys, count, lambda k, nonce, _: _sign(k, nonce, RECIPIENT, 1)))
+    return Workload("cmt", keys, [], *_round_robin(keys, count, lambda k, nonce, _: _sign(k, nonce, RECIPIENT, 1)))
 
 
 def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
@@ -84,33 +98,37 @@ def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
                        gas=100_000) for i, k in enumerate(senders)]
     timed = _round_robin(senders, count, lambda k, nonce, _: _sign(
         k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=100_000))
-    return Workload("erc20", [deployer, *senders], [[deploy], distribute], timed)
+    return Workload("erc20", [deployer, *senders], [[deploy], distribute], *timed)
 
 
-def claims(count: int, accounts: int, tag: str = "coupons") -> Workload:
-    """One campaign per round: sender i claims in campaign 1 + i // accounts (once per campaign)."""
+def claims(count: int, accounts: int, tag: str = "coupons", start_s: int = GENESIS_TIME_S) -> Workload:
+    """One campaign per round: sender i claims in campaign 1 + i // accounts (once per campaign).
+    Campaigns run from `start_s` (block time) for 10**7 s: a real node's blocks carry wall time."""
     sponsor, *claimers = _keys(tag, accounts + 1)
     rounds = -(-count // accounts)
-    end = GENESIS_TIME_S + 10**7
+    end = start_s + 10**7
     create = [_sign(sponsor, r, COUPONS, COUPON_VALUE * accounts, gas=1_000_000, data=call(
-        CREATE, MERCHANT, COUPON_VALUE, accounts, *CENTRE, 1_000, GENESIS_TIME_S, end, "0x" + "00" * 20, "bench"))
+        CREATE, MERCHANT, COUPON_VALUE, accounts, *CENTRE, 1_000, start_s, end, "0x" + "00" * 20, "bench"))
         for r in range(rounds)]
     timed = _round_robin(claimers, count, lambda k, nonce, rnd: _sign(
         k, nonce, COUPONS, data=call(CLAIM, 1 + rnd, CENTRE[0] + 100, CENTRE[1] - 100, 0, b""), gas=500_000))
-    return Workload("coupons", [sponsor, *claimers], [create], timed)
+    return Workload("coupons", [sponsor, *claimers], [create], *timed)
 
 
-def mix(count: int, accounts: int) -> Workload:
-    """A third each of CMT transfers, ERC-20 transfers and claims, interleaved."""
+def mix(count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
+    """A third each of CMT transfers, ERC-20 transfers and claims, interleaved (the claims part
+    can be one or two longer: its extra txs come last)."""
     part = max(1, count // 3)
     parts = [cmt(part, accounts, "mix-cmt"), erc20(part, accounts, "mix-erc20"),
-             claims(count - 2 * part, accounts, "mix-coupons")]
-    timed = [tx for group in zip(*(p.timed for p in parts)) for tx in group]
-    for p in parts:  # the claims part can be one longer
-        timed += p.timed[len(parts[0].timed):] if len(p.timed) > len(parts[0].timed) else []
+             claims(count - 2 * part, accounts, "mix-coupons", start_s)]
+    rounds = zip_longest(*(zip(p.timed, p.senders) for p in parts))
+    timed, senders = zip(*(pair for group in rounds for pair in group if pair is not None))
     setup = [block for p in parts for block in p.setup]
-    return Workload("mix", [k for p in parts for k in p.keys], setup, timed)
+    return Workload("mix", [k for p in parts for k in p.keys], setup, list(timed), list(senders))
 
 
-def build(name: str, count: int, accounts: int) -> Workload:
-    return {"cmt": cmt, "erc20": erc20, "coupons": claims, "mix": mix}[name](count, accounts)
+def build(name: str, count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
+    """Workload `name`; campaigns (coupons, mix) start at block time `start_s`."""
+    builders = {"cmt": cmt, "erc20": erc20, "coupons": partial(claims, start_s=start_s),
+                "mix": partial(mix, start_s=start_s)}
+    return builders[name](count, accounts)

@@ -3,7 +3,9 @@
 `all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
 the application-object level and through the ABCI socket (our server in its own process, driven
 over the wire as CometBFT drives it), each beside the bare py-evm baseline, optionally `--node`
-too; the supply invariant is checked at the end of every run at every level (a failure: exit 1);
+too (each workload end to end from its own senders through a real cometbft, beside cometbft's
+kvstore; `--seconds S` makes it a sustained run; abci_app/bench/node_level.py); the supply
+invariant is checked at the end of every run at every level (a failure: exit 1);
 `--json PATH` writes every figure; `--quick` is the few-seconds variant the tests run.
 `app`: CMT transfers only, CheckTx for every transfer, then FinalizeBlock and Commit, on a fresh
 RocksDB, in-process.
@@ -22,18 +24,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
-from ..bench import report, workloads
-from ..bench.socket_level import peak_rss_mib_of
-from ..bench.supply import db_supply
+from ..bench import node_level, report, workloads
 from ..logs import configure_logging
 from ..bench.levels import measure_app as measure_workload
-from ..bench.levels import measure_kvstore, send_and_confirm
 from .localnode import LocalNode, wait_until
 from .node import DEFAULT_EVM_CHAIN_ID
 from .wallet import DEV_ACCOUNT_COUNT, dev_account, sign_tx
 
 RECIPIENT = "0x" + "be" * 20
-RPC_BATCH = 10  # CometBFT's default max_request_batch_size
 CLIENT_LANES = 10  # concurrent RPC clients, one per dev account (a lane keeps its nonce order)
 
 
@@ -46,8 +44,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     every.add_argument("--blocks", type=int, default=3)
     every.add_argument("--accounts", type=int, default=100, help="senders per workload")
     every.add_argument("--runs", type=int, default=3)
-    every.add_argument("--node", action="store_true", help="also end to end through a real cometbft")
-    every.add_argument("--node-txs", type=int, default=2000)
+    every.add_argument("--node", action="store_true", help="also every workload end to end through a real cometbft")
+    every.add_argument("--node-txs", type=int, default=2000, help="end-to-end txs per workload (without --seconds)")
+    every.add_argument("--seconds", type=float, help="end to end: post for this long (sustained run), then wait "
+                       "for what was sent; signs the application level's rate x seconds x 1.3 txs + 4,000")
     every.add_argument("--quick", action="store_true", help="tiny blocks, one run: checks that it all works")
     every.add_argument("--json", metavar="PATH", help="write every figure as JSON")
     every.set_defaults(run=run_all_bench)
@@ -85,7 +85,7 @@ def measure_node(node: LocalNode, count: int) -> float:
     lanes = [txs[lane::CLIENT_LANES] for lane in range(CLIENT_LANES)]  # each lane: whole senders, in nonce order
     started = time.perf_counter()
     with ThreadPoolExecutor(CLIENT_LANES) as pool:
-        list(pool.map(lambda lane: _broadcast(node, lane), lanes))
+        list(pool.map(lambda lane: node_level.broadcast_sync(node.rpc, lane), lanes))
 
     def committed() -> bool:
         return node.rpc.query_json(f"/account/{keys[-1].address}")["nonce"] == last_nonces[-1] and all(
@@ -94,23 +94,6 @@ def measure_node(node: LocalNode, count: int) -> float:
 
     wait_until(committed, 300, "the benchmark transfers to be committed", interval_s=0.05)
     return count / (time.perf_counter() - started)
-
-
-def measure_node_async(node: LocalNode, count: int) -> dict:
-    """CMT transfers from the dev accounts via broadcast_tx_async: tx/s and confirmation latency."""
-    keys = [dev_account(i) for i in range(DEV_ACCOUNT_COUNT)]
-    nonces = [node.rpc.query_json(f"/account/{k.address}")["nonce"] for k in keys]
-    txs = _transfers(keys, nonces, count)
-    figures = send_and_confirm(node.rpc, [txs[lane::CLIENT_LANES] for lane in range(CLIENT_LANES)])
-    figures["tx_bytes"] = statistics.median(len(raw) for raw in txs)
-    return figures
-
-
-def _broadcast(node: LocalNode, txs: list[bytes]) -> None:
-    for first in range(0, len(txs), RPC_BATCH):
-        for answer in node.rpc.broadcast_batch(txs[first:first + RPC_BATCH]):
-            if answer["code"] != 0:
-                raise RuntimeError(f"a benchmark transfer was refused: {answer.get('log')}")
 
 
 def _report(name: str, figures: list[float]) -> None:
@@ -146,22 +129,11 @@ def run_all_bench(args: argparse.Namespace) -> int:
 def _run_all(args: argparse.Namespace) -> int:
     if args.quick:
         args.block_txs, args.blocks, args.accounts, args.runs, args.node_txs = 30, 2, 10, 1, 60
+        args.seconds = None
     doc = report.run_all(args.workloads, args.block_txs, args.blocks, args.accounts, args.runs)
     if args.node:
-        with tempfile.TemporaryDirectory() as tmp:
-            node = LocalNode.create(Path(tmp) / "node").start()
-            try:
-                runs = [measure_node_async(node, args.node_txs) for _ in range(args.runs)]
-                rss = {"app_peak_rss_mib": peak_rss_mib_of(node.app.pid),
-                       "cometbft_peak_rss_mib": peak_rss_mib_of(node.node.pid)}
-            finally:
-                node.stop()
-            # after the last run: /supply and every balance, on the stopped app's committed state
-            supply = db_supply(node.home.load().app_db(node.home.path))
-        ours = {**report.median_run(runs), **rss, **supply}
-        kvstore = report.median_run([measure_kvstore(args.node_txs, int(ours["tx_bytes"]))
-                                     for _ in range(args.runs)])
-        doc["node"] = {"cmt": ours, "kvstore": kvstore, "ratio_over_kvstore": ours["tx_per_s"] / kvstore["tx_per_s"]}
+        doc["settings"].update(node_txs=args.node_txs, seconds=args.seconds)
+        doc["node"] = node_level.run_all(doc, args.workloads, args.accounts, args.runs, args.node_txs, args.seconds)
     doc["supply_ok"] = report.supply_ok(doc)
     report.print_report(doc)
     if args.json:

@@ -1,13 +1,15 @@
 """Genesis documents for devnets and localnets: funded dev accounts and genesis validators.
 
 Validator i is operated by dev account i and self-stakes DEV_SELF_STAKE_WEI; the rest of the
-genesis supply is split evenly over the dev accounts, so the supply is exactly 1,000,000,000 CMT.
-Staking parameters are shortened so that downtime, jail and unbonding can be seen within minutes.
+genesis supply is split evenly over the dev accounts, so the supply is exactly 1,000,000,000 CMT
+(plus whatever an `extra` genesis funds: a benchmark workload's senders). Staking parameters
+are shortened so that downtime, jail and unbonding can be seen within minutes.
 """
 
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..app.genesis import GENESIS_SUPPLY_WEI, WEI_PER_CMT
@@ -28,13 +30,15 @@ def validator_pubkey(cometbft_home: Path) -> str:
     return key["pub_key"]["value"]
 
 
-def dev_app_state(evm_chain_id: int, validator_pubkeys: list[str]) -> dict:
-    """app_state with the dev accounts funded and one genesis validator per given key."""
+def dev_app_state(evm_chain_id: int, validator_pubkeys: list[str], extra: Mapping | None = None) -> dict:
+    """app_state with the dev accounts funded and one genesis validator per given key. `extra`
+    (an app_state such as a benchmark workload's `genesis()`) adds its funded `accounts` and
+    sets its `params`, so a node can run that workload's transactions as signed."""
     if len(validator_pubkeys) > DEV_ACCOUNT_COUNT:
         raise ValueError(f"at most {DEV_ACCOUNT_COUNT} genesis validators (one per dev account)")
     staked = DEV_SELF_STAKE_WEI * len(validator_pubkeys)
     share = (GENESIS_SUPPLY_WEI - staked) // DEV_ACCOUNT_COUNT
-    return {
+    state = {
         "chain_id": evm_chain_id,
         "accounts": [
             {"address": dev_account(i).address, "balance_wei": str(share)} for i in range(DEV_ACCOUNT_COUNT)
@@ -53,6 +57,16 @@ def dev_app_state(evm_chain_id: int, validator_pubkeys: list[str]) -> dict:
             ],
         },
     }
+    return _merged(state, extra) if extra else state
+
+
+def _merged(state: dict, extra: Mapping) -> dict:
+    """`state` with `extra`'s accounts funded too and its params set (same EVM chain id only:
+    the extra accounts' transactions are signed for it)."""
+    if extra.get("chain_id", state["chain_id"]) != state["chain_id"]:
+        raise ValueError(f"the extra genesis is for EVM chain id {extra['chain_id']}, not {state['chain_id']}")
+    return {**state, "accounts": state["accounts"] + list(extra.get("accounts", [])),
+            "params": dict(extra.get("params", {}))}
 
 
 def genesis_validators(app_state: dict) -> list[dict]:

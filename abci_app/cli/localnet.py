@@ -9,6 +9,7 @@ ABCI base+10i+2, its Ethereum JSON-RPC gateway base+10i+4 (CometBFT's metrics ar
 Each node's settings are its `miles.toml`. `app_settings={"snapshot_interval": 10, ...}` ([app] keys)
 goes into every node's file when the homes are made; `add_node()` copies node0's [app] (plus its
 own `app_settings`), and can set CometBFT options of the new node before it starts (state sync).
+`genesis_extra` (e.g. a benchmark workload's `genesis()`) adds accounts and params to the genesis.
 
 Every process started is recorded in `base_dir/pids.json` (pid and kernel start time, so a reused
 pid is never signalled); `miles localnet stop` ends them from another process.
@@ -57,10 +58,11 @@ class Localnet:
 
     def __init__(self, base_dir: Path, validators: int = DEFAULT_VALIDATORS, abci: str = "socket",
                  base_port: int | None = None, *, detach: bool = False,
-                 app_settings: Mapping[str, int] | None = None) -> None:
+                 app_settings: Mapping[str, int] | None = None, genesis_extra: Mapping | None = None) -> None:
         self.dir = Path(base_dir)
         self.detach = detach
         self.app_settings = dict(app_settings or {})  # [app] of new homes' miles.toml
+        self.genesis_extra = genesis_extra  # accounts and params added to a new genesis
         self.binary = cometbft.find_cometbft()
         manifest = self.dir / MANIFEST
         created = manifest.is_file()
@@ -96,7 +98,8 @@ class Localnet:
         self.dir.mkdir(parents=True, exist_ok=True)
         taken: set[int] = set()
         homes = [self._init_node(i, self._node_config(i, abci, taken)) for i in range(self.validators)]
-        app_state = dev_app_state(EVM_CHAIN_ID, [validator_pubkey(home.cometbft) for home in homes])
+        app_state = dev_app_state(EVM_CHAIN_ID, [validator_pubkey(home.cometbft) for home in homes],
+                                  self.genesis_extra)
         cometbft.write_genesis(homes[0].cometbft, CHAIN_ID, app_state, genesis_validators(app_state))
         for home in homes[1:]:
             shutil.copyfile(_genesis(homes[0]), _genesis(home))

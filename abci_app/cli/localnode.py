@@ -7,7 +7,8 @@ process it started (call it from a `finally`).
 
 Non-default app settings: `LocalNode.create(base, app_settings={"snapshot_interval": 10})` writes
 them into the node's miles.toml ([app]); `app_env={"MILES_APP_KEEP_RECENT": "0"}` (constructor
-argument or attribute) adds environment variables to the app process only.
+argument or attribute) adds environment variables to the app process only;
+`genesis_extra=workload.genesis()` funds a benchmark workload's accounts and sets its params.
 """
 
 import os
@@ -77,15 +78,17 @@ class LocalNode:
 
     @classmethod
     def create(cls, base: Path, abci: str = "socket", *, app_settings: Mapping[str, int] | None = None,
-               app_env: Mapping[str, str] | None = None) -> "LocalNode":
+               app_env: Mapping[str, str] | None = None, genesis_extra: Mapping | None = None) -> "LocalNode":
         """A fresh single-validator home at `base` on free ports, with fast devnet timing;
-        `app_settings` ([app] keys of miles.toml) written into its miles.toml."""
+        `app_settings` ([app] keys of miles.toml) written into its miles.toml; `genesis_extra`'s
+        accounts and params added to the dev genesis (`dev_app_state`)."""
         home = Home(base)
         config = cometbft.NodeConfig(
             rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
             timeout_commit="200ms", empty_blocks_interval="1s",
         )
-        return cls(home, config, create_home(home, config, app=app_settings or {}), app_env=app_env)
+        binary = create_home(home, config, genesis_extra=genesis_extra, app=app_settings or {})
+        return cls(home, config, binary, app_env=app_env)
 
     @property
     def name(self) -> str:

@@ -5,6 +5,7 @@ import asyncio
 import shutil
 import signal
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,13 +90,14 @@ _log_results = _bounded(LogLimits().max_results)
 
 
 def create_home(home: Home, config: cometbft.NodeConfig, chain_id: str = DEFAULT_CHAIN_ID,
-                evm_chain_id: int = DEFAULT_EVM_CHAIN_ID, **sections) -> Path:
-    """A devnet home: cometbft's keys and config, our genesis, the node settings (miles.toml:
-    `config` as [node], other sections from `sections`, e.g. app={"snapshot_interval": 10}).
-    Returns the binary."""
+                evm_chain_id: int = DEFAULT_EVM_CHAIN_ID, *, genesis_extra: Mapping | None = None,
+                **sections) -> Path:
+    """A devnet home: cometbft's keys and config, our genesis (with `genesis_extra`'s accounts and
+    params, see dev_app_state), the node settings (miles.toml: `config` as [node], other sections
+    from `sections`, e.g. app={"snapshot_interval": 10}). Returns the binary."""
     binary = cometbft.find_cometbft()
     cometbft.init_home(binary, home.cometbft, config)
-    app_state = dev_app_state(evm_chain_id, [validator_pubkey(home.cometbft)])
+    app_state = dev_app_state(evm_chain_id, [validator_pubkey(home.cometbft)], genesis_extra)
     cometbft.write_genesis(home.cometbft, chain_id, app_state, genesis_validators(app_state))
     home.save_config(config, **sections)
     return binary

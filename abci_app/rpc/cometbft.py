@@ -38,11 +38,18 @@ class CometRPC:
             {"jsonrpc": "2.0", "id": i, "method": "broadcast_tx_sync", "params": {"tx": base64.b64encode(raw).decode()}}
             for i, raw in enumerate(raws)
         ]
-        answers = self._post("broadcast_tx_sync batch", batch)
-        if isinstance(answers, dict):  # the whole batch was refused, e.g. too many requests
-            raise RpcError(f"broadcast_tx_sync batch: {answers.get('error')}")
-        answers.sort(key=lambda answer: answer["id"])
+        answers = sorted(self.post_batch("broadcast_tx_sync batch", batch), key=lambda answer: answer["id"])
         return [self._result("broadcast_tx_sync", answer) for answer in answers]
+
+    def post_batch(self, what: str, batch: list[dict]) -> list[dict]:
+        """A JSON-RPC batch's answers, in any order. CometBFT answers a batch of one with a bare
+        object, and a batch it refuses as a whole (e.g. too many requests) with one error object."""
+        answers = self._post(what, batch)
+        if isinstance(answers, dict):
+            if len(batch) != 1:
+                raise RpcError(f"{what}: {answers.get('error')}")
+            answers = [answers]
+        return answers
 
     def status(self) -> dict:
         return self.call("status")

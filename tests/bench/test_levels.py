@@ -66,13 +66,3 @@ def test_median_run_keeps_every_runs_supply_verdict(runs, expected):
     chosen = median_run([{"tx_per_s": i, "supply_ok": ok} for i, ok in enumerate(runs)])
     assert chosen["tx_per_s"] == 1 and chosen["supply_ok"] is expected
 
-
-@pytest.mark.e2e
-def test_bench_all_quick_node_level_checks_the_supply_and_the_processes_rss(tmp_path):
-    path = tmp_path / "bench.json"
-    assert cli_main.main(["bench", "all", "--quick", "--node", "--workloads", "cmt", "--json", str(path)]) == 0
-    doc = json.loads(path.read_text())
-    node = doc["node"]["cmt"]
-    assert node["supply_ok"] is True and doc["supply_ok"] is True
-    assert node["supply"]["sum_balances"] == node["supply"]["total"]
-    assert node["app_peak_rss_mib"] > 0 and node["cometbft_peak_rss_mib"] > 0

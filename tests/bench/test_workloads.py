@@ -31,3 +31,32 @@ def test_workload_has_the_asked_count_in_nonce_order(name):
 def test_kvstore_txs_are_distinct_and_of_the_asked_size():
     txs = kvstore_txs(100, 113)
     assert len(set(txs)) == 100 and {len(tx) for tx in txs} == {113} and all(b"=" in tx for tx in txs)
+
+
+@pytest.mark.parametrize("name", workloads.NAMES)
+@pytest.mark.parametrize("accounts", [7, 10, 13])
+def test_lanes_carry_whole_senders_in_nonce_order(name, accounts):
+    """Each sender's timed txs all go in one lane, in nonce order, whatever the sender count."""
+    workload = workloads.build(name, 61, accounts)
+    lanes = workload.lanes(10)
+    assert sorted(raw for lane in lanes for raw in lane) == sorted(workload.timed)
+    lane_of = {}
+    for index, lane in enumerate(lanes):
+        for sender, nonces in _senders_and_nonces(lane).items():
+            assert lane_of.setdefault(sender, index) == index, "a sender split over two lanes"
+            assert nonces == list(range(nonces[0], nonces[0] + len(nonces))), "nonces out of order"
+    assert len(lane_of) == len({s.lower() for s in workload.senders})
+
+
+@pytest.mark.parametrize("name", workloads.NAMES)
+def test_senders_are_recorded_per_timed_tx(name):
+    workload = workloads.build(name, 31, 5)
+    decoded = [TX_BUILDER.decode(raw).sender for raw in workload.timed]
+    assert ["0x" + s.hex() for s in decoded] == [s.lower() for s in workload.senders]
+
+
+def test_campaigns_start_at_the_given_time():
+    start = 1_800_000_000
+    for name in ("coupons", "mix"):
+        create = workloads.build(name, 12, 4, start_s=start).setup[-1][0]
+        assert start.to_bytes(32, "big") in TX_BUILDER.decode(create).data, name

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from abci_app.bench import workloads
 from abci_app.cli import main as cli_main
 from abci_app.cli.bench import measure_app, measure_node
 from abci_app.cli.localnode import LocalNode
@@ -41,13 +42,28 @@ def test_node_bench_commits_every_transfer(tmp_path):
         node.stop()
 
 
+NODE_FIGURES = {"tx_per_s", "latency_p50_s", "latency_p99_s", "block_ms_per_1000_txs", "app_peak_rss_mib",
+                "cometbft_peak_rss_mib", "db_bytes_per_tx", "tx_bytes"}
+
+
 @pytest.mark.e2e
-def test_bench_all_quick_node_level_has_latency_and_kvstore_baseline(tmp_path):
+def test_bench_all_quick_node_level_has_every_figure_per_workload(tmp_path, capsys):
+    """Every workload end to end from its own senders: throughput, latency, block time, RSS of both
+    processes, DB growth, the supply at the end, and the kvstore baseline fed the same txs."""
     path = tmp_path / "bench.json"
-    assert cli_main.main(["bench", "all", "--quick", "--node", "--workloads", "cmt", "--json", str(path)]) == 0
-    node = json.loads(path.read_text())["node"]
-    for level in ("cmt", "kvstore"):
-        assert node[level]["txs"] == 60
-        assert 0 < node[level]["latency_p50_s"] <= node[level]["latency_p99_s"]
-        assert node[level]["tx_per_s"] > 0
-    assert node["ratio_over_kvstore"] > 0
+    assert cli_main.main(["bench", "all", "--quick", "--node", "--json", str(path)]) == 0
+    doc = json.loads(path.read_text())
+    assert set(doc["node"]) == set(workloads.NAMES) and doc["supply_ok"] is True
+    for name, node in doc["node"].items():
+        assert NODE_FIGURES <= set(node) and all(node[f] > 0 for f in NODE_FIGURES), (name, node)
+        assert node["txs"] == node["presigned"] == 60, name
+        assert node["latency_p50_s"] <= node["latency_p99_s"], name
+        assert node["supply_ok"] is True, name
+        assert node["supply"]["sum_balances"] == node["supply"]["total"], name
+        kvstore = node["kvstore"]
+        assert kvstore["txs"] == 60 and kvstore["tx_per_s"] > 0, name
+        assert 0 < kvstore["latency_p50_s"] <= kvstore["latency_p99_s"], name
+        assert node["ratio_over_kvstore"] > 0, name
+    assert doc["node"]["coupons"]["tx_bytes"] > doc["node"]["cmt"]["tx_bytes"]  # each workload's own txs
+    out = capsys.readouterr().out
+    assert "end to end" in out and "ours/kvstore" in out
