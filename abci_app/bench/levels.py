@@ -83,7 +83,7 @@ def run_figures(txs: int, block_txs: int, elapsed_s: float, block_s: float, peak
 RPC_BATCH = 10  # CometBFT's default max_request_batch_size
 MEMPOOL_FULL = "mempool is full"
 MEMPOOL_FULL_BACKOFF_S = 0.05
-IN_FLIGHT_WINDOW = 4_000  # txs sent and not yet seen committed: about two full blocks
+IN_FLIGHT_WINDOW = 2_000  # txs sent and not yet seen committed: the block being executed and the next one
 
 
 def _broadcast_async(rpc, txs: list[bytes], sent: dict, in_flight=lambda: 0, window: int = IN_FLIGHT_WINDOW,

@@ -30,8 +30,8 @@ LANES = 10  # concurrent RPC clients; a lane carries whole senders, in nonce ord
 SETUP_TIMEOUT_S = 120
 PRESIGN_MARGIN = 1.3
 CAMPAIGN_LEAD_S = 3600  # coupon campaigns start an hour before the workload is signed
-# A saturated app answers abci_info (and CheckTx) only between blocks, and 4,000 in-flight claims
-# make a block of several seconds: the generator's RPC client waits longer than LocalNode's 5 s.
+# A saturated app answers abci_info (and CheckTx) only between blocks, and 2,000 in-flight claims
+# make a block of seconds: the generator's RPC client waits longer than LocalNode's 5 s.
 LOAD_RPC_TIMEOUT_S = 60
 
 

@@ -47,7 +47,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     every.add_argument("--node", action="store_true", help="also every workload end to end through a real cometbft")
     every.add_argument("--node-txs", type=int, default=2000, help="end-to-end txs per workload (without --seconds)")
     every.add_argument("--seconds", type=float, help="end to end: post for this long (sustained run), then wait "
-                       "for what was sent; signs the application level's rate x seconds x 1.3 txs + 4,000")
+                       "for what was sent; signs the application level's rate x seconds x 1.3 txs + 2,000")
     every.add_argument("--quick", action="store_true", help="tiny blocks, one run: checks that it all works")
     every.add_argument("--json", metavar="PATH", help="write every figure as JSON")
     every.set_defaults(run=run_all_bench)
