@@ -11,11 +11,9 @@ level does not call them either). Setup blocks go the same way before the clock 
 """
 
 import json
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ..abci import types
 from ..app.driver import GENESIS_TIME_S
-from ..server.framing import FrameDecoder, encode_frame
+from ..server.client import WireClient
 from .supply import check_supply, supply_figures
 from .workloads import Workload
 
@@ -31,55 +29,6 @@ TIMEOUT_S = 60
 CHAIN_ID = "miles-bench-socket"
 
 
-class WireClient:
-    """One blocking ABCI connection: pipelined Request frames out, Response frames back in order."""
-
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.decoder = FrameDecoder()
-        self.ready: list[bytes] = []
-
-    def send(self, requests: list[types.Request]) -> None:
-        self.sock.sendall(b"".join(encode_frame(r.SerializeToString()) for r in requests))
-
-    def receive(self, count: int) -> list[types.Response]:
-        while len(self.ready) < count:
-            chunk = self.sock.recv(1 << 16)
-            if not chunk:
-                raise ConnectionError(f"the ABCI server closed the connection after {len(self.ready)} responses")
-            self.ready.extend(self.decoder.feed(chunk))
-        bodies, self.ready = self.ready[:count], self.ready[count:]
-        responses = [types.Response.FromString(body) for body in bodies]
-        for response in responses:
-            if response.WhichOneof("value") == "exception":
-                raise RuntimeError(f"the app answered ResponseException: {response.exception.error}")
-        return responses
-
-    def pipeline(self, requests: list[types.Request]) -> list[types.Response]:
-        """Send every request and a Flush, read all the responses; returns them without the
-        Flush's. Many requests are sent from a thread while this one reads, so neither side's
-        socket buffers can fill up and stall the other."""
-        if len(requests) == 1:  # the server answers only once the whole frame is in
-            self.send(requests + [FLUSH])
-            responses = self.receive(2)
-        else:
-            sender = threading.Thread(target=self.send, args=(requests + [FLUSH],), daemon=True)
-            sender.start()
-            responses = self.receive(len(requests) + 1)
-            sender.join()
-        if responses[-1].WhichOneof("value") != "flush":
-            raise RuntimeError(f"expected the Flush response last, got {responses[-1].WhichOneof('value')}")
-        return responses[:-1]
-
-    def call(self, request: types.Request) -> types.Response:
-        return self.pipeline([request])[0]
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-FLUSH = types.Request(flush=types.RequestFlush())
 
 
 class SocketChain:
@@ -87,19 +36,28 @@ class SocketChain:
     queries on a query connection (CometBFT's three busy connections)."""
 
     def __init__(self, port: int) -> None:
-        self.mempool, self.consensus, self.queries = WireClient(port), WireClient(port), WireClient(port)
+        self.mempool, self.consensus, self.queries = (WireClient(port, TIMEOUT_S) for _ in range(3))
         self.height = 0
 
+    @staticmethod
+    def _answered(client: WireClient, requests: list[types.Request]) -> list[types.Response]:
+        """The responses; a ResponseException (a bug in the app) stops the benchmark."""
+        responses = client.pipeline(requests)
+        for response in responses:
+            if response.WhichOneof("value") == "exception":
+                raise RuntimeError(f"the app answered ResponseException: {response.exception.error}")
+        return responses
+
     def init_chain(self, app_state: dict) -> None:
-        self.consensus.call(types.Request(info=types.RequestInfo(version="0.38")))
-        self.consensus.call(types.Request(init_chain=types.RequestInitChain(
+        self._answered(self.consensus, [types.Request(info=types.RequestInfo(version="0.38"))])
+        self._answered(self.consensus, [types.Request(init_chain=types.RequestInitChain(
             chain_id=CHAIN_ID, app_state_bytes=json.dumps(app_state).encode(), initial_height=1,
-            time=Timestamp(seconds=GENESIS_TIME_S))))
+            time=Timestamp(seconds=GENESIS_TIME_S)))])
 
     def check(self, txs: list[bytes]) -> None:
         kind = types.CheckTxType.NEW
-        responses = self.mempool.pipeline([types.Request(check_tx=types.RequestCheckTx(tx=raw, type=kind))
-                                           for raw in txs])
+        responses = self._answered(self.mempool, [types.Request(check_tx=types.RequestCheckTx(tx=raw, type=kind))
+                                                  for raw in txs])
         refused = [r.check_tx.log for r in responses if r.check_tx.code != 0]
         if refused:
             raise RuntimeError(f"{len(refused)} benchmark txs refused by CheckTx over the socket: {refused[0]}")
@@ -107,10 +65,10 @@ class SocketChain:
     def block(self, txs: list[bytes]) -> None:
         """FinalizeBlock then Commit, as CometBFT sends them (each followed by a Flush)."""
         self.height += 1
-        finalized = self.consensus.call(types.Request(finalize_block=types.RequestFinalizeBlock(
+        [finalized] = self._answered(self.consensus, [types.Request(finalize_block=types.RequestFinalizeBlock(
             txs=txs, height=self.height, time=Timestamp(seconds=GENESIS_TIME_S + self.height),
-            hash=self.height.to_bytes(32, "big"), proposer_address=b"\x01" * 20)))
-        self.consensus.call(types.Request(commit=types.RequestCommit()))
+            hash=self.height.to_bytes(32, "big"), proposer_address=b"\x01" * 20))])
+        self._answered(self.consensus, [types.Request(commit=types.RequestCommit())])
         results = finalized.finalize_block.tx_results
         failed = [r.log for r in results if r.code != 0]
         if len(results) != len(txs) or failed:
@@ -127,7 +85,8 @@ class SocketChain:
         return block_s
 
     def query_json(self, path: str) -> dict:
-        response = self.queries.call(types.Request(query=types.RequestQuery(path=path))).query
+        [answer] = self._answered(self.queries, [types.Request(query=types.RequestQuery(path=path))])
+        response = answer.query
         if response.code != 0:
             raise RuntimeError(f"query {path} refused: {response.log}")
         return json.loads(response.value)

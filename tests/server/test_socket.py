@@ -6,42 +6,18 @@ import pytest
 from structlog.testing import capture_logs
 
 from abci_app.abci import types
-from abci_app.server.framing import MAX_FRAME_BYTES, FrameDecoder, encode_frame, encode_uvarint
+from abci_app.server.client import WireClient
+from abci_app.server.framing import MAX_FRAME_BYTES, encode_frame, encode_uvarint
 
 TIMEOUT_S = 5
 
 
-class WireClient:
-    """A blocking ABCI socket client: write Request frames, read Response frames."""
-
+class ProbeClient(WireClient):
     def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.decoder = FrameDecoder()
-        self.ready: list[bytes] = []
-
-    def send(self, *requests: types.Request) -> None:
-        self.sock.sendall(b"".join(encode_frame(r.SerializeToString()) for r in requests))
-
-    def receive(self, count: int) -> list[types.Response]:
-        while len(self.ready) < count:
-            chunk = self.sock.recv(65536)
-            assert chunk, f"connection closed after {len(self.ready)} of {count} responses"
-            self.ready.extend(self.decoder.feed(chunk))
-        bodies, self.ready = self.ready[:count], self.ready[count:]
-        return [types.Response.FromString(body) for body in bodies]
-
-    def call(self, request: types.Request) -> types.Response:
-        self.send(request, flush())
-        response, flushed = self.receive(2)
-        assert flushed.WhichOneof("value") == "flush"
-        return response
+        super().__init__(port, TIMEOUT_S)
 
     def assert_closed_by_server(self) -> None:
         assert self.sock.recv(65536) == b"", "expected the server to close the connection"
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def echo(message: str) -> types.Request:
@@ -60,8 +36,8 @@ def flush() -> types.Request:
 def connect(socket_server):
     clients = []
 
-    def open_client() -> WireClient:
-        clients.append(WireClient(socket_server.port))
+    def open_client() -> ProbeClient:
+        clients.append(ProbeClient(socket_server.port))
         return clients[-1]
 
     yield open_client

@@ -2,7 +2,6 @@
 request, uvarint-framed over the ABCI socket to the real Application on a real store."""
 
 import json
-import socket
 
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -11,7 +10,7 @@ from abci_app import staking
 from abci_app.abci import types
 from abci_app.app import Application
 from abci_app.server import SocketServer
-from abci_app.server.framing import FrameDecoder, encode_frame
+from abci_app.server.client import WireClient
 from abci_app.staking.params import WEI_PER_CMT
 
 from ..server.loop_thread import LoopThread
@@ -21,30 +20,17 @@ TIMEOUT_S = 5
 GENESIS_TIME_S = 1_700_000_000
 
 
-class WireClient:
-    """One ABCI connection as CometBFT opens it: Request frames out, Response frames back."""
+class Connection(WireClient):
+    """One ABCI connection as CometBFT opens it."""
 
     def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
-        self.decoder = FrameDecoder()
-        self.ready: list[bytes] = []
+        super().__init__(port, TIMEOUT_S)
 
-    def call(self, **request) -> types.Response:
-        """Send one request and a flush; return the response (the flush's answer is checked)."""
-        frames = [types.Request(**request), types.Request(flush=types.RequestFlush())]
-        self.sock.sendall(b"".join(encode_frame(r.SerializeToString()) for r in frames))
-        while len(self.ready) < 2:
-            chunk = self.sock.recv(65536)
-            assert chunk, "the server closed the connection"
-            self.ready.extend(self.decoder.feed(chunk))
-        (response, flushed), self.ready = self.ready[:2], self.ready[2:]
-        assert types.Response.FromString(flushed).WhichOneof("value") == "flush"
-        response = types.Response.FromString(response)
+    def ask(self, **request) -> types.Response:
+        """One request (and a Flush); the app must not answer with an exception."""
+        response = self.call(types.Request(**request))
         assert response.WhichOneof("value") != "exception", response.exception.error
         return response
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 @pytest.fixture
@@ -66,8 +52,8 @@ def served(tmp_path):
 def connect(served):
     clients = []
 
-    def open_client() -> WireClient:
-        clients.append(WireClient(served.port))
+    def open_client() -> Connection:
+        clients.append(Connection(served.port))
         return clients[-1]
 
     yield open_client
@@ -80,8 +66,8 @@ def test_double_sign_over_the_abci_socket_slashes_jails_and_removes_the_validato
     v0, v1 = stakers[0].address, stakers[1].address
     cap = 2 * SELF_STAKE // WEI_PER_CMT * 1_200 // 10_000
 
-    assert query.call(info=types.RequestInfo(version="0.38.25")).info.last_block_height == 0
-    init = consensus.call(init_chain=types.RequestInitChain(
+    assert query.ask(info=types.RequestInfo(version="0.38.25")).info.last_block_height == 0
+    init = consensus.ask(init_chain=types.RequestInitChain(
         chain_id="double-sign", initial_height=1, time=Timestamp(seconds=GENESIS_TIME_S),
         app_state_bytes=json.dumps(staking_state(stakers)).encode(),
     )).init_chain
@@ -92,11 +78,11 @@ def test_double_sign_over_the_abci_socket_slashes_jails_and_removes_the_validato
         validator=types.Validator(address=staking.consensus_address(pubkey_of("v0")), power=cap),
         height=1, time=Timestamp(seconds=GENESIS_TIME_S + 1), total_voting_power=2 * cap,
     )
-    block = consensus.call(finalize_block=types.RequestFinalizeBlock(
+    block = consensus.ask(finalize_block=types.RequestFinalizeBlock(
         height=1, time=Timestamp(seconds=GENESIS_TIME_S + 1), hash=b"\x11" * 32, proposer_address=b"\x01" * 20,
         misbehavior=[evidence],
     )).finalize_block
-    consensus.call(commit=types.RequestCommit())
+    consensus.ask(commit=types.RequestCommit())
 
     # v0 leaves the set (power 0 for its key); v1, alone, is re-capped at 12% of its own power
     assert {(u.pub_key.ed25519, u.power) for u in block.validator_updates} == {
@@ -105,11 +91,11 @@ def test_double_sign_over_the_abci_socket_slashes_jails_and_removes_the_validato
     burned = SELF_STAKE * 500 // 10_000
     assert slash["operator"] == v0.lower() and slash["reason"] == "double_sign" and slash["burned"] == str(burned)
 
-    answer = query.call(query=types.RequestQuery(path=f"/candidate/{v0}")).query
+    answer = query.ask(query=types.RequestQuery(path=f"/candidate/{v0}")).query
     assert answer.code == 0 and answer.height == 1, answer.log
     candidate = json.loads(answer.value)
     assert candidate["jailed"] and candidate["jailed_until"] == "forever"
     assert int(candidate["tokens"]) == SELF_STAKE - burned  # 5% fewer
     assert candidate["power"] == 0
-    validators = json.loads(query.call(query=types.RequestQuery(path="/validators")).query.value)["validators"]
+    validators = json.loads(query.ask(query=types.RequestQuery(path="/validators")).query.value)["validators"]
     assert [v["operator"] for v in validators] == [v1.lower()]
