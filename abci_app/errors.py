@@ -2,7 +2,8 @@
 
 `TxRejected` kinds refuse a transaction before execution (it changes nothing and pays nothing);
 `app/codes.py` alone maps each kind to its ABCI code. Any other exception escaping the state
-machine is a bug.
+machine is not a property of a transaction (a bug or a node-local fault): the node stops before
+Commit (evm/execute.py writes the split down).
 """
 
 
@@ -66,12 +67,21 @@ class TxTooLarge(TxRejected):
     """The encoded transaction exceeds the size limit."""
 
 
+class InitcodeTooLarge(TxRejected):
+    """A contract creation whose initcode exceeds the size limit (49,152 bytes)."""
+
+
 class GenesisError(AppError):
     """The genesis app_state is malformed."""
 
 
 class MalformedTx(TxRejected):
     """A field is out of range (nonce, value, fee fields, recipient)."""
+
+
+class PrecompileFault(AppError):
+    """An exception inside a precompile other than a CallError or the EVM's own errors: a bug, or
+    a node-local fault (I/O, memory). It must stop the node, never become a failed call."""
 
 
 class CallError(AppError):

@@ -35,7 +35,8 @@ log = structlog.get_logger(__name__)
 
 APP_VERSION = 1
 BLOCKHASH_WINDOW = 256
-EXIT_STORE_FAILED = 3
+EXIT_STORE_FAILED = 3   # Commit could not write the block
+EXIT_NODE_FAULT = 4     # FinalizeBlock or Commit met a fault that is not a property of a transaction
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
 VM = make_vm(PRECOMPILES)
 BARE_VM = make_vm(PRECOMPILES, bare=True)  # py-evm's own account database and executor (benchmark baseline)
@@ -44,7 +45,7 @@ BARE_VM = make_vm(PRECOMPILES, bare=True)  # py-evm's own account database and e
 class Application(BaseApplication):
     def __init__(self, db_path: str, metrics: AppMetrics | None = None, settings: AppSettings = AppSettings()) -> None:
         self.settings = settings
-        self.on_fatal = stop_process  # what a failed Commit write does; tests watch it instead
+        self.on_fatal = stop_process  # what a node-local fault does (stop before Commit); tests watch it instead
         self.store = Store(db_path)
         self.metrics = metrics or AppMetrics()
         self.metrics.watch_state_size(self.store.size_bytes)
@@ -185,6 +186,9 @@ class Application(BaseApplication):
                 dtx = self._txs.decode(raw)
             except errors.TxRejected:
                 continue
+            except Exception:  # a bug in decoding: leave the tx out rather than fail the proposal
+                log.exception("prepare_proposal_decode_bug")
+                continue
             if size + tx_wire_size(raw) > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
                 break
             chosen.append(raw)
@@ -193,13 +197,19 @@ class Application(BaseApplication):
         return types.ResponsePrepareProposal(txs=chosen)
 
     def process_proposal(self, req: types.RequestProcessProposal) -> types.ResponseProcessProposal:
-        """Reject a proposal with an undecodable transaction or more gas than a block allows."""
+        """Reject a proposal with an undecodable transaction or more gas than a block allows.
+
+        A proposal this node cannot judge (a bug in decoding, a local fault) is rejected too: that
+        costs at most a round, and keeps such a tx out of FinalizeBlock."""
         status = types.ResponseProcessProposal.ProposalStatus
         gas = 0
         try:
             for raw in req.txs:
                 gas += self._txs.decode(raw).gas
         except errors.TxRejected:
+            return types.ResponseProcessProposal(status=status.REJECT)
+        except Exception:
+            log.exception("process_proposal_decode_bug", height=req.height)
             return types.ResponseProcessProposal(status=status.REJECT)
         if gas > self.genesis.params.block_gas_limit:
             return types.ResponseProcessProposal(status=status.REJECT)
@@ -219,6 +229,21 @@ class Application(BaseApplication):
         )
 
     def finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
+        """Execute the block. A transaction's own fault fails that transaction (evm/execute.py);
+        any other fault stops the node here, before Commit, so it never commits a state (or a
+        receipt) the other nodes do not have. CometBFT replays the block after a restart."""
+        try:
+            return self._finalize_block(req)
+        except Exception as exc:
+            log.critical("block_execution_failed", height=req.height, error=f"{type(exc).__name__}: {exc}",
+                         action="stopping before Commit: nothing of this block was written. Fix the cause "
+                                "(disk, memory; otherwise report this log as a bug) and restart; CometBFT "
+                                "replays the block", exc_info=True)
+            self._discard_uncommitted()
+            self.on_fatal(EXIT_NODE_FAULT)
+            raise
+
+    def _finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
         started = time.perf_counter()  # wall clock for the log and metrics only, never for state
         if self._overlay is None:
             self._overlay = Overlay(self.store, self.accounts)
@@ -227,9 +252,7 @@ class Application(BaseApplication):
             # block: execute it again from the committed state, not on top of the lost attempt.
             # (The overlay may keep that attempt's trie nodes: content-addressed, never wrong.)
             log.warning("uncommitted_block_discarded", height=self._pending_block[0], replayed=req.height)
-            self.state_root, staged = self._base
-            self._staged = dict(staged)
-            self._pending_block = None
+            self._discard_uncommitted()
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
         execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id)
         results, tx_hashes = [], []
@@ -256,6 +279,12 @@ class Application(BaseApplication):
             validator_updates=[validator_update(v) for v in ended.updates],
         )
 
+    def _discard_uncommitted(self) -> None:
+        """Back to where the next FinalizeBlock starts: the committed state (or InitChain's)."""
+        self.state_root, staged = self._base
+        self._staged = dict(staged)
+        self._pending_block = None
+
     def _execute(self, execution: BlockExecution, raw: bytes, height: int, index: int,
                  tx_hashes: list[str]) -> types.ExecTxResult:
         try:
@@ -277,16 +306,29 @@ class Application(BaseApplication):
 
     def commit(self, req: types.RequestCommit) -> types.ResponseCommit:
         """Write the staged block, with its state, in one atomic batch; then reset CheckTx."""
+        height = self._pending_block[0]
         writes = self._overlay.pending() if self._overlay is not None else {}
         writes.update(self._staged)
         try:
             self.store.write(writes)
         except Exception as exc:  # a full disk, a failing device: nothing of the block was written
-            log.critical("store_write_failed", height=self._pending_block[0], error=str(exc),
+            log.critical("store_write_failed", height=height, error=str(exc),
                          action="stopping: free disk space (or fix the device) and restart; "
                                 "CometBFT replays the block, nothing is lost")
             self.on_fatal(EXIT_STORE_FAILED)
             raise
+        try:
+            self._after_commit()
+        except Exception as exc:
+            log.critical("after_commit_failed", height=height, error=f"{type(exc).__name__}: {exc}",
+                         action="stopping: the block is on disk, this process's view of it is not; restart",
+                         exc_info=True)
+            self.on_fatal(EXIT_NODE_FAULT)
+            raise
+        return types.ResponseCommit()
+
+    def _after_commit(self) -> None:
+        """The committed block becomes this process's view: CheckTx, queries, housekeeping."""
         height, block_hash = self._pending_block
         self.height = height
         self.app_hash = self.state_root
@@ -299,7 +341,6 @@ class Application(BaseApplication):
         self._reset_views()
         self.metrics.committed(height, self._validator_count())
         self._maintain(height)
-        return types.ResponseCommit()
 
     def _maintain(self, height: int) -> None:
         """Local housekeeping after a commit: pruning old state versions. It changes nothing any

@@ -24,6 +24,7 @@ TX_CODES: dict[type[errors.TxRejected], int] = {
     errors.IntrinsicGasTooLow: 13,
     errors.BlockGasExhausted: 14,
     errors.MalformedTx: 15,
+    errors.InitcodeTooLarge: 16,
 }
 
 

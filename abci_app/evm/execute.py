@@ -1,14 +1,22 @@
 """Running a block's transactions on py-evm, straight on the state (DESIGN.md §9).
 
 One state per block: each transaction is checked against the state (nonce, funds, block gas),
-applied, and on an unexpected py-evm refusal reverted to its snapshot. The base fee py-evm burns is
-credited to the reward pool, so every wei of gas paid reaches it and nothing is burned.
+applied, and on a py-evm refusal reverted to its snapshot. The base fee py-evm burns is credited
+to the reward pool, so every wei of gas paid reaches it and nothing is burned.
+
+Failures are split in two (DESIGN.md §8), here and only here:
+- TX_FAULTS are properties of the transaction: the same bytes on the same state fail the same way
+  on every node. `apply` turns them into a TxRejected kind; the block goes on.
+- Anything else (an I/O error, MemoryError, a missing trie node, a bug in our code or a
+  precompile's, which the precompile framework raises as PrecompileFault) escapes `apply`: the
+  application stops the node before Commit, so it never commits a state the others do not have.
 """
 
 from dataclasses import dataclass
 
 from eth._utils.address import generate_contract_address
 from eth.abc import AtomicDatabaseAPI, ComputationAPI, VirtualMachineAPI
+from eth.exceptions import VMError
 from eth.vm.chain_context import ChainContext
 from eth_utils import ValidationError
 
@@ -16,6 +24,11 @@ from .. import errors
 from .fork import Header
 from .receipts import LogRecord, TxOutcome, revert_reason
 from .tx import DecodedTx
+
+# py-evm's refusals of a transaction that its computations do not catch (e.g. a creation message
+# over the initcode limit raises OutOfGas before any computation runs); decode_tx checks every
+# rule we know of first, so these are a second line, never the first.
+TX_FAULTS = (VMError, ValidationError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +96,9 @@ class BlockExecution:
         snapshot = state.snapshot()
         try:
             computation = state.apply_transaction(dtx.tx)
-        except ValidationError as exc:
+        except TX_FAULTS as exc:
             state.revert(snapshot)
-            raise errors.MalformedTx(f"refused by the EVM: {exc}") from None
+            raise errors.MalformedTx(f"refused by the EVM: {type(exc).__name__}: {exc}") from None
         gas_used = self.vm.finalize_gas_used(dtx.tx, computation)
         state.delta_balance(self.ctx.coinbase, gas_used * self.ctx.base_fee_wei)
         state.lock_changes()

@@ -7,18 +7,25 @@ transactions are cached by hash between CheckTx and FinalizeBlock.
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from eth._utils.numeric import ceil32
 from eth.abc import SignedTransactionAPI
-from eth.constants import SECPK1_N
+from eth.constants import GAS_TX, SECPK1_N
+from eth.vm.forks.prague.constants import STANDARD_TOKEN_COST, TOTAL_COST_FLOOR_PER_TOKEN
+from eth.vm.forks.shanghai.constants import INITCODE_WORD_COST, MAX_INITCODE_SIZE
 from eth_hash.auto import keccak
 from eth_utils import ValidationError
 
 from .. import errors
 from .fork import TX_BUILDER
+from .rlp_bounds import RLPNestingError, check_rlp_nesting
 
 LEGACY_TYPE = 0
 ACCESS_LIST_TYPE = 1
 DYNAMIC_FEE_TYPE = 2
 SUPPORTED_TYPES = (LEGACY_TYPE, ACCESS_LIST_TYPE, DYNAMIC_FEE_TYPE)
+# The deepest list of a supported transaction is an access list's storage keys, 4 levels down;
+# the rest is headroom, still far from what the native RLP decoder's recursion can survive.
+MAX_RLP_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,10 @@ def decode_tx(raw: bytes, limits: TxLimits) -> DecodedTx:
     if len(raw) > limits.max_tx_bytes:
         raise errors.TxTooLarge(f"tx is {len(raw)} bytes, limit {limits.max_tx_bytes}")
     try:
+        check_rlp_nesting(raw, MAX_RLP_DEPTH)
+    except RLPNestingError as exc:
+        raise errors.Undecodable(f"not an Ethereum transaction: {exc}") from None
+    try:
         tx = TX_BUILDER.decode(raw)
     except Exception as exc:  # rlp and py-evm raise many kinds for garbage
         raise errors.Undecodable(f"not an Ethereum transaction: {type(exc).__name__}") from None
@@ -100,14 +111,36 @@ def recover_sender(tx: SignedTransactionAPI) -> bytes:
 
 
 def validate_fields(tx: SignedTransactionAPI) -> None:
-    if tx.gas < tx.intrinsic_gas:
-        raise errors.IntrinsicGasTooLow(f"gas {tx.gas} below intrinsic gas {tx.intrinsic_gas}")
+    """Every rule py-evm would otherwise enforce only when it applies the transaction, where a
+    refusal raises outside any computation: checked here, so CheckTx and ProcessProposal never
+    accept what FinalizeBlock cannot execute."""
+    if not tx.to and len(tx.data) > MAX_INITCODE_SIZE:
+        raise errors.InitcodeTooLarge(f"initcode is {len(tx.data)} bytes, limit {MAX_INITCODE_SIZE}")
+    if tx.gas < intrinsic_gas(tx):
+        raise errors.IntrinsicGasTooLow(f"gas {tx.gas} below intrinsic gas {intrinsic_gas(tx)}")
+    if tx.gas < calldata_floor_gas(tx):
+        raise errors.IntrinsicGasTooLow(f"gas {tx.gas} below the calldata floor {calldata_floor_gas(tx)}")
     try:
         tx.validate()
     except ValidationError as exc:
-        if "intrinsic" in str(exc).lower() or "floor" in str(exc).lower():
-            raise errors.IntrinsicGasTooLow(str(exc)) from None
         raise errors.MalformedTx(str(exc)) from None
+    if tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise errors.MalformedTx(
+            f"max priority fee {tx.max_priority_fee_per_gas} above max fee {tx.max_fee_per_gas}")
+
+
+def intrinsic_gas(tx: SignedTransactionAPI) -> int:
+    """py-evm's intrinsic gas plus, for a creation, the initcode's word cost (which py-evm charges
+    only inside the computation)."""
+    initcode_gas = INITCODE_WORD_COST * ceil32(len(tx.data)) // 32 if not tx.to else 0
+    return tx.intrinsic_gas + initcode_gas
+
+
+def calldata_floor_gas(tx: SignedTransactionAPI) -> int:
+    """The least gas a transaction with this calldata is charged (Prague's calldata floor)."""
+    zeros = tx.data.count(0)
+    tokens = zeros + (len(tx.data) - zeros) * STANDARD_TOKEN_COST
+    return GAS_TX + TOTAL_COST_FLOOR_PER_TOKEN * tokens
 
 
 class TxCache:

@@ -1,9 +1,13 @@
 """Precompiles from plain Python objects: dispatch, gas, reverts, static-call protection, logs.
 
 A module object's methods declared with `@function` become the functions of a precompile at a
-fixed address. Whatever happens inside, the block goes on: a `CallError` reverts with its reason
-(remaining gas is returned), and any other Python exception is logged and becomes a VM error, so a
-bug fails the call rather than aborting FinalizeBlock.
+fixed address. Only a CALL or STATICCALL addressed to the precompile reaches a function: under
+DELEGATECALL or CALLCODE py-evm would run it with the calling contract's storage address, an
+inherited sender and a value never received, so those revert. A `CallError` reverts with its
+reason (remaining gas is returned) and the EVM's own errors (out of gas) fail the call as in any
+contract; any other exception is not a property of the call (a bug, or a node-local fault such as
+an I/O error) and leaves as a PrecompileFault, which stops the node before Commit rather than
+becoming a failed call on this node only.
 """
 
 from collections.abc import Callable
@@ -14,7 +18,7 @@ from eth.exceptions import Revert, VMError
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
-from ..errors import CallError
+from ..errors import CallError, PrecompileFault
 from .abi import Function, encode_error, functions_of, parse_signature
 from .storage import Storage
 
@@ -136,19 +140,22 @@ class Precompile:
         except CallError as exc:
             computation.output = encode_error(exc.reason)
             raise Revert(computation.output) from None
-        except Exception:
-            log.exception("precompile_bug", address="0x" + self.address.hex())
-            raise VMError("precompile internal error") from None
+        except Exception as exc:
+            log.exception("precompile_fault", address="0x" + self.address.hex())
+            raise PrecompileFault(f"precompile 0x{self.address.hex()}: {type(exc).__name__}: {exc}") from exc
         return computation
 
     def _dispatch(self, computation: ComputationAPI) -> None:
-        data = computation.msg.data_as_bytes
+        msg = computation.msg
+        if msg.code_address != self.address or msg.storage_address != self.address:
+            raise CallError("only CALL and STATICCALL reach this precompile, not DELEGATECALL or CALLCODE")
+        data = msg.data_as_bytes
         function = self.functions.get(data[:4])
         if function is None:
             raise CallError(f"unknown function selector 0x{data[:4].hex()}")
-        if computation.msg.value and not function.payable:
+        if msg.value and not function.payable:
             raise CallError(f"{function.signature.split('(')[0]} does not accept CMT")
-        if computation.msg.is_static and not function.view:
+        if msg.is_static and not function.view:
             raise CallError(f"{function.signature.split('(')[0]} changes state: not allowed in a static call")
         computation.consume_gas(function.gas, reason=function.signature)
         try:

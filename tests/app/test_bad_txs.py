@@ -48,12 +48,43 @@ def _bad_txs(keys, stranger):
         "gas price below minimum": (transfer(key, 0, RECIPIENT, gas_price=GWEI // 4), 11),
         "oversized": (transfer(key, 0, RECIPIENT, gas=5_000_000, data=b"\x01" * (129 * 1024)), 12),
         "gas below intrinsic": (transfer(key, 0, RECIPIENT, gas=20_000), 13),
+        # py-evm checks these only when it applies the tx, outside any computation (issue 13)
+        "initcode over the limit": (transfer(key, 0, "", 0, gas=3_000_000, data=b"\x60" * 49_153), 16),
+        # 320 bytes: intrinsic 21,000 + 32,000 + 320 * 16, and 10 words of initcode at 2 gas
+        "gas below initcode word cost": (transfer(key, 0, "", 0, gas=58_120 + 20 - 1, data=b"\x60" * 320), 13),
+        "gas below calldata floor": (transfer(key, 0, RECIPIENT, gas=21_000 + 16 * 1000, data=b"\x01" * 1000), 13),
+        "tip above max fee": (_dynamic_fee(key, max_fee=GWEI, tip=2 * GWEI), 15),
+        "nested RLP": (nested_rlp(30_000), 2),
+        "nested typed RLP": (b"\x02" + nested_rlp(30_000), 2),
     }
 
 
 CASES = ["undecodable", "wrong chain id", "unprotected legacy", "bad signature (r = 0)",
          "bad signature (high s)", "nonce too high", "insufficient balance", "gas over block limit",
-         "gas price below minimum", "oversized", "gas below intrinsic"]
+         "gas price below minimum", "oversized", "gas below intrinsic", "initcode over the limit",
+         "gas below initcode word cost", "gas below calldata floor", "tip above max fee", "nested RLP",
+         "nested typed RLP"]
+
+
+def nested_rlp(depth: int) -> bytes:
+    """An RLP list nested `depth` deep (about 3 bytes a level): the native decoder recurses per
+    level and, at ~30,000, crashes the process."""
+    item = b"\x80"
+    for _ in range(depth):
+        size = len(item)
+        if size < 56:
+            item = bytes([0xC0 + size]) + item
+        else:
+            length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+            item = bytes([0xF7 + len(length)]) + length + item
+    return item
+
+
+def _dynamic_fee(key, max_fee: int, tip: int) -> bytes:
+    return bytes(key.sign_transaction({
+        "nonce": 0, "to": RECIPIENT, "value": 1, "gas": 21_000, "chainId": CHAIN_ID,
+        "maxFeePerGas": max_fee, "maxPriorityFeePerGas": tip,
+    }).raw_transaction)
 
 
 @pytest.mark.parametrize("case", CASES)

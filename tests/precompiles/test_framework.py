@@ -1,5 +1,5 @@
-"""The precompile framework on a toy precompile: dispatch, reverts, bugs contained, static calls,
-gas per stored word, and the typed storage kinds."""
+"""The precompile framework on a toy precompile: dispatch, reverts, bugs escaping as faults,
+static calls, gas per stored word, and the typed storage kinds."""
 
 from dataclasses import dataclass
 
@@ -91,11 +91,12 @@ def test_call_error_reverts_with_its_reason_and_keeps_gas(block):
     assert outcome.gas_used < 100_000
 
 
-def test_a_python_bug_fails_the_call_not_the_block(block):
-    outcome = block(call_data("crash()"), gas=100_000)
-    assert not outcome.success and "precompile internal error" in outcome.error
-    assert outcome.gas_used == 100_000
-    assert block(call_data("note(string)", "still working")).success
+def test_a_python_bug_is_a_fault_not_a_failed_call(block):
+    """A bug (or a node-local fault) inside a precompile is no property of the transaction: it
+    must not become a failed receipt on this node only, so it escapes the block's execution (the
+    application then stops the node before Commit: tests/app/test_node_faults.py)."""
+    with pytest.raises(errors.PrecompileFault, match="ValueError: a bug"):
+        block(call_data("crash()"), gas=100_000)
 
 
 def test_guards_unknown_selector_value_and_arguments(block):
