@@ -103,7 +103,7 @@ def query_call(ctx: QueryContext, arg: str) -> QueryResult:
             value_wei=int(doc.get("value") or 0),
             gas=int(doc.get("gas") or ctx.genesis.params.block_gas_limit),
         )
-    except (ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")
     if not 0 < request.gas <= ctx.genesis.params.block_gas_limit or request.value_wei < 0:
         return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be within the block gas limit; value >= 0")
@@ -141,7 +141,7 @@ def query_logs(ctx: QueryContext, arg: str) -> QueryResult:
         logs = collect_logs(ctx.store, parse_filter(ctx.data, ctx.height))
     except TooManyLogs as exc:
         return QueryResult(codes.QUERY_TOO_MANY_RESULTS, log=str(exc))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad log filter: {exc}")
     return _json({"logs": logs})
 

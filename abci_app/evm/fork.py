@@ -1,6 +1,7 @@
 """The EVM the chain runs: Prague (PUSH0, MCOPY, transient storage, as solc emits them), plus our
 native precompiles at their fixed addresses."""
 
+import sys
 from collections.abc import Callable, Mapping
 
 from eth.abc import ComputationAPI, SignedTransactionAPI, VirtualMachineAPI
@@ -12,6 +13,14 @@ from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 
 from .accounts import BatchedAccountDB
 from .code import AnalysedCodeStream
+
+# py-evm (and py_ecc, which it imports) raise the interpreter's recursion limit to 100,000 on
+# import: far beyond what an 8 MiB thread stack holds for C-recursive code such as the JSON
+# parser, so a query of nested brackets crashed the process instead of raising RecursionError.
+# The EVM needs about 5 frames per call level (measured: its 1,024-level limit fits in 5,000);
+# this leaves more than twice that, and C-recursive parsers still fit in a default thread stack.
+EVM_RECURSION_LIMIT = 12_000
+sys.setrecursionlimit(EVM_RECURSION_LIMIT)
 
 VM = PragueVM
 Header = PragueBlockHeader

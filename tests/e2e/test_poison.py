@@ -78,6 +78,17 @@ def test_refused_poison_gets_its_code_and_the_chain_goes_on(node):
         _keeps_making_blocks(node, honest)
 
 
+def test_a_query_of_nested_json_is_a_bad_request(node):
+    """Anyone may send abci_query data; nested 150,000 deep it once crashed the app (py-evm's
+    recursion limit let the JSON parser run past the stack)."""
+    honest = Sender(node, HONEST)
+    honest.nonce = node.rpc.query_json(f"/account/{HONEST.address}")["nonce"]
+    for path in ("/call", "/logs"):
+        code, _, log = node.rpc.abci_query(path, b"[" * 150_000 + b"]" * 150_000)
+        assert code == 41, log
+        _keeps_making_blocks(node, honest)
+
+
 def test_executed_poison_gains_nothing_and_the_chain_goes_on(node):
     attacker, honest = Sender(node, ATTACKER), Sender(node, HONEST)
     attacker.nonce = node.rpc.query_json(f"/account/{ATTACKER.address}")["nonce"]

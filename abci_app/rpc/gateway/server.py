@@ -66,7 +66,7 @@ def dispatch(chain: CometChain, body: bytes) -> bytes | None:
     """A JSON-RPC body in, the answer body out (None when there is nothing to answer)."""
     try:
         request = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _encode(_error(None, JsonRpcError(PARSE_ERROR, "parse error")))
     if isinstance(request, list):
         if not request or len(request) > MAX_BATCH:
@@ -217,7 +217,7 @@ class Gateway:
         raw = data.encode() if isinstance(data, str) else data
         try:
             request = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             request = None
         method = request.get("method") if isinstance(request, dict) else None
         if method in ("eth_subscribe", "eth_unsubscribe") and "id" in request:
