@@ -144,12 +144,24 @@ def calldata_floor_gas(tx: SignedTransactionAPI) -> int:
 
 
 class TxCache:
-    """Decoded transactions by hash, so a block does not recover senders CheckTx already did."""
+    """Decoded transactions by hash, so a block does not recover senders CheckTx already did.
 
-    def __init__(self, limits: TxLimits, capacity: int = 50_000) -> None:
+    Bounded in count and in bytes: anyone can have 128 KiB transactions decoded for free (CheckTx
+    decodes before it refuses an unfunded sender), so a count alone would let them fill memory."""
+
+    def __init__(self, limits: TxLimits, capacity: int = 50_000, max_bytes: int = 64 << 20) -> None:
         self.limits = limits
         self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._by_hash: OrderedDict[bytes, DecodedTx] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._by_hash)
+
+    @property
+    def held_bytes(self) -> int:
+        return self._bytes
 
     def decode(self, raw: bytes) -> DecodedTx:
         tx_hash = keccak(raw)
@@ -159,6 +171,8 @@ class TxCache:
             return cached
         decoded = decode_tx(raw, self.limits)
         self._by_hash[tx_hash] = decoded
-        if len(self._by_hash) > self._capacity:
-            self._by_hash.popitem(last=False)
+        self._bytes += len(raw)
+        while len(self._by_hash) > self._capacity or self._bytes > self._max_bytes:
+            _, evicted = self._by_hash.popitem(last=False)
+            self._bytes -= len(evicted.raw)
         return decoded
