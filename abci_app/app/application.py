@@ -27,7 +27,7 @@ from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
-from .pruning import kept_roots, oldest_kept, prune
+from .pruning import kept_roots, oldest_kept, prune, state_root_at
 from .query import QueryContext, route_query
 from .settings import AppSettings
 
@@ -314,8 +314,7 @@ class Application(BaseApplication):
                      duration_ms=round((time.perf_counter() - started) * 1000, 1))
         interval = self.settings.snapshot_interval
         if interval and height % interval == 0:  # state sync: snapshots.py; failures are logged, not fatal
-            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep,
-                                        BLOCKHASH_WINDOW)
+            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep)
 
     # ---- ABCI: queries ---------------------------------------------------------------------
 
@@ -348,10 +347,9 @@ class Application(BaseApplication):
             return self.reader
         if height < oldest_kept(self.store, self.height, self.settings.keep_recent):
             return None
-        record = self.store.get(keys.block_key(height)) if 0 < height < self.height else None
-        if record is None:
+        root = state_root_at(self.store, height) if 0 < height < self.height else None
+        if root is None:
             return None
-        root = bytes.fromhex(json.loads(record)["app_hash"])
         return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
 
     # ---- ABCI: state sync (snapshots.py) ---------------------------------------------------
@@ -366,9 +364,10 @@ class Application(BaseApplication):
             chunk=snapshots.load_chunk(self.store, req.height, req.format, req.chunk))
 
     def offer_snapshot(self, req: types.RequestOfferSnapshot) -> types.ResponseOfferSnapshot:
-        """Only a node without committed state restores (CometBFT skips InitChain then: the
-        genesis comes with the snapshot); req.app_hash is the light-client-verified anchor."""
-        result, self._restoring = snapshots.offer(req.snapshot, req.app_hash, self.height)
+        """Only a node without committed state restores; CometBFT skips InitChain then: the genesis
+        comes with the snapshot, checked against the state that req.app_hash, the
+        light-client-verified anchor, proves."""
+        result, self._restoring = snapshots.offer(req.snapshot, req.app_hash, self.height, self._state_at)
         return types.ResponseOfferSnapshot(result=result)
 
     def apply_snapshot_chunk(self, req: types.RequestApplySnapshotChunk) -> types.ResponseApplySnapshotChunk:
