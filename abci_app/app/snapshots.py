@@ -16,7 +16,7 @@ content-addressed (keccak(value) == key), after the last chunk a walk from the t
 find every key, and the genesis must hash to what the state records (`chain_records`). The
 hashes of the last 256 blocks are read from that state too; block records (transactions, gas,
 proposer), which no app hash proves, are not restored: a restored node has records of the blocks
-it executed, from H + 1 on.
+it executed, from H + 1 on. Untrusted RLP is checked for nesting depth before it is decoded.
 
 Snapshots live in the same RocksDB under their own prefixes, written (and the oldest dropped) in
 one batch, so pruning the state never breaks a kept snapshot.
@@ -181,7 +181,7 @@ def offer(snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int,
     if snapshot.format != FORMAT:
         return OfferResult.REJECT_FORMAT, None
     try:
-        app_hash, hashes = rlp.decode(snapshot.metadata)
+        app_hash, hashes = _decode(snapshot.metadata, depth=2)
         if not isinstance(app_hash, bytes) or not all(isinstance(h, bytes) and len(h) == 32 for h in hashes):
             raise SnapshotError("malformed metadata")
     except (rlp.exceptions.RLPException, ValueError, TypeError) as exc:
@@ -253,8 +253,8 @@ class Restore:
     def _genesis(self, chunk: bytes) -> bytes:
         """Chunk 0's genesis JSON if the chunk is for the offered height and verified app hash, else
         SnapshotError. It is not parsed until the restored state has proven it (its hash)."""
-        fields = rlp.decode(chunk)
-        if not isinstance(fields, list) or len(fields) != 3 or not all(isinstance(f, bytes) for f in fields):
+        fields = _decode(chunk, depth=1)
+        if not isinstance(fields, list) or len(fields) != 3:
             raise SnapshotError("chunk 0 is not [height, app hash, genesis]")
         height, app_hash, genesis = fields
         if _int(height) != self.height or app_hash != self.app_hash:
@@ -275,7 +275,7 @@ class Restore:
 def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
     """A state chunk's entries as store writes; SnapshotError unless each is content-addressed."""
     puts = {}
-    for entry in rlp.decode(chunk):
+    for entry in _decode(chunk, depth=2):
         if not isinstance(entry, list) or len(entry) != 2 or not all(isinstance(x, bytes) for x in entry):
             raise SnapshotError("malformed state entry")
         key, value = entry
@@ -284,3 +284,33 @@ def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
         puts[keys.state_key(key)] = value
     return puts
 
+
+def _decode(data: bytes, depth: int):
+    """rlp.decode of untrusted bytes whose lists nest at most `depth` deep. The decoder recurses
+    natively (a deep enough nesting crashes the process), so an iterative pass over the item
+    headers refuses deeper input first; malformed lengths are left for the decoder to refuse."""
+    open_ends: list[int] = []     # where each list around the current position ends
+    pos = 0
+    while pos < len(data):
+        while open_ends and pos >= open_ends[-1]:
+            open_ends.pop()
+        prefix = data[pos]
+        if prefix < 0xc0:         # a string: skip it
+            if prefix < 0x80:
+                pos += 1
+            elif prefix < 0xb8:
+                pos += 1 + prefix - 0x80
+            else:
+                size_bytes = prefix - 0xb7
+                pos += 1 + size_bytes + int.from_bytes(data[pos + 1:pos + 1 + size_bytes], "big")
+            continue
+        if prefix < 0xf8:
+            header, length = 1, prefix - 0xc0
+        else:
+            header = 1 + prefix - 0xf7
+            length = int.from_bytes(data[pos + 1:pos + header], "big")
+        open_ends.append(pos + header + length)
+        if len(open_ends) > depth:
+            raise SnapshotError(f"RLP lists nested deeper than {depth}")
+        pos += header
+    return rlp.decode(data)

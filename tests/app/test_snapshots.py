@@ -10,6 +10,7 @@ import json
 import pytest
 import rlp
 from eth_hash.auto import keccak
+from rlp.codec import length_prefix
 
 from abci_app.abci import types
 from abci_app.app import AppSettings, Application, codes, snapshots
@@ -320,6 +321,31 @@ def test_a_chunk_0_for_another_height_is_refused(pair):
     snapshot, chunks = _forge_chunk_0(source, 10, change)
     assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
     assert _apply(target, 0, chunks[0]).result == Apply.REJECT_SNAPSHOT
+
+
+def _nested(depth: int, inner: bytes = b"\xc0") -> bytes:
+    """`inner` inside `depth` RLP lists, built without recursion."""
+    for _ in range(depth):
+        inner = length_prefix(len(inner), 0xC0) + inner
+    return inner
+
+
+def test_rlp_nested_too_deep_is_refused_before_it_is_decoded(pair):
+    """The RLP decoder recurses natively: 30,000 nested lists would crash the process."""
+    source, target = pair
+    deep = _nested(30_000)
+    snapshot = _listed(source.app)[10]
+    app_hash, hashes = rlp.decode(snapshot.metadata)
+    payload = rlp.encode(app_hash) + _nested(1, deep)
+    bomb = types.Snapshot(height=10, format=snapshots.FORMAT, chunks=snapshot.chunks, hash=snapshot.hash,
+                          metadata=length_prefix(len(payload), 0xC0) + payload)
+    assert _offer(target, bomb, source.app_hashes[10]) == Offer.REJECT
+    for index in (0, 1):
+        chunks = _source_chunks(source, 10)
+        chunks[index] = deep
+        assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+        assert [_apply(target, i, chunks[i]).result for i in range(index + 1)][-1] == Apply.REJECT_SNAPSHOT
+    assert _state_sync(source, target, 10)[-1] == Apply.ACCEPT
 
 
 def test_offers_that_cannot_be_restored(pair):
