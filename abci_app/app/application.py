@@ -364,10 +364,11 @@ class Application(BaseApplication):
             chunk=snapshots.load_chunk(self.store, req.height, req.format, req.chunk))
 
     def offer_snapshot(self, req: types.RequestOfferSnapshot) -> types.ResponseOfferSnapshot:
-        """Only a node without committed state restores; CometBFT skips InitChain then: the genesis
-        comes with the snapshot, checked against the state that req.app_hash, the
-        light-client-verified anchor, proves."""
-        result, self._restoring = snapshots.offer(req.snapshot, req.app_hash, self.height, self._state_at)
+        """Only a node without committed state (or with an unconfirmed restore) restores; CometBFT
+        skips InitChain then: the genesis comes with the snapshot, checked against the state that
+        req.app_hash, the light-client-verified anchor, proves."""
+        result, self._restoring = snapshots.offer(self.store, req.snapshot, req.app_hash, self.height,
+                                                  self._state_at)
         return types.ResponseOfferSnapshot(result=result)
 
     def apply_snapshot_chunk(self, req: types.RequestApplySnapshotChunk) -> types.ResponseApplySnapshotChunk:

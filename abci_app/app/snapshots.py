@@ -18,6 +18,10 @@ hashes of the last 256 blocks are read from that state too; block records (trans
 proposer), which no app hash proves, are not restored: a restored node has records of the blocks
 it executed, from H + 1 on. Untrusted RLP is checked for nesting depth before it is decoded.
 
+A restore is one write batch after the last chunk. Until a block is committed on top of it, it is
+unconfirmed: CometBFT, killed before it recorded the restore, offers snapshots again at its next
+start, and such a node takes one (a node with any other committed state aborts state sync).
+
 Snapshots live in the same RocksDB under their own prefixes, written (and the oldest dropped) in
 one batch, so pruning the state never breaks a kept snapshot.
 """
@@ -35,7 +39,7 @@ from ..abci import types
 from ..evm.nodes import state_keys
 from ..store import Store, keys
 from . import chain_records
-from .pruning import restored_marker
+from .pruning import restored_from, restored_marker
 
 log = structlog.get_logger(__name__)
 
@@ -166,15 +170,26 @@ def _int(raw: bytes) -> int:
 # ---- restoring ----------------------------------------------------------------------------------
 
 
-def offer(snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int,
+def unconfirmed_restore(store: Store) -> int | None:
+    """The height of the restored snapshot the committed state is, if no block has been committed
+    on it: CometBFT may have been stopped before it recorded the restore, and then offers snapshots
+    again. None otherwise."""
+    restored = restored_from(store)
+    committed = int.from_bytes(store.get(keys.META_HEIGHT) or b"\0", "big")
+    return committed if restored is not None and restored[0] == committed else None
+
+
+def offer(store: Store, snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int,
           state_at: Callable[[bytes], object]) -> tuple[int, "Restore | None"]:
     """CometBFT's OfferSnapshot: the result and, if accepted, the restore to feed chunks to
     (`state_at(root)`: a read-only py-evm state, to check the restored state's chain records).
 
     A node that has committed state can take no snapshot at all: ABORT (state sync stops with an
     error an operator sees) rather than REJECT (CometBFT would go on offering every other
-    snapshot, each turned down for the same reason)."""
-    if local_height > 0:
+    snapshot, each turned down for the same reason). An unconfirmed restore is no such state:
+    CometBFT never recorded it, so it is done again."""
+    unconfirmed = unconfirmed_restore(store)
+    if local_height > 0 and unconfirmed is None:
         log.error("snapshot_offer_aborted", height=snapshot.height,
                   reason=f"this node has committed state up to height {local_height}")
         return OfferResult.ABORT, None
@@ -197,7 +212,8 @@ def offer(snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int,
     if reason is not None:
         log.warning("snapshot_rejected", height=snapshot.height, reason=reason)
         return OfferResult.REJECT, None
-    log.info("snapshot_accepted", height=snapshot.height, chunks=snapshot.chunks, app_hash=app_hash.hex()[:16])
+    log.info("snapshot_accepted", height=snapshot.height, chunks=snapshot.chunks, app_hash=app_hash.hex()[:16],
+             over_unconfirmed_restore=unconfirmed)
     return OfferResult.ACCEPT, Restore(snapshot.height, trusted_app_hash, list(hashes), state_at)
 
 

@@ -213,6 +213,61 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         target.close()
 
 
+def test_a_node_killed_at_any_step_of_a_restore_restarts_into_it(tmp_path, keys):
+    """Killed (the Application dropped unfinished, a new one opened on its RocksDB) after the
+    offer, after chunk 0, after half the chunks and after the restore's final write, each time
+    before CometBFT recorded the restore: CometBFT offers the snapshot again at every start and
+    the node takes it. Once CometBFT has recorded it, a restart resumes at the snapshot height
+    and the next blocks are the chain's (their probe calls read block hashes from before it)."""
+    source, _, blocks = _source(str(tmp_path / "source"), keys)
+    path = str(tmp_path / "target")
+    snapshot, chunks = _listed(source.app)[10], _source_chunks(source, 10)
+    target = Application(path)
+    try:
+        for applied in (0, 1, len(chunks) // 2, len(chunks)):
+            assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
+            assert [_apply(target, i, chunks[i]).result for i in range(applied)] == [Apply.ACCEPT] * applied
+            target.close()
+            target = Application(path)
+        info = target.info(types.RequestInfo())
+        assert (info.last_block_height, info.last_block_app_hash) == (10, source.app_hashes[10])
+        assert _state_sync(source, target, 10) == [Apply.ACCEPT] * len(chunks)   # CometBFT is still at 0
+
+        target.close()                       # killed after CometBFT recorded the restore
+        target = Application(path)
+        info = target.info(types.RequestInfo())
+        assert (info.last_block_height, info.last_block_app_hash) == (10, source.app_hashes[10])
+        follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
+        for height in (11, 12):
+            assert [r.code for r in follower.block(blocks[height])] == [0] * len(blocks[height])
+            assert follower.app_hashes[-1] == source.app_hashes[height]
+        assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ABORT    # confirmed now
+    finally:
+        source.app.close()
+        target.close()
+
+
+def test_an_unconfirmed_restore_gives_way_to_an_older_snapshot(tmp_path, keys):
+    """Killed after restoring 10 before CometBFT recorded it; at the next start only the snapshot
+    at 5 is offered: the node restores it and executes the chain's blocks from 6."""
+    source, _, blocks = _source(str(tmp_path / "source"), keys)
+    path = str(tmp_path / "target")
+    target = Application(path)
+    try:
+        _state_sync(source, target, 10)
+        target.close()
+        target = Application(path)
+        assert _state_sync(source, target, 5)[-1] == Apply.ACCEPT
+        assert target.info(types.RequestInfo()).last_block_height == 5
+        follower = Chain(target, height=5, time_s=GENESIS_TIME_S + 5)
+        for height in range(6, 13):
+            follower.block(blocks[height])
+            assert follower.app_hashes[-1] == source.app_hashes[height], height
+    finally:
+        source.app.close()
+        target.close()
+
+
 def test_two_nodes_fed_the_same_blocks_make_identical_snapshots(tmp_path, keys):
     first, _, _ = _source(str(tmp_path / "first"), keys, height=10)
     second, _, _ = _source(str(tmp_path / "second"), keys, height=10)
