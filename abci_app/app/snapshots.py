@@ -172,8 +172,8 @@ def _int(raw: bytes) -> int:
 
 def unconfirmed_restore(store: Store) -> int | None:
     """The height of the restored snapshot the committed state is, if no block has been committed
-    on it: CometBFT may have been stopped before it recorded the restore, and then offers snapshots
-    again. None otherwise."""
+    on it: CometBFT may have been stopped before it recorded the restore (it then offers snapshots
+    again), or before it saved the next block (cli/statesync.py). None otherwise."""
     restored = restored_from(store)
     committed = int.from_bytes(store.get(keys.META_HEIGHT) or b"\0", "big")
     return committed if restored is not None and restored[0] == committed else None
