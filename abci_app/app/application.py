@@ -21,20 +21,20 @@ from ..evm.accounts import FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..store import Overlay, Store, keys
-from . import codes, snapshots
+from . import chain_records, codes, snapshots
 from .events import block_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
-from .pruning import kept_roots, oldest_kept, prune
+from .pruning import kept_roots, oldest_kept, prune, state_root_at
 from .query import QueryContext, route_query
 from .settings import AppSettings
 
 log = structlog.get_logger(__name__)
 
 APP_VERSION = 1
-BLOCKHASH_WINDOW = 256
+BLOCKHASH_WINDOW = chain_records.WINDOW
 EXIT_STORE_FAILED = 3   # Commit could not write the block
 EXIT_NODE_FAULT = 4     # FinalizeBlock or Commit met a fault that is not a property of a transaction
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
@@ -83,13 +83,12 @@ class Application(BaseApplication):
             return None
 
     def _load_recent_hashes(self) -> list[bytes]:
-        first = max(1, self.height - BLOCKHASH_WINDOW + 1)
-        hashes = []
-        for height in range(first, self.height + 1):
-            record = self.store.get(keys.block_key(height))
-            if record is not None:
-                hashes.append(bytes.fromhex(json.loads(record)["hash"]))
-        return hashes
+        """From the committed state (chain_records), where the app hash proves them."""
+        return chain_records.recent_hashes(self._state_at(self.state_root), self.height) if self.height else []
+
+    def _state_at(self, root: bytes):
+        """A read-only py-evm state at `root` on the store (storage reads need no chain id)."""
+        return StateReader(VM, Overlay(self.store), root, chain_id=0).state
 
     def _reset_views(self, db: Overlay | None = None) -> None:
         """After Commit (or at start): fresh committed-state reader and mempool view.
@@ -126,6 +125,7 @@ class Application(BaseApplication):
 
     def init_chain(self, req: types.RequestInitChain) -> types.ResponseInitChain:
         genesis = parse_genesis(req.app_state_bytes)
+        genesis_json = genesis.to_json()  # what the store keeps, and chain_records proves
         overlay = Overlay(self.store)
         ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis)
         execution = BlockExecution(VM, overlay, EMPTY_ROOT, ctx, genesis.chain_id)
@@ -134,6 +134,7 @@ class Application(BaseApplication):
         for address in sorted(PRECOMPILES):
             execution.state.set_code(address, PRECOMPILE_CODE)
             execution.state.set_nonce(address, 1)
+        chain_records.init_genesis(execution.state, genesis_json)
         validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds, genesis.supply_wei,
                                           genesis.mint_params)
         for module in MIDDLEWARE:
@@ -142,7 +143,7 @@ class Application(BaseApplication):
         self.app_hash = self.state_root
         self.genesis = genesis
         self._overlay = overlay
-        self._staged = {keys.META_GENESIS: genesis.to_json()}
+        self._staged = {keys.META_GENESIS: genesis_json}
         self._base = (self.state_root, dict(self._staged))
         self._pending_block = None
         self._reset_views(overlay)
@@ -259,6 +260,7 @@ class Application(BaseApplication):
         for index, raw in enumerate(req.txs):
             results.append(self._execute(execution, raw, req.height, index, tx_hashes))
         ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
+        chain_records.record_block(execution.state, req.height, req.hash)
         self.state_root = app_hash = execution.finish()
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
@@ -353,8 +355,7 @@ class Application(BaseApplication):
                      duration_ms=round((time.perf_counter() - started) * 1000, 1))
         interval = self.settings.snapshot_interval
         if interval and height % interval == 0:  # state sync: snapshots.py; failures are logged, not fatal
-            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep,
-                                        BLOCKHASH_WINDOW)
+            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep)
 
     # ---- ABCI: queries ---------------------------------------------------------------------
 
@@ -387,10 +388,9 @@ class Application(BaseApplication):
             return self.reader
         if height < oldest_kept(self.store, self.height, self.settings.keep_recent):
             return None
-        record = self.store.get(keys.block_key(height)) if 0 < height < self.height else None
-        if record is None:
+        root = state_root_at(self.store, height) if 0 < height < self.height else None
+        if root is None:
             return None
-        root = bytes.fromhex(json.loads(record)["app_hash"])
         return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
 
     # ---- ABCI: state sync (snapshots.py) ---------------------------------------------------
@@ -405,9 +405,11 @@ class Application(BaseApplication):
             chunk=snapshots.load_chunk(self.store, req.height, req.format, req.chunk))
 
     def offer_snapshot(self, req: types.RequestOfferSnapshot) -> types.ResponseOfferSnapshot:
-        """Only a node without committed state restores (CometBFT skips InitChain then: the
-        genesis comes with the snapshot); req.app_hash is the light-client-verified anchor."""
-        result, self._restoring = snapshots.offer(req.snapshot, req.app_hash, self.height)
+        """Only a node without committed state (or with an unconfirmed restore) restores; CometBFT
+        skips InitChain then: the genesis comes with the snapshot, checked against the state that
+        req.app_hash, the light-client-verified anchor, proves."""
+        result, self._restoring = snapshots.offer(self.store, req.snapshot, req.app_hash, self.height,
+                                                  self._state_at)
         return types.ResponseOfferSnapshot(result=result)
 
     def apply_snapshot_chunk(self, req: types.RequestApplySnapshotChunk) -> types.ResponseApplySnapshotChunk:

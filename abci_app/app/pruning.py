@@ -17,20 +17,42 @@ from ..store import Store, keys
 log = structlog.get_logger(__name__)
 
 
+def restored_marker(height: int, state_root: bytes) -> bytes:
+    """The value of META_RESTORED_AT: the height of the snapshot a node was restored from and its
+    state root (the light client's app hash)."""
+    return height.to_bytes(8, "big") + state_root
+
+
+def restored_from(store: Store) -> tuple[int, bytes] | None:
+    """(height, state root) of the snapshot this node was state-synced from; None if it was not."""
+    marker = store.get(keys.META_RESTORED_AT)
+    return (int.from_bytes(marker[:8], "big"), marker[8:]) if marker else None
+
+
 def first_state_height(store: Store) -> int:
     """The oldest height whose state this node ever had: the snapshot height of a state-synced
-    node (its older block records name roots it never received), else 1."""
-    restored_at = store.get(keys.META_RESTORED_AT)
-    return int.from_bytes(restored_at, "big") if restored_at else 1
+    node, else 1."""
+    restored = restored_from(store)
+    return restored[0] if restored else 1
+
+
+def state_root_at(store: Store, height: int) -> bytes | None:
+    """The state root after committed block `height`: its block record's, or for a restored node's
+    snapshot height the snapshot's (a restored node has no records of the blocks up to it)."""
+    record = store.get(keys.block_key(height))
+    if record is not None:
+        return bytes.fromhex(json.loads(record)["app_hash"])
+    restored = restored_from(store)
+    return restored[1] if restored is not None and restored[0] == height else None
 
 
 def kept_roots(store: Store, height: int, keep_recent: int) -> list[bytes]:
     """The state roots of the last `keep_recent` committed blocks this node has, newest first."""
     roots = []
     for kept in range(height, max(first_state_height(store) - 1, height - keep_recent), -1):
-        record = store.get(keys.block_key(kept))
-        if record is not None:
-            roots.append(bytes.fromhex(json.loads(record)["app_hash"]))
+        root = state_root_at(store, kept)
+        if root is not None:
+            roots.append(root)
     return roots
 
 

@@ -1,30 +1,34 @@
-"""State sync: snapshots of the committed state, served to and restored from CometBFT (format 1).
+"""State sync: snapshots of the committed state, served to and restored from CometBFT (format 2).
 
-A snapshot at height H is the state the app hash of H commits to, plus the bookkeeping a node
-needs to go on from H + 1. Format 1, all RLP, every byte a function of the chain alone (two nodes
-snapshotting the same height produce identical snapshots):
+A snapshot at height H is the state the app hash of H commits to, plus the genesis JSON (the
+state holds only its hash). Format 2, all RLP, every byte a function of the chain alone (two
+nodes snapshotting the same height produce identical snapshots):
 
-- chunk 0, bookkeeping: [H, app_hash, genesis, [[height, block record] ...]]: the stored genesis
-  (chain id and params) and the block records of the last `window` heights up to H (block hashes
-  for BLOCKHASH, a state root per height), oldest first;
+- chunk 0: [H, app_hash, genesis];
 - chunks 1..n, state: [[key, value] ...]: every trie node and contract code the app hash reaches
   (`evm.nodes.state_keys`, in its walk order), each chunk at most CHUNK_BYTES (a single larger
   entry gets a chunk of its own);
 - metadata: [app_hash, [sha256(chunk) ...]]; the snapshot hash is sha256 of the chunk hashes.
 
-Restoring trusts only the app hash CometBFT's light client verified: every chunk must match its
-hash from the metadata, every state entry must be content-addressed (keccak(value) == key), and
-after the last chunk a walk from the trusted root must find every key. The state is therefore
-exactly the verified one. The bookkeeping (genesis, block hashes) is not covered by the app hash:
-it is taken from the snapshot's provider as it is, checked only for consistency.
+Restoring trusts only the app hash CometBFT's light client verified, and keeps only what it
+proves: every chunk must match its hash from the metadata, every state entry must be
+content-addressed (keccak(value) == key), after the last chunk a walk from the trusted root must
+find every key, and the genesis must hash to what the state records (`chain_records`). The
+hashes of the last 256 blocks are read from that state too; block records (transactions, gas,
+proposer), which no app hash proves, are not restored: a restored node has records of the blocks
+it executed, from H + 1 on. Untrusted RLP is checked for nesting depth before it is decoded.
+
+A restore is one write batch after the last chunk. Until a block is committed on top of it, it is
+unconfirmed: CometBFT, killed before it recorded the restore, offers snapshots again at its next
+start, and such a node takes one (a node with any other committed state aborts state sync).
 
 Snapshots live in the same RocksDB under their own prefixes, written (and the oldest dropped) in
 one batch, so pruning the state never breaks a kept snapshot.
 """
 
 import hashlib
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import rlp
@@ -33,12 +37,14 @@ from eth_hash.auto import keccak
 
 from ..abci import types
 from ..evm.nodes import state_keys
+from ..evm.rlp_bounds import RLPNestingError, check_rlp_nesting
 from ..store import Store, keys
-from .genesis import parse_genesis
+from . import chain_records
+from .pruning import restored_from, restored_marker
 
 log = structlog.get_logger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 CHUNK_BYTES = 1 << 20      # state chunk budget; CometBFT accepts chunks up to 16 MB
 _LIST_HEADER = 5           # an RLP list prefix of a payload under 4 GiB
 _ENTRY_OVERHEAD = 9        # [key, value]: list prefix <= 4, key prefix 1, value prefix <= 4
@@ -85,19 +91,10 @@ def _state_getter(store: Store):
     return get
 
 
-def _bookkeeping(store: Store, height: int, app_hash: bytes, window: int) -> bytes:
-    records = []
-    for kept in range(max(1, height - window + 1), height + 1):
-        record = store.get(keys.block_key(kept))
-        if record is not None:
-            records.append([kept, record])
-    return rlp.encode([height, app_hash, store.get(keys.META_GENESIS) or b"", records])
-
-
-def build(store: Store, height: int, app_hash: bytes, window: int) -> list[bytes]:
+def build(store: Store, height: int, app_hash: bytes) -> list[bytes]:
     """The chunks of the snapshot of committed `height` whose app hash (state root) is `app_hash`."""
     get = _state_getter(store)
-    chunks = [_bookkeeping(store, height, app_hash, window)]
+    chunks = [rlp.encode([height, app_hash, store.get(keys.META_GENESIS) or b""])]
     entries: list[list[bytes]] = []
     size = _LIST_HEADER
     for key in state_keys(get, app_hash):
@@ -119,11 +116,11 @@ def describe(height: int, app_hash: bytes, chunks: list[bytes]) -> Snapshot:
                     metadata=rlp.encode([app_hash, hashes]))
 
 
-def take(store: Store, height: int, app_hash: bytes, keep: int, window: int) -> Snapshot:
+def take(store: Store, height: int, app_hash: bytes, keep: int) -> Snapshot:
     """Snapshot committed `height` and drop all but the newest `keep` snapshots (0: keep all), in
     one write batch."""
     started = time.perf_counter()
-    chunks = build(store, height, app_hash, window)
+    chunks = build(store, height, app_hash)
     snapshot = describe(height, app_hash, chunks)
     puts = {keys.snapshot_key(height): rlp.encode([snapshot.format, snapshot.chunks, snapshot.hash,
                                                    snapshot.metadata])}
@@ -141,11 +138,11 @@ def take(store: Store, height: int, app_hash: bytes, keep: int, window: int) -> 
     return snapshot
 
 
-def take_after_commit(store: Store, height: int, app_hash: bytes, keep: int, window: int) -> None:
+def take_after_commit(store: Store, height: int, app_hash: bytes, keep: int) -> None:
     """Local housekeeping: a failed snapshot is logged and skipped, never a reason to stop the node
     (the block is committed already; the next interval tries again)."""
     try:
-        take(store, height, app_hash, keep, window)
+        take(store, height, app_hash, keep)
     except Exception:
         log.exception("snapshot_failed", height=height)
 
@@ -174,20 +171,33 @@ def _int(raw: bytes) -> int:
 # ---- restoring ----------------------------------------------------------------------------------
 
 
-def offer(snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int) -> tuple[int, "Restore | None"]:
-    """CometBFT's OfferSnapshot: the result and, if accepted, the restore to feed chunks to.
+def unconfirmed_restore(store: Store) -> int | None:
+    """The height of the restored snapshot the committed state is, if no block has been committed
+    on it: CometBFT may have been stopped before it recorded the restore (it then offers snapshots
+    again), or before it saved the next block (cli/statesync.py). None otherwise."""
+    restored = restored_from(store)
+    committed = int.from_bytes(store.get(keys.META_HEIGHT) or b"\0", "big")
+    return committed if restored is not None and restored[0] == committed else None
+
+
+def offer(store: Store, snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int,
+          state_at: Callable[[bytes], object]) -> tuple[int, "Restore | None"]:
+    """CometBFT's OfferSnapshot: the result and, if accepted, the restore to feed chunks to
+    (`state_at(root)`: a read-only py-evm state, to check the restored state's chain records).
 
     A node that has committed state can take no snapshot at all: ABORT (state sync stops with an
     error an operator sees) rather than REJECT (CometBFT would go on offering every other
-    snapshot, each turned down for the same reason)."""
-    if local_height > 0:
+    snapshot, each turned down for the same reason). An unconfirmed restore is no such state:
+    CometBFT never recorded it, so it is done again."""
+    unconfirmed = unconfirmed_restore(store)
+    if local_height > 0 and unconfirmed is None:
         log.error("snapshot_offer_aborted", height=snapshot.height,
                   reason=f"this node has committed state up to height {local_height}")
         return OfferResult.ABORT, None
     if snapshot.format != FORMAT:
         return OfferResult.REJECT_FORMAT, None
     try:
-        app_hash, hashes = rlp.decode(snapshot.metadata)
+        app_hash, hashes = _decode(snapshot.metadata, depth=2)
         if not isinstance(app_hash, bytes) or not all(isinstance(h, bytes) and len(h) == 32 for h in hashes):
             raise SnapshotError("malformed metadata")
     except (rlp.exceptions.RLPException, ValueError, TypeError) as exc:
@@ -203,8 +213,9 @@ def offer(snapshot: types.Snapshot, trusted_app_hash: bytes, local_height: int) 
     if reason is not None:
         log.warning("snapshot_rejected", height=snapshot.height, reason=reason)
         return OfferResult.REJECT, None
-    log.info("snapshot_accepted", height=snapshot.height, chunks=snapshot.chunks, app_hash=app_hash.hex()[:16])
-    return OfferResult.ACCEPT, Restore(snapshot.height, trusted_app_hash, list(hashes))
+    log.info("snapshot_accepted", height=snapshot.height, chunks=snapshot.chunks, app_hash=app_hash.hex()[:16],
+             over_unconfirmed_restore=unconfirmed)
+    return OfferResult.ACCEPT, Restore(snapshot.height, trusted_app_hash, list(hashes), state_at)
 
 
 @dataclass(slots=True)
@@ -214,9 +225,9 @@ class Restore:
     height: int
     app_hash: bytes
     chunk_hashes: list[bytes]
+    state_at: Callable[[bytes], object]
     applied: set[int] = field(default_factory=set)
     genesis: bytes | None = None
-    records: dict[bytes, bytes] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
     def apply(self, store: Store, index: int, chunk: bytes, sender: str
@@ -232,7 +243,7 @@ class Restore:
             ), None
         try:
             if index == 0:
-                self._bookkeeping(chunk)
+                self.genesis = self._genesis(chunk)
             else:
                 store.write(_state_entries(chunk))
         except (SnapshotError, rlp.exceptions.RLPException) as exc:
@@ -244,6 +255,8 @@ class Restore:
             entries = sum(1 for _ in state_keys(_state_getter(store), self.app_hash))
         except SnapshotError as exc:
             return self._reject(f"incomplete state: {exc}"), None
+        if not chain_records.genesis_matches(self.state_at(self.app_hash), self.genesis):
+            return self._reject("the genesis is not the one the verified state records"), None
         self._commit(store)
         log.info("snapshot_restored", height=self.height, chunks=len(self.chunk_hashes), state_keys=entries,
                  app_hash=self.app_hash.hex()[:16], duration_ms=round((time.perf_counter() - self.started) * 1000, 1))
@@ -254,48 +267,32 @@ class Restore:
         log.warning("snapshot_rejected", height=self.height, reason=reason)
         return types.ResponseApplySnapshotChunk(result=ApplyResult.REJECT_SNAPSHOT)
 
-    def _bookkeeping(self, chunk: bytes) -> None:
-        """Chunk 0: consistent with the offered height and verified app hash, else SnapshotError."""
-        try:
-            height, app_hash, genesis, records = rlp.decode(chunk)
-            height, records = _int(height), [(_int(h), record) for h, record in records]
-        except (ValueError, TypeError) as exc:
-            raise SnapshotError(f"malformed bookkeeping: {exc}") from None
-        if height != self.height or app_hash != self.app_hash:
-            raise SnapshotError("bookkeeping is for another height or app hash")
-        heights = [h for h, _ in records]
-        if not heights or heights != sorted(set(heights)) or heights[0] < 1 or heights[-1] != self.height:
-            raise SnapshotError("block records out of order or not ending at the snapshot height")
-        try:
-            parse_genesis(genesis)
-            for h, record in records:
-                block = json.loads(record)
-                if block["height"] != h or len(bytes.fromhex(block["hash"])) != 32:
-                    raise SnapshotError(f"malformed block record at height {h}")
-            if json.loads(records[-1][1])["app_hash"] != self.app_hash.hex():
-                raise SnapshotError("the block record of the snapshot height has another app hash")
-        except SnapshotError:
-            raise
-        except Exception as exc:
-            raise SnapshotError(f"bookkeeping: {exc!r}") from None
-        self.genesis = genesis
-        self.records = {keys.block_key(h): record for h, record in records}
+    def _genesis(self, chunk: bytes) -> bytes:
+        """Chunk 0's genesis JSON if the chunk is for the offered height and verified app hash, else
+        SnapshotError. It is not parsed until the restored state has proven it (its hash)."""
+        fields = _decode(chunk, depth=1)
+        if not isinstance(fields, list) or len(fields) != 3:
+            raise SnapshotError("chunk 0 is not [height, app hash, genesis]")
+        height, app_hash, genesis = fields
+        if _int(height) != self.height or app_hash != self.app_hash:
+            raise SnapshotError("chunk 0 is for another height or app hash")
+        return genesis
 
     def _commit(self, store: Store) -> None:
-        """The bookkeeping that makes the restored state this node's committed height, in one batch."""
-        puts = dict(self.records)
-        puts[keys.META_GENESIS] = self.genesis
-        puts[keys.META_HEIGHT] = self.height.to_bytes(8, "big")
-        puts[keys.META_APP_HASH] = self.app_hash
-        puts[keys.META_STATE_ROOT] = self.app_hash
-        puts[keys.META_RESTORED_AT] = self.height.to_bytes(8, "big")
-        store.write(puts)
+        """What makes the restored state this node's committed height, in one batch."""
+        store.write({
+            keys.META_GENESIS: self.genesis,
+            keys.META_HEIGHT: self.height.to_bytes(8, "big"),
+            keys.META_APP_HASH: self.app_hash,
+            keys.META_STATE_ROOT: self.app_hash,
+            keys.META_RESTORED_AT: restored_marker(self.height, self.app_hash),
+        })
 
 
 def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
     """A state chunk's entries as store writes; SnapshotError unless each is content-addressed."""
     puts = {}
-    for entry in rlp.decode(chunk):
+    for entry in _decode(chunk, depth=2):
         if not isinstance(entry, list) or len(entry) != 2 or not all(isinstance(x, bytes) for x in entry):
             raise SnapshotError("malformed state entry")
         key, value = entry
@@ -303,3 +300,13 @@ def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
             raise SnapshotError(f"state entry {key.hex()[:16]} is not keccak(value)")
         puts[keys.state_key(key)] = value
     return puts
+
+
+def _decode(data: bytes, depth: int):
+    """rlp.decode of untrusted bytes whose lists nest at most `depth` deep (the decoder recurses
+    natively: a deep enough nesting crashes the process, so the scan comes first)."""
+    try:
+        check_rlp_nesting(data, depth)
+    except RLPNestingError as exc:
+        raise SnapshotError(f"RLP: {exc}") from None
+    return rlp.decode(data)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,3 +143,17 @@ def write_genesis(home: Path, chain_id: str, app_state: dict, validators: list[d
 
 def node_command(binary: Path, home: Path) -> list[str]:
     return [str(binary), "node", "--home", str(home)]
+
+
+def state_sync_enabled(home: Path) -> bool:
+    config = tomllib.loads((home / "config" / "config.toml").read_text())
+    return bool(config.get("statesync", {}).get("enable"))
+
+
+def reset_state(binary: Path, home: Path) -> None:
+    """`cometbft reset-state`: its blocks, state and WAL go; keys, config, address book and the
+    validator's last-signed record stay."""
+    done = subprocess.run([str(binary), "reset-state", "--home", str(home)], capture_output=True, text=True,
+                          timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"cometbft reset-state failed: {(done.stderr or done.stdout).strip()}")

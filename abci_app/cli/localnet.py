@@ -211,11 +211,12 @@ class Localnet:
         return min(node.wait_height(height, max(0.1, deadline - time.monotonic())) for node in running)
 
     def add_node(self, timeout_s: float = START_TIMEOUT_S, *, app_settings: Mapping[str, int] | None = None,
-                 cometbft_options=()) -> LocalNode:
+                 cometbft_options=(), app_env: Mapping[str, str] | None = None, wait: bool = True) -> LocalNode:
         """A non-validator with the same genesis, peered with every node so far; started and
-        synced to the height the others had when it started. Its [app] settings are node0's
-        with `app_settings` on top; `cometbft_options` ((section, key, value), e.g.
-        ("statesync", "enable", True)) go into its cometbft config.toml before it starts."""
+        (unless not to `wait`) synced to the height the others had when it started. Its [app]
+        settings are node0's with `app_settings` on top; `cometbft_options` ((section, key,
+        value), e.g. ("statesync", "enable", True)) go into its cometbft config.toml before it
+        starts; `app_env` is added to its app process's environment."""
         index = len(self.nodes)
         taken = {port for node in self.nodes for port in (node.config.p2p_port, node.config.rpc_port,
                                                           node.config.abci_port, node.config.gateway_port)}
@@ -226,10 +227,12 @@ class Localnet:
         peers = [self._peer_address(node.home) for node in self.nodes]
         _set_options(home, [("p2p", "persistent_peers", ",".join(peers)), *cometbft_options])
         node = self._open(home.path)
+        node.app_env = dict(app_env or {})
         self.nodes.append(node)
         target = max(other.height() for other in self.nodes[:-1])
         self.start_node(index)
-        node.wait_height(target, timeout_s)
+        if wait:
+            node.wait_height(target, timeout_s)
         return node
 
     def _record(self, node: LocalNode) -> None:

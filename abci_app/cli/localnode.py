@@ -24,6 +24,7 @@ from ..rpc import CometRPC, RpcError
 from . import cometbft
 from .home import Home
 from .node import create_home
+from .statesync import redo_unconfirmed_state_sync
 
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 15
@@ -124,6 +125,10 @@ class LocalNode:
             return False
 
     def start_cometbft(self) -> None:
+        """Start cometbft (its stores reset first after a state sync it cannot resume:
+        cli/statesync.py)."""
+        app_db = self.home.load(env={**os.environ, **self.app_env}).app_db(self.home.path)
+        redo_unconfirmed_state_sync(self.binary, self.home.cometbft, app_db)
         self.node = self._spawn("cometbft", cometbft.node_command(self.binary, self.home.cometbft))
 
     def start(self) -> "LocalNode":

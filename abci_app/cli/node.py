@@ -21,6 +21,7 @@ from . import cometbft
 from .config import Config, ConfigError, choose, flag_default, given
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
 from .home import Home
+from .statesync import redo_unconfirmed_state_sync
 from .wallet import DEV_ACCOUNT_COUNT, dev_account
 
 log = structlog.get_logger(__name__)
@@ -257,6 +258,7 @@ def run_start(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     cometbft.configure(home.cometbft, config)  # miles.toml's [node] (and its overrides) is what runs
+    redo_unconfirmed_state_sync(binary, home.cometbft, settings.app_db(home.path))
     app = open_app(home, settings)
     chosen = serving(args, settings, start=True)
     gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)

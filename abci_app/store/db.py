@@ -2,16 +2,18 @@
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from rocksdict import Options, Rdict, WriteBatch, WriteOptions
+from rocksdict import AccessType, Options, Rdict, WriteBatch, WriteOptions
 
 
 class Store:
-    """A RocksDB database. All writes go through `write`, one atomic batch at a time."""
+    """A RocksDB database. All writes go through `write`, one atomic batch at a time.
+    `read_only`: another process may have it open (it must exist)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, read_only: bool = False) -> None:
         options = Options(raw_mode=True)
-        options.create_if_missing(True)
-        self._db = Rdict(path, options)
+        options.create_if_missing(not read_only)
+        access = AccessType.read_only() if read_only else AccessType.read_write()
+        self._db = Rdict(path, options, access_type=access)
         self._sync = WriteOptions()
         self._sync.sync = True
 

@@ -14,7 +14,7 @@ BLOCK = b"b/"
 # State-sync snapshots: outside STATE (b"s"), so pruning never touches a kept snapshot.
 SNAPSHOT = b"n/"                        # + height: the snapshot's record (format, chunks, hash, metadata)
 SNAPSHOT_CHUNK = b"c/"                  # + height + index: its chunks
-META_RESTORED_AT = b"m/restored_at"     # the snapshot height this node was state-synced from (if it was)
+META_RESTORED_AT = b"m/restored_at"     # height + state root of the snapshot this node was restored from
 
 
 def state_key(key: bytes) -> bytes:

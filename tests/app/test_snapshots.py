@@ -1,5 +1,8 @@
 """State sync: snapshots every `snapshot_interval` blocks, restored into a fresh node exactly as
-CometBFT drives it (OfferSnapshot, LoadSnapshotChunk from the provider, ApplySnapshotChunk)."""
+CometBFT drives it (OfferSnapshot, LoadSnapshotChunk from the provider, ApplySnapshotChunk).
+
+The source chain's blocks call a probe contract that stores BLOCKHASH(NUMBER - 5), so a node
+restored with other block hashes than the chain's would compute other app hashes."""
 
 import hashlib
 import json
@@ -7,10 +10,12 @@ import json
 import pytest
 import rlp
 from eth_hash.auto import keccak
+from rlp.codec import length_prefix
 
 from abci_app.abci import types
 from abci_app.app import AppSettings, Application, codes, snapshots
 from abci_app.app.driver import GENESIS_TIME_S
+from abci_app.app.genesis import parse_genesis
 from abci_app.contracts import load_contract
 from abci_app.store import keys as store_keys
 
@@ -19,6 +24,9 @@ from ..chain import Chain, app_state, transfer
 RECIPIENT = "0x" + "be" * 20
 SETTINGS = AppSettings(snapshot_interval=5, snapshot_keep=2, keep_recent=0)
 INCREMENT = keccak(b"increment()")[:4]
+# Runtime: SSTORE(NUMBER, BLOCKHASH(NUMBER - 5)); the init code returns those 8 bytes.
+PROBE_RUNTIME = bytes.fromhex("6005430340435500")
+PROBE_INIT = bytes.fromhex("6008600c6000396008" "6000f3") + PROBE_RUNTIME
 Offer = types.ResponseOfferSnapshot
 Apply = types.ResponseApplySnapshotChunk
 
@@ -28,22 +36,34 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(snapshots, "CHUNK_BYTES", 2048)   # several chunks from a small state
 
 
+def _contract(chain: Chain, deploy: bytes) -> str:
+    return json.loads(chain.query("/tx/0x" + keccak(deploy).hex()).value)["contract_address"]
+
+
 def _next_txs(chain: Chain, keys, counter: str, height: int) -> list[bytes]:
-    """Transfers from three keys to a fresh address and a Counter increment, at the senders' nonces."""
+    """Transfers from two keys to a fresh address, a probe call and a Counter increment, at the
+    senders' nonces."""
     def nonce(key) -> int:
         return chain.account(key.address)["nonce"]
-    txs = [transfer(key, nonce(key), "0x" + f"{height:02x}" * 20, 1000 + height) for key in keys[1:]]
-    return txs + [transfer(keys[0], nonce(keys[0]), counter, 0, gas=200_000, data=INCREMENT)]
+    txs = [transfer(key, nonce(key), "0x" + f"{height:02x}" * 20, 1000 + height) for key in keys[2:]]
+    probe = _contract(chain, _probe_deploy(keys))
+    return txs + [transfer(keys[1], nonce(keys[1]), probe, 0, gas=100_000),
+                  transfer(keys[0], nonce(keys[0]), counter, 0, gas=200_000, data=INCREMENT)]
+
+
+def _probe_deploy(keys) -> bytes:
+    return transfer(keys[2], 0, "", 0, gas=200_000, data=PROBE_INIT)
 
 
 def _source(path: str, keys, height: int = 12) -> tuple[Chain, str, dict[int, list[bytes]]]:
-    """A chain with a Counter deploy, transfers and increments, run to `height`; its blocks' txs."""
+    """A chain with a Counter and a probe deploy, transfers, probe calls and increments, run to
+    `height`; its blocks' txs."""
     chain = Chain.start(path, app_state(keys))
     chain.app.settings = SETTINGS
     deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
-    blocks = {1: [deploy, transfer(keys[1], 0, RECIPIENT, 7)]}
+    blocks = {1: [deploy, transfer(keys[1], 0, RECIPIENT, 7), _probe_deploy(keys)]}
     assert all(r.code == 0 for r in chain.block(blocks[1]))
-    counter = json.loads(chain.query("/tx/0x" + keccak(deploy).hex()).value)["contract_address"]
+    counter = _contract(chain, deploy)
     for number in range(2, height + 1):
         blocks[number] = _next_txs(chain, keys, counter, number)
         assert all(r.code == 0 for r in chain.block(blocks[number])), number
@@ -55,7 +75,8 @@ def _offer(app: Application, snapshot: types.Snapshot, app_hash: bytes) -> int:
 
 
 def _chunk(app: Application, height: int, index: int) -> bytes:
-    return app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=height, format=1, chunk=index)).chunk
+    return app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=height, format=snapshots.FORMAT,
+                                                                  chunk=index)).chunk
 
 
 def _apply(app: Application, index: int, chunk: bytes, sender: str = "peer-a") -> types.ResponseApplySnapshotChunk:
@@ -82,6 +103,10 @@ def _source_chunks(source: Chain, height: int) -> list[bytes]:
     return [_chunk(source.app, height, i) for i in range(_listed(source.app)[height].chunks)]
 
 
+def _block_code(app: Application, height: int) -> int:
+    return app.query(types.RequestQuery(path=f"/block/{height}")).code
+
+
 def _queries(app: Application, counter: str, height: int = 0) -> list[bytes]:
     paths = [f"/account/{RECIPIENT}", f"/account/{counter}", f"/code/{counter}", f"/storage/{counter}/0",
              "/supply", "/validators", "/params"]
@@ -106,7 +131,7 @@ def test_snapshots_every_interval_keep_the_newest_two(tmp_path, keys):
         listed = _listed(source.app)
         assert sorted(listed) == [5, 10]
         for height, snapshot in listed.items():
-            assert snapshot.format == 1 and snapshot.chunks > 3
+            assert snapshot.format == snapshots.FORMAT and snapshot.chunks > 3
             app_hash, hashes = rlp.decode(snapshot.metadata)
             assert app_hash == source.app_hashes[height]
             assert [hashlib.sha256(_chunk(source.app, height, i)).digest() for i in range(snapshot.chunks)] == hashes
@@ -114,7 +139,8 @@ def test_snapshots_every_interval_keep_the_newest_two(tmp_path, keys):
             assert all(len(_chunk(source.app, height, i)) <= 2048 for i in range(1, snapshot.chunks))
         assert _chunk(source.app, 10, listed[10].chunks) == b""      # unknown chunk, height, format
         assert _chunk(source.app, 7, 0) == b""
-        assert source.app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=10, format=2, chunk=0)).chunk == b""
+        other_format = types.RequestLoadSnapshotChunk(height=10, format=snapshots.FORMAT + 1, chunk=0)
+        assert source.app.load_snapshot_chunk(other_format).chunk == b""
         for _ in range(3):
             source.block([])
         assert sorted(_listed(source.app)) == [10, 15]
@@ -156,6 +182,11 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         for height in (11, 12):
             assert [r.code for r in follower.block(blocks[height])] == [0] * len(blocks[height])
             assert follower.app_hashes[-1] == source.app_hashes[height]
+
+        # it keeps records only of the blocks it executed (none of what no app hash proves)
+        assert [_block_code(target, h) for h in (1, 10, 11, 12)] == [codes.QUERY_NOT_FOUND] * 2 + [0, 0]
+        logs = target.query(types.RequestQuery(path="/logs", data=b'{"from": 1, "to": 12}'))
+        assert logs.code == 0 and json.loads(logs.value)["logs"]
         for height in range(13, 17):
             txs = _next_txs(source, keys, counter, height)
             assert [r.code for r in source.block(txs)] == [r.code for r in follower.block(txs)] == [0] * 4
@@ -177,6 +208,61 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         source.block(txs)
         follower.block(txs)
         assert follower.app_hashes[-1] == source.app_hashes[-1]
+    finally:
+        source.app.close()
+        target.close()
+
+
+def test_a_node_killed_at_any_step_of_a_restore_restarts_into_it(tmp_path, keys):
+    """Killed (the Application dropped unfinished, a new one opened on its RocksDB) after the
+    offer, after chunk 0, after half the chunks and after the restore's final write, each time
+    before CometBFT recorded the restore: CometBFT offers the snapshot again at every start and
+    the node takes it. Once CometBFT has recorded it, a restart resumes at the snapshot height
+    and the next blocks are the chain's (their probe calls read block hashes from before it)."""
+    source, _, blocks = _source(str(tmp_path / "source"), keys)
+    path = str(tmp_path / "target")
+    snapshot, chunks = _listed(source.app)[10], _source_chunks(source, 10)
+    target = Application(path)
+    try:
+        for applied in (0, 1, len(chunks) // 2, len(chunks)):
+            assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
+            assert [_apply(target, i, chunks[i]).result for i in range(applied)] == [Apply.ACCEPT] * applied
+            target.close()
+            target = Application(path)
+        info = target.info(types.RequestInfo())
+        assert (info.last_block_height, info.last_block_app_hash) == (10, source.app_hashes[10])
+        assert _state_sync(source, target, 10) == [Apply.ACCEPT] * len(chunks)   # CometBFT is still at 0
+
+        target.close()                       # killed after CometBFT recorded the restore
+        target = Application(path)
+        info = target.info(types.RequestInfo())
+        assert (info.last_block_height, info.last_block_app_hash) == (10, source.app_hashes[10])
+        follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
+        for height in (11, 12):
+            assert [r.code for r in follower.block(blocks[height])] == [0] * len(blocks[height])
+            assert follower.app_hashes[-1] == source.app_hashes[height]
+        assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ABORT    # confirmed now
+    finally:
+        source.app.close()
+        target.close()
+
+
+def test_an_unconfirmed_restore_gives_way_to_an_older_snapshot(tmp_path, keys):
+    """Killed after restoring 10 before CometBFT recorded it; at the next start only the snapshot
+    at 5 is offered: the node restores it and executes the chain's blocks from 6."""
+    source, _, blocks = _source(str(tmp_path / "source"), keys)
+    path = str(tmp_path / "target")
+    target = Application(path)
+    try:
+        _state_sync(source, target, 10)
+        target.close()
+        target = Application(path)
+        assert _state_sync(source, target, 5)[-1] == Apply.ACCEPT
+        assert target.info(types.RequestInfo()).last_block_height == 5
+        follower = Chain(target, height=5, time_s=GENESIS_TIME_S + 5)
+        for height in range(6, 13):
+            follower.block(blocks[height])
+            assert follower.app_hashes[-1] == source.app_hashes[height], height
     finally:
         source.app.close()
         target.close()
@@ -237,16 +323,84 @@ def test_a_snapshot_missing_state_is_rejected_after_the_last_chunk(pair):
     assert target.info(types.RequestInfo()).last_block_app_hash == source.app_hashes[10]
 
 
-def test_bookkeeping_that_contradicts_the_verified_app_hash_is_rejected(pair):
+def _forge_chunk_0(source: Chain, height: int, change) -> tuple[types.Snapshot, list[bytes]]:
+    """The honest snapshot with chunk 0's fields changed by `change`, its metadata and hash made to
+    match: what a provider who controls all but the light client's app hash can send."""
+    chunks = _source_chunks(source, height)
+    fields = rlp.decode(chunks[0])
+    change(fields)
+    chunks[0] = rlp.encode(fields)
+    return _forged(source, height, chunks), chunks
+
+
+@pytest.mark.parametrize("name, value", [("chain_id", 7), ("min_gas_price_wei", 1), ("block_gas_limit", 10**12),
+                                         ("max_tx_bytes", 1 << 24)])
+def test_a_chunk_0_with_a_forged_genesis_is_refused(pair, name, value):
+    """Chain id and params as execution reads them, in the canonical form an honest node stores:
+    the state records the genesis hash, so the restore is refused once the state is complete."""
     source, target = pair
-    chunks = _source_chunks(source, 10)
-    height, app_hash, genesis, records = rlp.decode(chunks[0])
-    record = json.loads(records[-1][1])
-    record["app_hash"] = source.app_hashes[9].hex()
-    records[-1][1] = json.dumps(record, sort_keys=True).encode()
-    chunks[0] = rlp.encode([height, app_hash, genesis, records])
-    assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+
+    def change(fields):
+        doc = json.loads(fields[2])
+        (doc if name == "chain_id" else doc["params"])[name] = value
+        fields[2] = parse_genesis(json.dumps(doc).encode()).to_json()
+    snapshot, chunks = _forge_chunk_0(source, 10, change)
+    assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
+    results = [_apply(target, i, chunk).result for i, chunk in enumerate(chunks)]
+    assert results == [Apply.ACCEPT] * (len(chunks) - 1) + [Apply.REJECT_SNAPSHOT]
+    assert target.info(types.RequestInfo()).last_block_height == 0
+    assert _state_sync(source, target, 10)[-1] == Apply.ACCEPT     # the honest one restores over it
+    assert target.genesis == source.app.genesis
+
+
+def test_a_chunk_0_with_forged_block_hashes_is_refused(pair):
+    """Format 1 carried the last blocks' records, hashes included, unproven in chunk 0; now the
+    state holds the hashes, and a chunk 0 that brings any is refused."""
+    source, target = pair
+
+    def change(fields):
+        records = [{"hash": hashlib.sha256(b"forged-%d" % h).hexdigest(), "height": h, "time_s": GENESIS_TIME_S + h,
+                    "app_hash": source.app_hashes[h].hex(), "gas_used": 0, "txs": [], "proposer": "01" * 20}
+                   for h in range(1, 11)]
+        fields[3:] = [[[h["height"], json.dumps(h, sort_keys=True).encode()] for h in records]]
+    snapshot, chunks = _forge_chunk_0(source, 10, change)
+    assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
     assert _apply(target, 0, chunks[0]).result == Apply.REJECT_SNAPSHOT
+
+
+def test_a_chunk_0_for_another_height_is_refused(pair):
+    source, target = pair
+
+    def change(fields):
+        fields[0] = 9
+    snapshot, chunks = _forge_chunk_0(source, 10, change)
+    assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ACCEPT
+    assert _apply(target, 0, chunks[0]).result == Apply.REJECT_SNAPSHOT
+
+
+def _nested(depth: int, inner: bytes = b"\xc0") -> bytes:
+    """`inner` inside `depth` RLP lists, built without recursion."""
+    for _ in range(depth):
+        inner = length_prefix(len(inner), 0xC0) + inner
+    return inner
+
+
+def test_rlp_nested_too_deep_is_refused_before_it_is_decoded(pair):
+    """The RLP decoder recurses natively: 30,000 nested lists would crash the process."""
+    source, target = pair
+    deep = _nested(30_000)
+    snapshot = _listed(source.app)[10]
+    app_hash, hashes = rlp.decode(snapshot.metadata)
+    payload = rlp.encode(app_hash) + _nested(1, deep)
+    bomb = types.Snapshot(height=10, format=snapshots.FORMAT, chunks=snapshot.chunks, hash=snapshot.hash,
+                          metadata=length_prefix(len(payload), 0xC0) + payload)
+    assert _offer(target, bomb, source.app_hashes[10]) == Offer.REJECT
+    for index in (0, 1):
+        chunks = _source_chunks(source, 10)
+        chunks[index] = deep
+        assert _offer(target, _forged(source, 10, chunks), source.app_hashes[10]) == Offer.ACCEPT
+        assert [_apply(target, i, chunks[i]).result for i in range(index + 1)][-1] == Apply.REJECT_SNAPSHOT
+    assert _state_sync(source, target, 10)[-1] == Apply.ACCEPT
 
 
 def test_offers_that_cannot_be_restored(pair):
@@ -254,12 +408,13 @@ def test_offers_that_cannot_be_restored(pair):
     snapshot = _listed(source.app)[10]
     assert _offer(target, snapshot, source.app_hashes[9]) == Offer.REJECT           # not the verified root
     assert _offer(target, snapshot, source.app_hashes[5]) == Offer.REJECT
-    other = types.Snapshot(height=10, format=2, chunks=snapshot.chunks, hash=snapshot.hash,
+    other = types.Snapshot(height=10, format=snapshots.FORMAT + 1, chunks=snapshot.chunks, hash=snapshot.hash,
                            metadata=snapshot.metadata)
     assert _offer(target, other, source.app_hashes[10]) == Offer.REJECT_FORMAT
-    garbled = types.Snapshot(height=10, format=1, chunks=snapshot.chunks, hash=snapshot.hash, metadata=b"\xff")
+    garbled = types.Snapshot(height=10, format=snapshots.FORMAT, chunks=snapshot.chunks, hash=snapshot.hash,
+                             metadata=b"\xff")
     assert _offer(target, garbled, source.app_hashes[10]) == Offer.REJECT
-    wrong_count = types.Snapshot(height=10, format=1, chunks=snapshot.chunks + 1, hash=snapshot.hash,
+    wrong_count = types.Snapshot(height=10, format=snapshots.FORMAT, chunks=snapshot.chunks + 1, hash=snapshot.hash,
                                  metadata=snapshot.metadata)
     assert _offer(target, wrong_count, source.app_hashes[10]) == Offer.REJECT
     assert _apply(target, 0, _chunk(source.app, 10, 0)).result == Apply.ABORT     # nothing accepted
