@@ -11,6 +11,7 @@ from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 
+from . import selfdestruct
 from .accounts import BatchedAccountDB
 from .code import AnalysedCodeStream
 
@@ -39,9 +40,16 @@ class DecodedTxExecutor(PragueTransactionExecutor):
     def validate_transaction(self, transaction: SignedTransactionAPI) -> None:
         self.vm_state.validate_transaction(transaction)
 
+    def finalize_computation(self, transaction: SignedTransactionAPI, computation: ComputationAPI) -> ComputationAPI:
+        selfdestruct.pay_deleted_balances(self.vm_state, computation.get_accounts_for_deletion())
+        return super().finalize_computation(transaction, computation)
+
 
 class AnalysedComputation(PragueComputation):
-    """Prague's computation over code whose jump destinations are analysed once per code."""
+    """Prague's computation over code whose jump destinations are analysed once per code, and
+    whose SELFDESTRUCT destroys no CMT (evm/selfdestruct.py)."""
+
+    opcodes = {**PragueComputation.opcodes, **selfdestruct.OPCODES}
 
     def __init__(self, state, message, transaction_context) -> None:
         super().__init__(state, message, transaction_context)
