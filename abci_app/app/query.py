@@ -14,7 +14,7 @@ from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, simulate
 from ..staking import StakingState, views
 from ..store import Store, keys
-from . import codes
+from . import codes, solvency
 from .genesis import Genesis
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 
@@ -194,6 +194,12 @@ def query_rewards(ctx: QueryContext, arg: str) -> QueryResult:
     return _json(views.rewards_json(ctx.staking, delegator))
 
 
+def query_solvency(ctx: QueryContext, arg: str) -> QueryResult:
+    """Each precompile's balance against what its records owe, and the supply invariant
+    (app/solvency.py); `solvent` is false if any of them is broken."""
+    return _json({"height": ctx.height, **solvency.check(ctx.reader).to_json()})
+
+
 ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "account": query_account,
     "code": query_code,
@@ -210,6 +216,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "params": query_params,
     "supply": query_supply,
     "rewards": query_rewards,
+    "solvency": query_solvency,
 }
 
 

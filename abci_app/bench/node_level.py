@@ -84,7 +84,7 @@ def measure_end_to_end(workload: Workload, seconds: float | None = None) -> dict
         finally:
             node.stop()
         block_ms = block_exec_ms(node.log_text("app"), figures.pop("heights"))
-        supply = db_supply(db)  # /supply and every balance, on the stopped app's committed state
+        supply = db_supply(db)  # /supply, every balance and /solvency, on the stopped app's committed state
     return {
         **figures,
         "presigned": len(workload.timed),

@@ -22,7 +22,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ..abci import types
 from ..app.driver import GENESIS_TIME_S
 from ..server.client import WireClient
-from .supply import check_supply, supply_figures
+from .supply import check_solvency, check_supply, supply_figures
 from .workloads import Workload
 
 TIMEOUT_S = 60
@@ -151,6 +151,7 @@ def measure_socket(workload: Workload, block_txs: int) -> dict:
                 elapsed = time.perf_counter() - started
                 size_after = folder_bytes(db)
                 supply = chain.query_json("/supply")  # asked over the socket, as a client would
+                solvency = chain.query_json("/solvency")
                 peak_rss = peak_rss_mib_of(server.process.pid)
             finally:
                 chain.close()
@@ -160,6 +161,7 @@ def measure_socket(workload: Workload, block_txs: int) -> dict:
     return {
         **run_figures(len(workload.timed), block_txs, elapsed, block_s, peak_rss, size_after - size_before),
         **check_supply(supply_figures(supply, balances)),
+        **check_solvency(solvency),
     }
 
 

@@ -1,6 +1,7 @@
-"""The supply invariant, checked at the end of every run: the app's /supply answer is consistent
-(total == genesis + minted - burned) and, where the state can be walked, equals the sum of every
-account's balance (the whole account trie)."""
+"""The checks at the end of every run: the supply invariant (the app's /supply answer is
+consistent, total == genesis + minted - burned, and, where the state can be walked, equals the sum
+of every account's balance) and every module's solvency (the app's /solvency answer: each
+precompile's balance covers what its records owe)."""
 
 import json
 
@@ -21,16 +22,27 @@ def check_supply(figures: dict) -> dict:
     return {**figures, "supply_ok": ok}
 
 
-def app_supply(app) -> dict:
-    """The check on an Application object (its committed state): /supply and the trie walk."""
-    response = app.query(types.RequestQuery(path="/supply"))
+def check_solvency(solvency: dict) -> dict:
+    """The /solvency query's JSON and its verdict: every module solvent (and the supply whole)."""
+    return {"solvency": solvency, "solvent": solvency["solvent"]}
+
+
+def _query(app, path: str) -> dict:
+    response = app.query(types.RequestQuery(path=path))
     if response.code != 0:
-        raise RuntimeError(f"/supply refused: {response.log}")
-    return check_supply(supply_figures(json.loads(response.value), app.reader.sum_balances()))
+        raise RuntimeError(f"{path} refused: {response.log}")
+    return json.loads(response.value)
+
+
+def app_supply(app) -> dict:
+    """Both checks on an Application object (its committed state): /supply and the trie walk,
+    and /solvency."""
+    return {**check_supply(supply_figures(_query(app, "/supply"), app.reader.sum_balances())),
+            **check_solvency(_query(app, "/solvency"))}
 
 
 def db_supply(db_path) -> dict:
-    """The check on a stopped app's database (its committed state), reopened here."""
+    """Both checks on a stopped app's database (its committed state), reopened here."""
     from ..app.application import Application
 
     app = Application(str(db_path))

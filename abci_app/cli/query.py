@@ -1,5 +1,5 @@
-"""`miles query account|tx|validators|candidate|candidates|delegations|params`: read committed
-state through CometBFT's abci_query, printed as indented JSON."""
+"""`miles query account|tx|validators|candidate|candidates|delegations|params|supply|rewards|solvency`:
+read committed state through CometBFT's abci_query, printed as indented JSON."""
 
 import argparse
 import json
@@ -33,6 +33,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     rewards = query.add_parser("rewards", help="an address's pending rewards (and commission, for a candidate)")
     rewards.add_argument("address")
     rewards.set_defaults(run=lambda args: _print(args, f"/rewards/{args.address}"))
+    solvency = query.add_parser("solvency", help="each module's balance against what it owes, and the supply")
+    solvency.set_defaults(run=lambda args: _print(args, "/solvency"))
 
 
 def _print(args: argparse.Namespace, path: str) -> int:

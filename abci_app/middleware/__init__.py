@@ -10,5 +10,7 @@ Every module package has the same boundary, which `app/modules.py` relies on:
   parse_params(doc: dict) -> params     genesis section -> a frozen params record (ValueError if bad)
   params_json(params) -> dict           and back, for the stored genesis
   init_genesis(state, params) -> None   writes the params into its own storage
+  owed(state) -> dict[str, int]         what its records owe, by kind, in wei (app/solvency.py
+                                        checks that its balance covers it)
 Modules import `precompiles`, `economics` and `errors` only: never each other, `staking` or `app`.
 """

@@ -2,7 +2,7 @@
 end-of-block work (slashing, unbonding payouts, validator-set updates) and read-only views.
 
 The boundary: ADDRESS and PRECOMPILE for the EVM; init_genesis and end_block for the app;
-`state_view` and `views` for queries.
+`state_view` and `views` for queries; `owed` for the solvency check.
 """
 
 from ..precompiles import Precompile, Storage
@@ -13,8 +13,10 @@ from .genesis import StakingGenesis, init_genesis, parse_staking_genesis
 from .keeper import ValidatorUpdate
 from .params import StakingParams
 from .rewards import REWARD_POOL, ValidatorReward
+from .solvency import owed as _owed
 from .state import ADDRESS, StakingState, consensus_address
 
+NAME = "staking"          # its section in the genesis app_state
 PRECOMPILE = Precompile(ADDRESS, StakingCalls())
 EVENT_PREFIX = "stake"   # its logs become ABCI events "stake.<name>" (app/events.py)
 
@@ -29,10 +31,16 @@ def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, int, bool
     return _end_block(state_view(state, writable=True), height, now_s, votes, double_signs)
 
 
+def owed(state) -> dict[str, int]:
+    """What the staking records in a py-evm state owe, by kind, in wei (read-only)."""
+    return _owed(state_view(state))
+
+
 __all__ = [
     "ADDRESS",
     "EVENTS",
     "EVENT_PREFIX",
+    "NAME",
     "PRECOMPILE",
     "REWARD_POOL",
     "ValidatorReward",
@@ -45,6 +53,7 @@ __all__ = [
     "consensus_address",
     "end_block",
     "init_genesis",
+    "owed",
     "parse_staking_genesis",
     "state_view",
 ]

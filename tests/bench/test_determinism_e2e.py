@@ -11,6 +11,8 @@ from abci_app.bench import node_level, workloads
 from abci_app.bench.levels import send_and_confirm
 from abci_app.cli.localnet import Localnet
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 TIMED_TXS = 600
@@ -42,5 +44,6 @@ def test_two_validators_agree_at_every_height_under_the_mix_workload(tmp_path):
                 assert node.rpc.query_json(f"/tx/0x{keccak(raw).hex()}")["status"] == 1
             supply = node.rpc.query_json("/supply")
             assert int(supply["total"]) == int(supply["genesis"]) + int(supply["minted"]) - int(supply["burned"])
+        assert_solvent(net.rpc(0))
     finally:
         net.stop()

@@ -30,4 +30,4 @@ def test_a_sustained_run_through_a_node_stops_posting_and_confirms_what_it_sent(
     figures = node_level.measure_end_to_end(workload, seconds=1.0)
     assert 0 < figures["txs"] < figures["presigned"] == 10_000           # stopped before the end
     assert figures["tx_per_s"] > 0 and figures["block_ms_per_1000_txs"] > 0
-    assert figures["supply_ok"] is True
+    assert figures["supply_ok"] is True and figures["solvent"] is True

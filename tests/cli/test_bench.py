@@ -49,16 +49,16 @@ NODE_FIGURES = {"tx_per_s", "latency_p50_s", "latency_p99_s", "block_ms_per_1000
 @pytest.mark.e2e
 def test_bench_all_quick_node_level_has_every_figure_per_workload(tmp_path, capsys):
     """Every workload end to end from its own senders: throughput, latency, block time, RSS of both
-    processes, DB growth, the supply at the end, and the kvstore baseline fed the same txs."""
+    processes, DB growth, the supply and solvency at the end, and the kvstore baseline fed the same txs."""
     path = tmp_path / "bench.json"
     assert cli_main.main(["bench", "all", "--quick", "--node", "--json", str(path)]) == 0
     doc = json.loads(path.read_text())
-    assert set(doc["node"]) == set(workloads.NAMES) and doc["supply_ok"] is True
+    assert set(doc["node"]) == set(workloads.NAMES) and doc["supply_ok"] is True and doc["solvent"] is True
     for name, node in doc["node"].items():
         assert NODE_FIGURES <= set(node) and all(node[f] > 0 for f in NODE_FIGURES), (name, node)
         assert node["txs"] == node["presigned"] == 60, name
         assert node["latency_p50_s"] <= node["latency_p99_s"], name
-        assert node["supply_ok"] is True, name
+        assert node["supply_ok"] is True and node["solvent"] is True, name
         assert node["supply"]["sum_balances"] == node["supply"]["total"], name
         kvstore = node["kvstore"]
         assert kvstore["txs"] == 60 and kvstore["tx_per_s"] > 0, name

@@ -184,5 +184,6 @@ def test_candidacy_and_delegation_lifecycle_through_the_cli(tmp_path):
         assert stake(url, "activate", "--dev-account", "1").returncode == 0
         assert query(url, "candidate", operator)["active"] is True
         assert len(query(url, "validators")["validators"]) == 2
+        assert query(url, "solvency")["solvent"] is True
     finally:
         node.stop()

@@ -13,6 +13,8 @@ from eth_hash.auto import keccak
 from abci_app.cli.localnode import LocalNode, free_port
 from abci_app.cli.wallet import dev_account
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "e2e keystore password"
@@ -26,6 +28,7 @@ def node(tmp_path_factory):
     try:
         local.start()
         yield local
+        assert_solvent(local.rpc)
     finally:
         local.stop()
 

@@ -1,4 +1,5 @@
-"""Replay a real chain's blocks into a fresh application and compare app hashes at every height.
+"""Replay a real chain's blocks into a fresh application and compare app hashes at every height
+(and check the supply and every module's solvency after each).
 
 CometBFT puts the app hash after block H into the header of block H+1, so a fresh app fed the same
 blocks must produce exactly those hashes.
@@ -12,7 +13,7 @@ import time
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from abci_app.abci import types
-from abci_app.app import Application
+from abci_app.app import Application, solvency
 from abci_app.rpc import CometRPC
 
 
@@ -62,6 +63,8 @@ def replay_and_compare(rpc: CometRPC, db_path: str, last_height: int) -> int:
             app.commit(types.RequestCommit())
             expected = bytes.fromhex(following["block"]["header"]["app_hash"])
             assert result.app_hash == expected, f"app hash differs at height {height}"
+            failures = solvency.check(app.reader).failures()
+            assert not failures, f"height {height}: " + "; ".join(failures)
             compared += 1
         return compared
     finally:

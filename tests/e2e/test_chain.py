@@ -14,6 +14,7 @@ from abci_app.cli.wallet import dev_account
 from abci_app.contracts import load_contract
 
 from ..chain import GWEI, transfer
+from ..solvency import assert_solvent
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +28,7 @@ def node(request, tmp_path):
     node = LocalNode.create(tmp_path / "node", abci=request.param)
     try:
         yield node.start()
+        assert_solvent(node.rpc)
     finally:
         node.stop()
 

@@ -13,6 +13,7 @@ from abci_app.cli.wallet import dev_account
 from abci_app.rpc import RpcError
 
 from ..chain import transfer
+from ..solvency import assert_solvent
 from .replay import replay_and_compare
 
 pytestmark = pytest.mark.e2e
@@ -86,5 +87,6 @@ def test_kill_9_the_app_mid_stream(tmp_path):
 
         last = node.height()
         assert replay_and_compare(node.rpc, str(tmp_path / "replay"), last) == last - 1
+        assert_solvent(node.rpc)
     finally:
         node.stop()

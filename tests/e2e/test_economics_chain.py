@@ -17,6 +17,7 @@ from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.economics import YEAR_SECONDS
 from abci_app.rpc import CometRPC
 
+from ..solvency import assert_solvent
 from ..staking.harness import STAKING, call_data
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +58,7 @@ def node(tmp_path):
     node = LocalNode.create(tmp_path / "node")
     try:
         yield node.start()
+        assert_solvent(node.rpc)
     finally:
         node.stop()
 

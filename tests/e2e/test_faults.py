@@ -20,6 +20,8 @@ from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import CometRPC, RpcError
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 VALIDATORS = 4
@@ -165,6 +167,7 @@ def _assert_agreement(net: Localnet, load: Load, height: int) -> None:
         supply = node.rpc.query_json("/supply")
         assert int(supply["total"]) == int(supply["genesis"]) + int(supply["minted"]) - int(supply["burned"])
         assert int(supply["total"]) <= int(supply["cap"])
+    assert_solvent(net.rpc(0))  # the nodes agree on the state: one node's answer is every node's
     assert not load.errors, load.errors[:5]
 
 

@@ -17,6 +17,8 @@ from abci_app.cli.node import DEFAULT_EVM_CHAIN_ID
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import RpcError
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 SMALL, LARGE = "3m", "64m"
@@ -89,5 +91,6 @@ def test_a_full_disk_stops_the_node_and_it_restarts_with_nothing_lost(tmp_path, 
         raw = sign_tx(deployer, nonce, "0x" + "44" * 20, 5, chain_id=DEFAULT_EVM_CHAIN_ID)
         assert node.rpc.broadcast_tx_sync(raw)["code"] == 0     # and the chain goes on
         wait_until(lambda: node.rpc.abci_query("/tx/0x" + keccak(raw).hex())[0] == 0, 60, "a new transfer")
+        assert_solvent(node.rpc)
     finally:
         node.stop()

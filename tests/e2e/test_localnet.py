@@ -21,6 +21,8 @@ from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import CometRPC, RpcError
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 VALIDATORS = 4
@@ -78,6 +80,7 @@ def net(tmp_path_factory):
     net = Localnet(tmp_path_factory.mktemp("localnet"), validators=VALIDATORS)
     try:
         yield net.start()
+        assert_solvent(net.rpc(0))
     finally:
         net.stop()
 

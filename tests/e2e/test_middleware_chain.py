@@ -16,6 +16,7 @@ from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.contracts import load_contract
 from abci_app.rpc import CometRPC
 
+from ..solvency import assert_solvent
 from ..staking.harness import call_data
 
 pytestmark = pytest.mark.e2e
@@ -89,6 +90,7 @@ def chain(tmp_path_factory):
     try:
         node.start()
         yield Wallet(node.rpc)
+        assert_solvent(node.rpc)
     finally:
         node.stop()
 

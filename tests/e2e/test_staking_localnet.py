@@ -20,6 +20,7 @@ from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import CometRPC
 
+from ..solvency import assert_solvent
 from ..staking.harness import STAKING, call_data
 
 pytestmark = pytest.mark.e2e
@@ -64,6 +65,7 @@ def localnet(tmp_path):
         path.write_text(json.dumps(genesis, indent=2))
     try:
         yield net.start()
+        assert_solvent(net.rpc(0))
     finally:
         net.stop()
 

@@ -5,6 +5,8 @@ import pytest
 
 from abci_app.cli.localnode import LocalNode, wait_until
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 # What cometbft logs while it waits for an app that is not listening yet.
@@ -19,5 +21,6 @@ def test_app_started_after_cometbft(tmp_path, abci):
         wait_until(lambda: WAITING_FOR_APP[abci] in node.log_text("cometbft"), 30, "cometbft to wait for the app")
         node.start_app()
         assert node.wait_height(3) >= 3
+        assert_solvent(node.rpc)
     finally:
         node.stop()

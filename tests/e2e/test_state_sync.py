@@ -14,6 +14,8 @@ from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import RpcError
 
+from ..solvency import assert_solvent
+
 pytestmark = pytest.mark.e2e
 
 VALIDATORS = 4
@@ -59,6 +61,7 @@ def test_a_node_joins_by_state_sync_and_serves_the_same_balances(tmp_path):
         assert joined.rpc.query_json(f"/account/{RECIPIENT}")["balance"] == str(5 * 10**18)
         code, _, message = joined.rpc.abci_query(f"/account/{RECIPIENT}", height=restored_at - 1)
         assert code != 0 and "first state" in message                     # it never had older state
+        assert_solvent(joined.rpc)  # every state it has, from the restored one
     finally:
         net.stop()
 

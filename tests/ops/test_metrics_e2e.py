@@ -12,6 +12,7 @@ from abci_app.cli.localnode import LocalNode, free_port, wait_until
 from abci_app.cli.wallet import dev_account
 
 from ..chain import transfer
+from ..solvency import assert_solvent
 from .test_metrics import SERIES
 
 pytestmark = pytest.mark.e2e
@@ -48,6 +49,7 @@ def node(tmp_path):
         node.start_cometbft()
         node.wait_height(1)
         yield node
+        assert_solvent(node.rpc)
     finally:
         node.stop()
 

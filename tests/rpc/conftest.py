@@ -6,6 +6,8 @@ from web3 import Web3
 from abci_app.cli.localnode import LocalNode
 from abci_app.rpc.gateway import Gateway
 
+from ..solvency import assert_solvent
+
 
 @pytest.fixture(scope="package")
 def node_gateway(tmp_path_factory):
@@ -15,6 +17,7 @@ def node_gateway(tmp_path_factory):
         node.start()
         served = Gateway(node.config.rpc_url, port=0).start()
         yield served
+        assert_solvent(node.rpc)
     finally:
         if served is not None:
             served.stop()

@@ -8,7 +8,6 @@ import json
 from eth_abi import decode, encode
 from eth_account.signers.local import LocalAccount
 from eth_hash.auto import keccak
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from abci_app import staking
 from abci_app.abci import types
@@ -87,25 +86,17 @@ class StakingChain:
     def block(self, txs: list[bytes] | None = None, seconds: int = 1, votes=None,
               misbehavior=None) -> list[types.ExecTxResult]:
         """One block; `votes` (validator address, signed) become decided_last_commit."""
-        chain = self.chain
-        chain.height += 1
-        chain.time_s += seconds
         commit = types.BlockIDFlag.BLOCK_ID_FLAG_COMMIT
         absent = types.BlockIDFlag.BLOCK_ID_FLAG_ABSENT
-        request = types.RequestFinalizeBlock(
-            txs=txs or [], height=chain.height, time=Timestamp(seconds=chain.time_s),
-            hash=hashlib.sha256(b"block-%d" % chain.height).digest(), proposer_address=b"\x01" * 20,
-            decided_last_commit=types.CommitInfo(votes=[
-                types.VoteInfo(validator=types.Validator(address=address, power=1),
-                               block_id_flag=commit if signed else absent)
-                for address, signed in (votes or [])
-            ]),
-            misbehavior=misbehavior or [],
-        )
-        self.last = chain.app.finalize_block(request)
-        chain.app.commit(types.RequestCommit())
-        chain.app_hashes.append(self.last.app_hash)
-        return list(self.last.tx_results)
+        last_commit = types.CommitInfo(votes=[
+            types.VoteInfo(validator=types.Validator(address=address, power=1),
+                           block_id_flag=commit if signed else absent)
+            for address, signed in (votes or [])
+        ])
+        results = self.chain.block(txs or [], seconds=seconds, last_commit=last_commit,
+                                   misbehavior=misbehavior or [])
+        self.last = self.chain.last
+        return results
 
     def receipt(self, result: types.ExecTxResult) -> dict:
         """The stored receipt of an executed transaction (found by its `eth.hash` event)."""

@@ -99,3 +99,5 @@ def test_double_sign_over_the_abci_socket_slashes_jails_and_removes_the_validato
     assert candidate["power"] == 0
     validators = json.loads(query.ask(query=types.RequestQuery(path="/validators")).query.value)["validators"]
     assert [v["operator"] for v in validators] == [v1.lower()]
+    solvency = json.loads(query.ask(query=types.RequestQuery(path="/solvency")).query.value)
+    assert solvency["solvent"] and solvency["supply"]["burned"] == str(burned)  # the slash left the balance

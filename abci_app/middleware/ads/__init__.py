@@ -5,10 +5,11 @@ campaigns; a message reaches only matching, opted-in users and reserves its rewa
 the user, rejecting returns the reward; closing refunds the unreserved budget.
 
 The middleware boundary (abci_app/middleware/__init__.py): NAME, ADDRESS, PRECOMPILE,
-parse_params, params_json, init_genesis; plus `state_view` for tests and queries.
+parse_params, params_json, init_genesis, owed; plus `state_view` for tests and queries.
 """
 
 from ...precompiles import Precompile, Storage
+from . import solvency
 from .calls import EVENTS, AdsCalls
 from .params import AdsParams
 from .state import ADDRESS, AdsState
@@ -37,6 +38,11 @@ def state_view(state) -> AdsState:
     return AdsState(Storage(state, ADDRESS, writable=False))
 
 
+def owed(state) -> dict[str, int]:
+    """What its records in a py-evm state owe, by kind, in wei (solvency.py; read-only)."""
+    return solvency.owed(state_view(state))
+
+
 __all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
-           "AdsParams", "AdsState", "init_genesis", "params_json",
+           "AdsParams", "AdsState", "init_genesis", "owed", "params_json",
            "parse_params", "state_view"]

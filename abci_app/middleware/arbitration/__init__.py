@@ -7,10 +7,11 @@ decides, voting arbiters share the fee reserve, silent ones are penalized. Every
 timeout that anyone may settle, so funds never stay locked. Parties review each other afterwards.
 
 The middleware boundary (abci_app/middleware/__init__.py): NAME, ADDRESS, PRECOMPILE,
-parse_params, params_json, init_genesis; plus `state_view` for tests and queries.
+parse_params, params_json, init_genesis, owed; plus `state_view` for tests and queries.
 """
 
 from ...precompiles import Precompile, Storage
+from . import solvency
 from .calls import ArbitrationCalls
 from .events import EVENTS
 from .params import ArbitrationParams
@@ -40,6 +41,11 @@ def state_view(state) -> ArbitrationState:
     return ArbitrationState(Storage(state, ADDRESS, writable=False))
 
 
+def owed(state) -> dict[str, int]:
+    """What its records in a py-evm state owe, by kind, in wei (solvency.py; read-only)."""
+    return solvency.owed(state_view(state))
+
+
 __all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
-           "ArbitrationParams", "ArbitrationState", "init_genesis",
+           "ArbitrationParams", "ArbitrationState", "init_genesis", "owed",
            "params_json", "parse_params", "state_view"]

@@ -4,10 +4,11 @@ A sponsor escrows CMT for a campaign of coupons around a place; users claim one 
 the radius (optionally with a location attester's signature); holders may transfer coupons and
 redeem them before the end, which pays the merchant; after the end the sponsor takes back what
 was not redeemed. The boundary (abci_app/middleware/__init__.py): NAME, ADDRESS, PRECOMPILE,
-parse_params, params_json, init_genesis.
+parse_params, params_json, init_genesis, owed.
 """
 
 from ...precompiles import Precompile, Storage
+from . import solvency
 from .calls import EVENTS, CouponsCalls
 from .params import CouponsParams, params_json, parse_params
 from .state import ADDRESS, CouponsState
@@ -27,6 +28,11 @@ def state_view(state) -> CouponsState:
     return CouponsState(Storage(state, ADDRESS, writable=False))
 
 
+def owed(state) -> dict[str, int]:
+    """What its records in a py-evm state owe, by kind, in wei (solvency.py; read-only)."""
+    return solvency.owed(state_view(state))
+
+
 __all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE",
-           "CouponsParams", "CouponsState", "init_genesis", "params_json",
+           "CouponsParams", "CouponsState", "init_genesis", "owed", "params_json",
            "parse_params", "state_view"]

@@ -78,14 +78,14 @@ class AdsChain(StakingChain):
 
     def assert_funds(self) -> None:
         """The funds total is the precompile's balance, and the campaigns' budgets and reservations
-        add up to it; the supply is unchanged."""
+        add up to it, as does ads.owed (the module is exact); the supply is unchanged."""
         st = self.state()
         held = 0
         for i in range(1, st.campaign_count + 1):
             c = st.campaign(i)
             assert c.deposit_wei == c.budget_wei + c.reserved_wei + c.spent_wei + c.refunded_wei
             held += c.budget_wei + c.reserved_wei
-        assert st.funds_wei == self.chain.balance(ADS) == held
+        assert st.funds_wei == self.chain.balance(ADS) == held == sum(ads.owed(self.chain.app.reader.state).values())
         self.assert_supply()
 
 

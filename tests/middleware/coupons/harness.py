@@ -107,10 +107,12 @@ class CouponsNet:
         return campaigns, coupon_records, st.funds_wei, self.chain.balance(COUPONS), self.chain.supply()
 
     def assert_funds(self) -> None:
-        """funds == the precompile's balance == what the campaigns still escrow; supply intact."""
+        """funds == the precompile's balance == what the campaigns still escrow == what
+        coupons.owed counts (the module is exact); supply intact."""
         st = self.state()
         escrowed = sum(st.campaign(i).escrow_wei for i in range(1, st.campaign_count + 1))
-        assert st.funds_wei == self.chain.balance(COUPONS) == escrowed
+        owed = sum(coupons.owed(self.chain.app.reader.state).values())
+        assert st.funds_wei == self.chain.balance(COUPONS) == escrowed == owed
         self.net.assert_supply()
 
 
