@@ -2,9 +2,9 @@
 `/solvency` query, the in-process driver's audit after every block and `miles bench`.
 
 Per precompile: its balance, what its records owe (the module's `owed`, by kind) and whether the
-balance covers it. Only `>=` can be required: staking keeps reward dust, arbitration cannot list
-an arbiter who left the pool, and anyone can force CMT into an account (a self-destructing
-contract); coupons and ads are exact, and their tests assert equality. The supply: the sum of
+balance covers it. Only `>=` can be required: staking keeps reward dust, and anyone can force
+CMT into an account (a self-destructing contract); coupons, arbitration and ads are exact, and
+their tests assert equality. The supply: the sum of
 every balance (a walk of the whole account trie) == staking's recorded total == genesis +
 minted - burned. Read-only.
 """

@@ -149,7 +149,10 @@ class StakingCalls:
         st = StakingState(ctx.storage)
         _existing(st, ctx.sender)
         keeper.withdraw_all(st, ctx.sender, ctx.height, ctx.now_s)
+        commission = rewards.withdraw_commission(st, ctx.sender)  # no record would list it any more
         _emit_payouts(ctx, st)
+        if commission:
+            ctx.emit(COMMISSION_WITHDRAWN, ctx.sender, commission)
         ctx.emit(CANDIDACY_WITHDRAWN, ctx.sender)
 
     @function("activate()", gas=20_000)

@@ -3,8 +3,7 @@
 Not exact: a delegation is paid the floor of what it earned (economics.settle), so the fractions
 of a wei (the delegations' carries, the accumulator's rounding, the carry dropped when a
 delegation ends) stay in the balance as dust owed to nobody: balance >= owed, not ==.
-Also missed: the unpaid commission of a candidate that withdrew, which no enumerable record
-reaches (the candidate list drops it); it too stays in the balance.
+Commission is listed through the candidates, which is complete: withdrawCandidacy pays it out.
 """
 
 from .rewards import pending_reward

@@ -13,6 +13,7 @@ from abci_app.cli.wallet import GWEI, dev_account, sign_tx
 from abci_app.contracts import load_contract
 
 from ..app.test_bad_txs import nested_rlp
+from ..solvency import assert_solvent
 from ..staking.harness import call_data
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +33,7 @@ def node(tmp_path_factory):
     node = LocalNode.create(tmp_path_factory.mktemp("poison") / "node")
     try:
         yield node.start()
+        assert_solvent(node.rpc)
     finally:
         node.stop()
 

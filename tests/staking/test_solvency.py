@@ -85,15 +85,16 @@ def test_reward_dust_stays_in_the_balance_and_is_not_owed(net, stakers):
     assert state.get_balance(staking.ADDRESS) - sum(staking.owed(state).values()) == 1
 
 
-def test_a_withdrawn_candidates_unpaid_commission_is_held_but_not_seen(net, stakers):
-    """Known gap: owed() reaches commission through the candidate list, which a candidate leaves
-    when it withdraws; its unpaid commission stays in the balance (withdrawCommission still pays
-    it) but is not counted, so the check shows it as surplus. v0's pool is its self-stake alone
-    and every reward divides exactly, so the surplus is that commission to the wei."""
+def test_a_withdrawn_candidate_is_paid_its_commission(net, stakers):
+    """owed() reaches commission through the candidate list, which a candidate leaves when it
+    withdraws: so withdrawing pays the commission out, and nothing owed goes unlisted. v0's pool
+    is its self-stake alone and every reward divides exactly: no surplus at any step."""
     paid_blocks(net, stakers[5], 2)
     commission = owed(net)["commission"]
     assert commission == 2 * FEE // 10 and surplus(net) == 0
-    assert net.send(stakers[0], "withdrawCandidacy()").code == 0
-    assert owed(net)["commission"] == 0 and surplus(net) == commission
-    assert net.send(stakers[0], "withdrawCommission()").code == 0
-    assert surplus(net) == 0
+    result = net.send(stakers[0], "withdrawCandidacy()")
+    assert result.code == 0
+    paid = [{a.key: a.value for a in e.attributes} for e in result.events if e.type == "stake.commission_withdrawn"]
+    assert paid == [{"candidate": stakers[0].address.lower(), "amount": str(commission)}]
+    assert owed(net)["commission"] == 0 and surplus(net) == 0
+    net.expect_revert(stakers[0], "no commission to withdraw", "withdrawCommission()")

@@ -70,6 +70,7 @@ class ArbitrationCalls:
         st.set_arbiter(ctx.sender, dataclasses.replace(
             arbiter, stake_wei=0, unbonding_wei=arbiter.unbonding_wei + arbiter.stake_wei, unbonding_until_s=until))
         st.pool.remove(ctx.sender)
+        st.unbonding.add(ctx.sender)
         # EVENTS
         ctx.emit(events.ARBITER_LEFT, ctx.sender, arbiter.stake_wei, until)
 
@@ -84,6 +85,7 @@ class ArbitrationCalls:
             raise CallError("stake still unbonding")
         # EFFECTS
         st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, unbonding_wei=0, unbonding_until_s=0))
+        st.unbonding.remove(ctx.sender)
         settlement.pay(ctx, st, ctx.sender, arbiter.unbonding_wei)
         # EVENTS
         ctx.emit(events.STAKE_WITHDRAWN, ctx.sender, arbiter.unbonding_wei)

@@ -16,6 +16,7 @@ class ArbitrationState(ModuleState):
     def __init__(self, storage: Storage) -> None:
         super().__init__(storage)
         self.pool = AddressSet(storage, "pool")   # arbiters that may be drawn, in join order
+        self.unbonding = AddressSet(storage, "unbonding")  # arbiters with stake unbonding (solvency lists them)
 
     # ---- arbiters ------------------------------------------------------------------------------
 

@@ -110,15 +110,12 @@ class ArbitrationChain(StakingChain):
 
     def assert_funds(self) -> None:
         """funds == the precompile's balance == stakes + unbonding stakes + escrows of orders that
-        have not ended == arbitration.owed plus the unbonding stakes of the keys that left the pool
-        (which owed cannot list: the module is exact but for them); the supply is unchanged."""
+        have not ended == arbitration.owed (exact); the supply is unchanged."""
         st = self.state()
         held = sum(st.order(i).escrow_wei for i in range(1, st.order_count + 1) if st.order(i).state not in ENDED)
-        left = 0
         for p in [canonical(k.address) for k in self.keys]:
             a = st.arbiter(p)
             held += a.stake_wei + a.unbonding_wei
-            left += 0 if p in st.pool else a.unbonding_wei
         owed = sum(arbitration.owed(self.chain.app.reader.state).values())
-        assert st.funds_wei == self.chain.balance(ARBITRATION) == held == owed + left
+        assert st.funds_wei == self.chain.balance(ARBITRATION) == held == owed
         self.assert_supply()
