@@ -14,32 +14,17 @@ from eth_hash.auto import keccak
 from trie import HexaryTrie
 
 from abci_app import staking
-from abci_app.contracts import load_contract
 from abci_app.middleware import ads, arbitration, coupons
 from abci_app.precompiles import encode_error
 from abci_app.store import Overlay
 
-from abci_app.cli.wallet import dev_account
-
 from ..chain import CMT, GWEI, transfer
-from ..staking.harness import StakingChain, call_data, staking_state
+from ..staking.conftest import net, stakers  # noqa: F401  (fixtures: two genesis validators, funded keys)
+from ..staking.harness import call_data
 
 REFUSAL = encode_error("only CALL and STATICCALL reach this precompile, not DELEGATECALL or CALLCODE")
 TIMES = 3
 SELLER = "0x" + "5e" * 20
-
-
-@pytest.fixture(scope="module")
-def stakers():
-    """0 and 1 are genesis validators; 3 deploys and drives the hostile contract."""
-    return [dev_account(i) for i in range(4)]
-
-
-@pytest.fixture
-def net(tmp_path, stakers):
-    net = StakingChain.start(str(tmp_path / "db"), staking_state(stakers))
-    yield net
-    net.chain.app.close()
 
 
 def _hex(address: bytes) -> str:
@@ -79,14 +64,6 @@ def _records(net, precompile: bytes) -> tuple:
     return net.chain.balance(_hex(precompile)), rlp.decode(account)[2]
 
 
-def _deploy(net, key) -> str:
-    nonce = net.chain.account(key.address)["nonce"]
-    raw = transfer(key, nonce, "", 0, gas=2_000_000, data=load_contract("CallKinds").bytecode)
-    (result,) = net.block([raw])
-    assert result.code == 0, result.log
-    return net.query("/tx/0x" + keccak(raw).hex())["contract_address"]
-
-
 def _through(net, key, contract: str, signature: str, *args, value: int = 0) -> tuple[bool, bytes]:
     """Call the hostile contract; it never reverts, and returns what its last attempt got."""
     nonce = net.chain.account(key.address)["nonce"]
@@ -100,7 +77,7 @@ def _through(net, key, contract: str, signature: str, *args, value: int = 0) -> 
 def test_a_plain_call_through_a_contract_pays_and_acts_for_the_contract(net, stakers, call):
     """The control: the same call data by CALL works, paid by the contract, in its own name."""
     precompile, _, data, value = _payable_calls(net, stakers)[call]
-    contract = _deploy(net, stakers[3])
+    contract = net.deploy(stakers[3], "CallKinds")
     before = net.chain.balance(_hex(precompile))
     ok, output = _through(net, stakers[3], contract, "viaCall(address,bytes,uint256,uint256)",
                           _hex(precompile), data, value, 1, value=value)
@@ -116,7 +93,7 @@ def test_delegatecall_and_callcode_get_nothing_unpaid(net, stakers, call, kind):
     is refused, the precompile's balance and records stay as they were, the contract keeps what
     it was sent, and neither it nor its caller holds any stake."""
     precompile, _, data, value = _payable_calls(net, stakers)[call]
-    contract = _deploy(net, stakers[3])
+    contract = net.deploy(stakers[3], "CallKinds")
     args = (_hex(precompile), data, TIMES) if kind.startswith("viaDelegateCall") else (_hex(precompile), data, value, TIMES)
     before = _records(net, precompile)
     ok, output = _through(net, stakers[3], contract, kind, *args, value=value)
@@ -133,7 +110,7 @@ def test_a_contract_cannot_act_as_its_caller(net, stakers, kind):
     a contract the user trusted with nothing could undelegate the user's stake."""
     v0 = stakers[0].address
     assert net.send(stakers[3], "delegate(address)", v0, value=2_000 * CMT).code == 0
-    contract = _deploy(net, stakers[3])
+    contract = net.deploy(stakers[3], "CallKinds")
     data = call_data("undelegate(address,uint256)", v0, 2_000 * CMT)
     args = (_hex(staking.ADDRESS), data, 1) if kind.startswith("viaDelegateCall") else (_hex(staking.ADDRESS), data, 0, 1)
     before = _records(net, staking.ADDRESS)
@@ -145,7 +122,7 @@ def test_a_contract_cannot_act_as_its_caller(net, stakers, kind):
 
 
 def test_a_static_call_still_reads(net, stakers):
-    contract = _deploy(net, stakers[3])
+    contract = net.deploy(stakers[3], "CallKinds")
     ok, output = _through(net, stakers[3], contract, "viaStaticCall(address,bytes)", _hex(staking.ADDRESS),
                           call_data("candidates()"))
     assert ok

@@ -11,6 +11,7 @@ from eth_hash.auto import keccak
 
 from abci_app import staking
 from abci_app.abci import types
+from abci_app.contracts import load_contract
 from abci_app.precompiles.abi import parse_signature
 
 from ..chain import CMT, Chain, app_state, transfer
@@ -59,6 +60,14 @@ class StakingChain:
         supply = sum(int(a["balance_wei"]) for a in state["accounts"]) + sum(
             int(v["self_stake_wei"]) for v in state.get("staking", {}).get("validators", []))
         return cls(chain, supply)
+
+    def deploy(self, key: LocalAccount, contract: str, gas: int = 2_000_000) -> str:
+        """Deploy a compiled contract (contracts/build) from `key` in a block of its own; its address."""
+        nonce = self.chain.account(key.address)["nonce"]
+        raw = transfer(key, nonce, "", 0, gas=gas, data=load_contract(contract).bytecode)
+        (result,) = self.block([raw])
+        assert result.code == 0, result.log
+        return self.query("/tx/0x" + keccak(raw).hex())["contract_address"]
 
     def send(self, key: LocalAccount, signature: str, *args, value: int = 0, gas: int = 1_000_000,
              seconds: int = 1, votes=None, to: str = STAKING) -> types.ExecTxResult:

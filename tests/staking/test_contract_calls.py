@@ -2,9 +2,7 @@
 state change attempted inside a static call (refused with a reason)."""
 
 from eth_abi import decode
-from eth_hash.auto import keccak
 
-from abci_app.contracts import load_contract
 from abci_app.precompiles import encode_error
 from abci_app.staking.params import WEI_PER_CMT
 
@@ -14,14 +12,6 @@ from .harness import SELF_STAKE, call_data
 CMT = WEI_PER_CMT
 
 
-def _deploy(net, key) -> str:
-    nonce = net.chain.account(key.address)["nonce"]
-    raw = transfer(key, nonce, "", 0, gas=1_000_000, data=load_contract("StakingClient").bytecode)
-    (result,) = net.block([raw])
-    assert result.code == 0, result.log
-    return net.query("/tx/0x" + keccak(raw).hex())["contract_address"]
-
-
 def _call(net, key, to: str, data: bytes, value: int = 0):
     nonce = net.chain.account(key.address)["nonce"]
     (result,) = net.block([transfer(key, nonce, to, value, gas=1_000_000, data=data)])
@@ -29,7 +19,7 @@ def _call(net, key, to: str, data: bytes, value: int = 0):
 
 
 def test_a_contract_delegates_and_reads_its_delegation(net, stakers):
-    client = _deploy(net, stakers[3])
+    client = net.deploy(stakers[3], "StakingClient")
     v0 = stakers[0].address
     result = _call(net, stakers[3], client, call_data("delegateFor(address)", v0), value=2_000 * CMT)
     assert result.code == 0, result.log
@@ -41,7 +31,7 @@ def test_a_contract_delegates_and_reads_its_delegation(net, stakers):
 
 
 def test_a_state_change_inside_a_static_call_is_refused(net, stakers):
-    client = _deploy(net, stakers[3])
+    client = net.deploy(stakers[3], "StakingClient")
     before = net.snapshot()
     result = _call(net, stakers[3], client, call_data("delegateStatically(address)", stakers[0].address))
     assert result.code == 0, result.log
@@ -52,6 +42,6 @@ def test_a_state_change_inside_a_static_call_is_refused(net, stakers):
 
 
 def test_a_failing_precompile_call_reverts_the_calling_contract(net, stakers):
-    client = _deploy(net, stakers[3])
+    client = net.deploy(stakers[3], "StakingClient")
     result = _call(net, stakers[3], client, call_data("delegateFor(address)", stakers[5].address), value=2_000 * CMT)
     assert result.code == 32 and result.log == "execution reverted: not a candidate"
