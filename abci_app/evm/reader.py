@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 
-import rlp
 from eth.abc import AtomicDatabaseAPI, VirtualMachineAPI
-from eth.rlp.accounts import Account as AccountRLP
-from trie import HexaryTrie
-from trie.iter import NodeIterator
 
+from .accounts import decode_account
 from .execute import BlockContext, build_state
+from .nodes import walk_trie
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,5 +44,8 @@ class StateReader:
 
     def sum_balances(self) -> int:
         """The sum of every account's balance, by walking the whole account trie (audits, tests)."""
-        trie = HexaryTrie(self._db, self.state_root)
-        return sum(rlp.decode(value, sedes=AccountRLP).balance for value in NodeIterator(trie).values())
+        balances: list[int] = []
+        for _ in walk_trie(self._db.__getitem__, self.state_root, set(),
+                           lambda value: balances.append(decode_account(value).balance)):
+            pass
+        return sum(balances)
