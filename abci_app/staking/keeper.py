@@ -149,7 +149,10 @@ def jail(st: StakingState, operator: bytes, until_s: int) -> None:
 
 
 def update_validator_set(st: StakingState) -> list[ValidatorUpdate]:
-    """Recompute the set if anything changed; store what CometBFT is told; return the differences."""
+    """Recompute the set if anything changed; store what CometBFT is told; return the differences.
+
+    With no eligible candidate left the set stays as it is (and is recomputed every block until
+    one is back): CometBFT refuses updates that empty its set, and every node would stop there."""
     if not st.set_changed:
         return []
     params = st.params()
@@ -159,6 +162,8 @@ def update_validator_set(st: StakingState) -> list[ValidatorUpdate]:
         if candidate.eligible:
             eligible.append((operator, candidate.tokens_wei))
     chosen = dict(rules.select_validators(eligible, params))
+    if not chosen:
+        return []
     updates = []
     for operator in sorted(set(st.validators) | set(chosen) | _rotating(st)):
         candidate, applied = st.candidate(operator), st.applied(operator)

@@ -1,5 +1,6 @@
 """Every staking call through a signed transaction: the effects, the events, every revert reason."""
 
+import pytest
 from eth_abi import decode
 from eth_hash.auto import keccak
 
@@ -209,3 +210,21 @@ def test_delegating_to_a_pool_slashed_to_nothing_is_refused(tmp_path, stakers):
                       stakers[0].address, value=2_000 * CMT)
     net.assert_supply()
     net.chain.app.close()
+
+
+@pytest.mark.parametrize("leave", ["withdrawCandidacy()", "deactivate()"])
+def test_the_last_validators_cannot_empty_the_set(net, stakers, leave):
+    """CometBFT refuses updates that leave it no validator, and every node would stop at that
+    height for good (found by the fuzz harness). The last set stays until a candidate is eligible
+    again, which then replaces it."""
+    v0, v1, newcomer = stakers[0], stakers[1], stakers[4]
+    assert net.send(v0, leave).code == 0
+    assert net.updates() == {pubkey_of("v0"): 0, pubkey_of("v1"): SELF_STAKE // CMT * 1200 // 10_000}
+    assert net.send(v1, leave).code == 0
+    assert net.updates() == {}
+    net.block()
+    assert net.updates() == {} and list(net.validators()) == [v1.address.lower()]
+    result = net.send(newcomer, DECLARE, pubkey_of("new"), 500, "newcomer", "", "", value=SELF_STAKE)
+    assert result.code == 0, result.log
+    assert net.updates() == {pubkey_of("v1"): 0, pubkey_of("new"): SELF_STAKE // CMT * 1200 // 10_000}
+    assert list(net.validators()) == [newcomer.address.lower()]
