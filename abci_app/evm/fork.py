@@ -45,6 +45,20 @@ class DecodedTxExecutor(PragueTransactionExecutor):
         return super().finalize_computation(transaction, computation)
 
 
+class ChargedGasVM(PragueVM):
+    """Prague, whose gas used is what the executor charged the sender. py-evm's own
+    finalize_gas_used caps the refund at a fifth of the gas used *plus* the calldata floor's top-up,
+    the executor at a fifth of the gas used alone: with a refund and the floor both in play it
+    reported less gas than was paid, so less base fee reached the reward pool than the sender
+    paid, and CMT left the supply."""
+
+    @classmethod
+    def finalize_gas_used(cls, transaction: SignedTransactionAPI, computation: ComputationAPI) -> int:
+        consumed = transaction.gas - computation.get_gas_remaining()
+        refund = cls.calculate_net_gas_refund(consumed, computation.get_gas_refund())
+        return consumed - refund + computation.data_floor_gas
+
+
 class AnalysedComputation(PragueComputation):
     """Prague's computation over code whose jump destinations are analysed once per code, and
     whose SELFDESTRUCT destroys no CMT (evm/selfdestruct.py)."""
@@ -59,8 +73,9 @@ class AnalysedComputation(PragueComputation):
 def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAPI]], *,
             bare: bool = False) -> type[VirtualMachineAPI]:
     """Prague with `precompiles` (address -> computation function) added to Ethereum's own, with
-    the chain's account database (evm/accounts.py), executor (DecodedTxExecutor) and code analysis
-    (evm/code.py); `bare=True` keeps py-evm's own three (the benchmark's bare py-evm baseline)."""
+    the chain's account database (evm/accounts.py), executor (DecodedTxExecutor), code analysis
+    (evm/code.py) and gas accounting (ChargedGasVM); `bare=True` keeps py-evm's own (the
+    benchmark's bare py-evm baseline)."""
     computation = (PragueComputation if bare else AnalysedComputation).configure(
         __name__="MilesComputation", _precompiles={**PragueComputation.get_precompiles(), **precompiles}
     )
@@ -69,4 +84,4 @@ def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAP
         account_db_class=AccountDB if bare else BatchedAccountDB,
         transaction_executor_class=PragueTransactionExecutor if bare else DecodedTxExecutor,
     )
-    return VM.configure(__name__="MilesVM", _state_class=state)
+    return (VM if bare else ChargedGasVM).configure(__name__="MilesVM", _state_class=state)
