@@ -11,7 +11,7 @@ from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 
-from . import selfdestruct
+from . import kzg, selfdestruct
 from .accounts import BatchedAccountDB
 from .code import AnalysedCodeStream
 
@@ -74,10 +74,12 @@ def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAP
             bare: bool = False) -> type[VirtualMachineAPI]:
     """Prague with `precompiles` (address -> computation function) added to Ethereum's own, with
     the chain's account database (evm/accounts.py), executor (DecodedTxExecutor), code analysis
-    (evm/code.py) and gas accounting (ChargedGasVM); `bare=True` keeps py-evm's own (the
-    benchmark's bare py-evm baseline)."""
+    (evm/code.py), gas accounting (ChargedGasVM) and point evaluation (evm/kzg.py); `bare=True`
+    keeps py-evm's own (the benchmark's bare py-evm baseline)."""
+    ethereum = PragueComputation.get_precompiles() if bare else {
+        **PragueComputation.get_precompiles(), kzg.ADDRESS: kzg.point_evaluation}
     computation = (PragueComputation if bare else AnalysedComputation).configure(
-        __name__="MilesComputation", _precompiles={**PragueComputation.get_precompiles(), **precompiles}
+        __name__="MilesComputation", _precompiles={**ethereum, **precompiles}
     )
     state = PragueState.configure(
         __name__="MilesState", computation_class=computation,
