@@ -46,6 +46,11 @@ log = structlog.get_logger(__name__)
 
 FORMAT = 2
 CHUNK_BYTES = 1 << 20      # state chunk budget; CometBFT accepts chunks up to 16 MB
+# A state chunk is at most the budget plus one entry (contract code, 24 KiB at most, or a trie
+# node); anything larger is not one of ours and is refused before it is decoded.
+MAX_STATE_CHUNK_BYTES = CHUNK_BYTES + (64 << 10)
+ENTRY_MIN_BYTES = 35       # [32-byte key, value]: list header, key with its prefix, a value of one byte
+HASH_ITEM_BYTES = 33       # a 32-byte hash with its prefix
 _LIST_HEADER = 5           # an RLP list prefix of a payload under 4 GiB
 _ENTRY_OVERHEAD = 9        # [key, value]: list prefix <= 4, key prefix 1, value prefix <= 4
 
@@ -197,7 +202,8 @@ def offer(store: Store, snapshot: types.Snapshot, trusted_app_hash: bytes, local
     if snapshot.format != FORMAT:
         return OfferResult.REJECT_FORMAT, None
     try:
-        app_hash, hashes = _decode(snapshot.metadata, depth=2)
+        app_hash, hashes = _decode(snapshot.metadata, depth=2,
+                                   max_items=len(snapshot.metadata) // HASH_ITEM_BYTES + 2)
         if not isinstance(app_hash, bytes) or not all(isinstance(h, bytes) and len(h) == 32 for h in hashes):
             raise SnapshotError("malformed metadata")
     except (rlp.exceptions.RLPException, ValueError, TypeError) as exc:
@@ -247,7 +253,7 @@ class Restore:
             else:
                 store.write(_state_entries(chunk))
         except (SnapshotError, rlp.exceptions.RLPException) as exc:
-            return self._reject(f"chunk {index}: {exc}"), None
+            return self._reject(f"chunk {index}: {exc}", sender), None
         self.applied.add(index)
         if len(self.applied) < len(self.chunk_hashes):
             return types.ResponseApplySnapshotChunk(result=ApplyResult.ACCEPT), None
@@ -263,14 +269,16 @@ class Restore:
         return (types.ResponseApplySnapshotChunk(result=ApplyResult.ACCEPT),
                 Restored(self.height, self.app_hash, self.genesis))
 
-    def _reject(self, reason: str) -> types.ResponseApplySnapshotChunk:
-        log.warning("snapshot_rejected", height=self.height, reason=reason)
-        return types.ResponseApplySnapshotChunk(result=ApplyResult.REJECT_SNAPSHOT)
+    def _reject(self, reason: str, sender: str = "") -> types.ResponseApplySnapshotChunk:
+        """Refuse the snapshot (and the peer that sent a chunk its metadata vouched for)."""
+        log.warning("snapshot_rejected", height=self.height, reason=reason, sender=sender)
+        return types.ResponseApplySnapshotChunk(result=ApplyResult.REJECT_SNAPSHOT,
+                                                reject_senders=[sender] if sender else [])
 
     def _genesis(self, chunk: bytes) -> bytes:
         """Chunk 0's genesis JSON if the chunk is for the offered height and verified app hash, else
         SnapshotError. It is not parsed until the restored state has proven it (its hash)."""
-        fields = _decode(chunk, depth=1)
+        fields = _decode(chunk, depth=1, max_items=4)
         if not isinstance(fields, list) or len(fields) != 3:
             raise SnapshotError("chunk 0 is not [height, app hash, genesis]")
         height, app_hash, genesis = fields
@@ -292,7 +300,9 @@ class Restore:
 def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
     """A state chunk's entries as store writes; SnapshotError unless each is content-addressed."""
     puts = {}
-    for entry in _decode(chunk, depth=2):
+    if len(chunk) > MAX_STATE_CHUNK_BYTES:
+        raise SnapshotError(f"a state chunk of {len(chunk)} bytes, above {MAX_STATE_CHUNK_BYTES}")
+    for entry in _decode(chunk, depth=2, max_items=len(chunk) // ENTRY_MIN_BYTES * 3 + 1):
         if not isinstance(entry, list) or len(entry) != 2 or not all(isinstance(x, bytes) for x in entry):
             raise SnapshotError("malformed state entry")
         key, value = entry
@@ -302,11 +312,12 @@ def _state_entries(chunk: bytes) -> dict[bytes, bytes]:
     return puts
 
 
-def _decode(data: bytes, depth: int):
-    """rlp.decode of untrusted bytes whose lists nest at most `depth` deep (the decoder recurses
-    natively: a deep enough nesting crashes the process, so the scan comes first)."""
+def _decode(data: bytes, depth: int, max_items: int):
+    """rlp.decode of untrusted bytes whose lists nest at most `depth` deep and hold at most
+    `max_items` items (the decoder recurses natively and builds an object per item: the scan
+    comes first)."""
     try:
-        check_rlp_nesting(data, depth)
+        check_rlp_nesting(data, depth, max_items)
     except RLPNestingError as exc:
         raise SnapshotError(f"RLP: {exc}") from None
     return rlp.decode(data)

@@ -26,6 +26,9 @@ SUPPORTED_TYPES = (LEGACY_TYPE, ACCESS_LIST_TYPE, DYNAMIC_FEE_TYPE)
 # The deepest list of a supported transaction is an access list's storage keys, 4 levels down;
 # the rest is headroom, still far from what the native RLP decoder's recursion can survive.
 MAX_RLP_DEPTH = 8
+# The most items per byte a valid transaction has: an access list of entries without keys,
+# [address, []], 23 bytes for 3 items. Junk of tiny items is refused after a scan of that many.
+BYTES_PER_RLP_ITEM = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ def decode_tx(raw: bytes, limits: TxLimits) -> DecodedTx:
     if len(raw) > limits.max_tx_bytes:
         raise errors.TxTooLarge(f"tx is {len(raw)} bytes, limit {limits.max_tx_bytes}")
     try:
-        check_rlp_nesting(raw, MAX_RLP_DEPTH)
+        check_rlp_nesting(raw, MAX_RLP_DEPTH, max_items=len(raw) // BYTES_PER_RLP_ITEM + 16)
     except RLPNestingError as exc:
         raise errors.Undecodable(f"not an Ethereum transaction: {exc}") from None
     try:
