@@ -13,7 +13,7 @@ from eth_utils import is_hex_address, to_canonical_address
 from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, simulate
 from ..staking import StakingState, views
-from ..store import Store, keys
+from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import codes, solvency
 from .genesis import Genesis
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
@@ -194,10 +194,23 @@ def query_rewards(ctx: QueryContext, arg: str) -> QueryResult:
     return _json(views.rewards_json(ctx.staking, delegator))
 
 
+# The audit walks every account and every module record; anyone may ask for it, and queries run
+# where blocks do, so it reads at most this much (about half a second) and refuses past it.
+AUDIT_MAX_READS = 20_000
+
+
 def query_solvency(ctx: QueryContext, arg: str) -> QueryResult:
     """Each precompile's balance against what its records owe, and the supply invariant
     (app/solvency.py); `solvent` is false if any of them is broken."""
-    return _json({"height": ctx.height, **solvency.check(ctx.reader).to_json()})
+    reader = ctx.reader
+    bounded = StateReader(reader.vm, Overlay(ctx.store, max_reads=AUDIT_MAX_READS), reader.state_root,
+                          ctx.genesis.chain_id)
+    try:
+        audit = solvency.check(bounded)
+    except ReadBudgetExceeded:
+        return QueryResult(codes.QUERY_TOO_MANY_RESULTS,
+                           log=f"the state is too large to audit in a query (over {AUDIT_MAX_READS} reads)")
+    return _json({"height": ctx.height, **audit.to_json()})
 
 
 ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {

@@ -1,11 +1,12 @@
 """The checks at the end of every run: the supply invariant (the app's /supply answer is
 consistent, total == genesis + minted - burned, and, where the state can be walked, equals the sum
-of every account's balance) and every module's solvency (the app's /solvency answer: each
-precompile's balance covers what its records owe)."""
+of every account's balance) and every module's solvency (app/solvency.py, or the /solvency answer
+over the wire: each precompile's balance covers what its records owe)."""
 
 import json
 
 from ..abci import types
+from ..app import solvency
 
 
 def supply_figures(supply: dict, sum_balances: int | None) -> dict:
@@ -22,9 +23,10 @@ def check_supply(figures: dict) -> dict:
     return {**figures, "supply_ok": ok}
 
 
-def check_solvency(solvency: dict) -> dict:
-    """The /solvency query's JSON and its verdict: every module solvent (and the supply whole)."""
-    return {"solvency": solvency, "solvent": solvency["solvent"]}
+def check_solvency(audit: dict) -> dict:
+    """The audit's JSON (as /solvency answers it) and its verdict: every module solvent (and the
+    supply whole)."""
+    return {"solvency": audit, "solvent": audit["solvent"]}
 
 
 def _query(app, path: str) -> dict:
@@ -38,7 +40,7 @@ def app_supply(app) -> dict:
     """Both checks on an Application object (its committed state): /supply and the trie walk,
     and /solvency."""
     return {**check_supply(supply_figures(_query(app, "/supply"), app.reader.sum_balances())),
-            **check_solvency(_query(app, "/solvency"))}
+            **check_solvency(solvency.check(app.reader).to_json())}
 
 
 def db_supply(db_path) -> dict:

@@ -1,6 +1,6 @@
 """Persistence: RocksDB (rocksdict), a per-block overlay for py-evm, and the key layout."""
 
 from .db import Store
-from .overlay import Overlay
+from .overlay import Overlay, ReadBudgetExceeded
 
-__all__ = ["Overlay", "Store"]
+__all__ = ["Overlay", "ReadBudgetExceeded", "Store"]

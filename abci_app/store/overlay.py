@@ -14,17 +14,26 @@ from .keys import state_key
 _DELETED = None
 
 
-class _PendingStateDB(BaseDB):
-    """State keys: pending writes first, then the committed store."""
+class ReadBudgetExceeded(Exception):
+    """A read-only view read more of the store than it was allowed (a query bounded in work)."""
 
-    def __init__(self, store: Store) -> None:
+
+class _PendingStateDB(BaseDB):
+    """State keys: pending writes first, then the committed store (at most `max_reads` reads)."""
+
+    def __init__(self, store: Store, max_reads: int | None = None) -> None:
         self._store = store
+        self._reads_left = max_reads
         self.writes: dict[bytes, bytes | None] = {}
 
     def __getitem__(self, key: bytes) -> bytes:
         if key in self.writes:
             value = self.writes[key]
         else:
+            if self._reads_left is not None:
+                if self._reads_left == 0:
+                    raise ReadBudgetExceeded("read budget spent")
+                self._reads_left -= 1
             value = self._store.get(state_key(key))
         if value is None:
             raise KeyError(key)
@@ -48,10 +57,11 @@ class _PendingStateDB(BaseDB):
 
 class Overlay(AtomicDB):
     """The atomic py-evm database for one block (or one read-only view). `accounts` (an
-    evm.accounts.FlatAccounts, or None) is the committed state's account cache its reads may use."""
+    evm.accounts.FlatAccounts, or None) is the committed state's account cache its reads may use;
+    `max_reads` bounds a view's reads of the store (ReadBudgetExceeded past it)."""
 
-    def __init__(self, store: Store, accounts=None) -> None:
-        self._pending = _PendingStateDB(store)
+    def __init__(self, store: Store, accounts=None, max_reads: int | None = None) -> None:
+        self._pending = _PendingStateDB(store, max_reads)
         self.accounts = accounts
         super().__init__(self._pending)
 

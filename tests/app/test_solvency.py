@@ -55,6 +55,25 @@ def test_solvency_query_shows_every_module_and_the_supply(net):
     assert int(supply["total"]) == int(supply["genesis"]) + int(supply["minted"]) - int(supply["burned"])
 
 
+def test_solvency_query_is_bounded_in_work(net, monkeypatch):
+    """Anyone may ask for the audit and queries run where blocks do: past a read budget it
+    refuses (code 42) instead of walking a large state (found by review)."""
+    reads = 0
+
+    def count(self, key):
+        nonlocal reads
+        reads += 1
+        return original(self, key)
+    original = Store.get
+    monkeypatch.setattr(Store, "get", count)
+    assert net.chain.query("/solvency").code == 0
+    needed, reads = reads, 0
+    monkeypatch.setattr("abci_app.app.query.AUDIT_MAX_READS", needed // 2)
+    refused = net.chain.query("/solvency")
+    assert refused.code == 42 and "too large to audit" in refused.log
+    assert reads <= needed // 2 + 10
+
+
 def test_solvency_query_at_an_earlier_height(net, keys):
     before = net.chain.height
     assert net.send(keys[3], "delegate(address)", keys[0].address, value=1_000 * CMT).code == 0
