@@ -11,10 +11,16 @@ from functools import lru_cache
 from eth.vm.code_stream import CodeStream
 from eth.vm.opcode_values import PUSH1, PUSH32
 
+MAX_CODE_SIZE = 24_576  # EIP-170: deployed code; initcode (up to twice that) is rarely run twice
 
-@lru_cache(maxsize=1024)  # at most 24 KiB of marks per code (EIP-170), so at most 24 MiB
+
 def push_data_marks(code: bytes) -> bytes:
-    """One byte per code byte: 1 where it is the data of a PUSH, 0 where it is an opcode."""
+    """One byte per code byte: 1 where it is the data of a PUSH, 0 where it is an opcode.
+    Deployed code's marks are cached (1,024 codes and their marks: at most 48 MiB)."""
+    return _cached_marks(code) if len(code) <= MAX_CODE_SIZE else _marks(code)
+
+
+def _marks(code: bytes) -> bytes:
     marks = bytearray(len(code))
     position = 0
     while position < len(code):
@@ -25,6 +31,9 @@ def push_data_marks(code: bytes) -> bytes:
             position += size
         position += 1
     return bytes(marks)
+
+
+_cached_marks = lru_cache(maxsize=1024)(_marks)
 
 
 class AnalysedCodeStream(CodeStream):
