@@ -231,3 +231,100 @@ def test_a_snapshot_peer_cannot_fill_the_store_with_entries_the_state_does_not_r
     finally:
         source.app.close()
         target.close()
+
+
+# ---- 5. the nesting scan makes junk the most expensive thing CheckTx can be sent ------------------
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 5: the pure-Python RLP scan costs ~0.2 s per 128 KiB "
+                                       "of empty lists, before any signature or fee")
+def test_checktx_refuses_junk_as_cheaply_as_it_decodes_a_real_transaction(chain, keys):
+    """ATTACK: send CheckTx (CometBFT RPC `broadcast_tx_*`, or a P2P peer's mempool channel)
+    128 KiB of RLP `[[], [], [], ...]` (~131,000 items, no signature, no sender). The iterative
+    nesting scan (evm/rlp_bounds.py) walks every item in Python (~1.7 us each), then rusty-rlp
+    builds 131,000 lists before the sedes refuses them: ~230 ms of the application's only thread
+    per transaction, against ~4 ms to decode a real 128 KiB signed transaction (the reference
+    below is decoded in full at every CheckTx: its gas is under the calldata floor, so it is never
+    cached). CometBFT drops a transaction
+    that failed CheckTx from its cache (keep-invalid-txs-in-cache is off by default), so the
+    same bytes can be sent again and again, and a typed envelope (0x02 || list) works too.
+
+    IMPACT: ~4 such transactions a second from one RPC client keep a node's ABCI thread busy;
+    CheckTx, queries and the consensus connection share it, so the node's FinalizeBlock and
+    Commit wait (a validator misses rounds; the issue's "work not paid for in gas"). A proposer
+    can put ~30 of them in a 4 MB proposal: ~7 s of ProcessProposal on every validator before it
+    is rejected.
+
+    FIX: bound the number of items as well as the depth (a valid transaction has a few dozen
+    items plus its access list: refuse more than ~len/33 + 32 items, or a fixed 8,192, inside the
+    same scan, before anything else), and keep the scan itself cheap (e.g. skip runs of
+    one-byte items with bytes.translate/find, or do it in the native decoder)."""
+    legit = transfer(keys[0], 0, "0x" + "ab" * 20, 0, gas=5_000_000, data=b"\x01" * (128 * 1024 - 200))
+    junk = rlp.encode([[]] * (128 * 1024 - 10))[:128 * 1024]
+
+    def fastest_ms(raw: bytes) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            chain.check(raw)
+            times.append((time.perf_counter() - started) * 1000)
+        return min(times)
+
+    assert chain.check(junk).code == 2
+    legit_ms, junk_ms = fastest_ms(legit), fastest_ms(junk)
+    assert junk_ms <= max(25.0, 5 * legit_ms), f"junk {junk_ms:.0f} ms, a real 128 KiB tx {legit_ms:.1f} ms"
+
+
+# ---- 6. snapshot chunks decoded whatever they hold ------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 6: a snapshot chunk of empty lists costs ~100x its size "
+                                       "in memory and seconds per MB before it is refused")
+def test_a_snapshot_chunk_is_refused_before_it_costs_more_than_its_size(tmp_path, keys):
+    """ATTACK: a state-sync peer offers a snapshot (the light client's app hash, metadata naming
+    its own chunk hashes, which is all OfferSnapshot checks) whose state chunk is a list of empty
+    lists (nesting 2: the scan allows it). Apply runs the Python scan over every item, then
+    rlp.decode builds one Python list per item before `_state_entries` refuses the first one.
+    Measured for CometBFT's maximum chunk (16 MB): 19 s of scan, 14 s of decode and +1.6 GB of
+    memory; chunk 0 (depth 1, 16M empty strings) is similar.
+
+    IMPACT: a syncing node with less free memory gets MemoryError (apply_snapshot_chunk catches
+    only SnapshotError and RLP errors, so the exception goes back to CometBFT, which stops) or is
+    OOM-killed; it meets the same peer (newest height first) at its next start, so it never
+    syncs. Even with memory, a peer wastes ~30 s of the node per 16 MB it sends.
+
+    FIX: bound the items per chunk in the scan (a state entry is at least 34 bytes: more than
+    len(chunk) // 34 + 1 items, or any item that is not a [32-byte key, value] pair, is refused
+    before decoding), decode entries one by one instead of the whole chunk, and turn any
+    exception of a chunk into REJECT_SNAPSHOT with its sender rejected."""
+    script = textwrap.dedent(f"""
+        import resource, time
+        from abci_app.abci import types
+        from abci_app.app import AppSettings, Application, snapshots
+        from abci_app.cli.wallet import dev_account
+        from tests.chain import Chain, app_state, transfer
+        keys = [dev_account(0)]
+        source = Chain.start({str(tmp_path / "source")!r}, app_state(keys))
+        source.app.settings = AppSettings(snapshot_interval=2, snapshot_keep=1, keep_recent=0)
+        source.block([]); source.block([])
+        (listed,) = source.app.list_snapshots(types.RequestListSnapshots()).snapshots
+        chunk0 = source.app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=2, format=2, chunk=0)).chunk
+        items = 2_000_000
+        junk = bytes([0xFA]) + items.to_bytes(3, "big") + b"\\xc0" * items      # [[], [], ...]: 2 MB
+        forged = snapshots.describe(2, source.app_hashes[2], [chunk0, junk]).to_abci()
+        target = Application({str(tmp_path / "target")!r})
+        assert target.offer_snapshot(types.RequestOfferSnapshot(snapshot=forged, app_hash=source.app_hashes[2])).result == 1
+        target.apply_snapshot_chunk(types.RequestApplySnapshotChunk(index=0, chunk=chunk0, sender="evil"))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        answer = target.apply_snapshot_chunk(types.RequestApplySnapshotChunk(index=1, chunk=junk, sender="evil"))
+        seconds = time.perf_counter() - started
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024
+        print("RESULT", answer.result, round(seconds * 1000), grown)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    result, milliseconds, grown_mb = map(int, line.split()[1:])
+    assert result == types.ResponseApplySnapshotChunk.REJECT_SNAPSHOT
+    assert grown_mb <= 16 and milliseconds <= 500, f"a 2 MB chunk took {milliseconds} ms and {grown_mb} MB"
