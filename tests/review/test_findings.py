@@ -375,3 +375,52 @@ def test_a_local_fault_in_the_point_evaluation_precompile_stops_the_node(tmp_pat
     finally:
         chain.app.close()
         twin.app.close()
+
+
+# ---- 8. the arbiter draw is known before the dispute is sent --------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 8: the arbiters are drawn from the hash of the block "
+                                       "before the dispute, which the disputing party already knows")
+def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path):
+    """ATTACK: `raiseDispute` draws the panel from keccak(hash of block H-1 || order id) inside
+    block H. Block H-1 is committed and public before the party sends its dispute, so the party
+    computes the panel first (the pool is public: `pool()`) and disputes only in a block whose
+    panel suits it. Atomically, even: a buyer contract recomputes the draw on-chain
+    (`blockhash(block.number - 1)`, the pool view) and calls raiseDispute only when its own
+    Sybil arbiters hold the majority, else does nothing; the 3-day dispute window gives it
+    hundreds of thousands of blocks to wait for one. DESIGN.md §8 says arbiters "are drawn from a
+    later block's hash than the dispute's" and §11 that a proposer never gets "a chosen random
+    draw"; docs/security.md dropped that row from its threat model. (The code predates issue 13;
+    its test pins the seed to the previous block.)
+
+    IMPACT: a buyer (or seller) with two arbiters in the pool picks a panel that rules for it:
+    the seller's delivered goods are not paid (or the buyer's escrow goes to the seller), with
+    the fee reserve to the accomplices on top.
+
+    FIX: commit the dispute first and draw later: raiseDispute records the height; the panel is
+    drawn from the hash of a block after it (e.g. H+1, by the first vote/settle call after it,
+    or at end of block H+1), so no one who sends or includes the dispute knows it."""
+    from abci_app.cli.wallet import dev_account
+    from abci_app.middleware.arbitration import rules
+
+    from ..middleware.arbitration.harness import DISPUTE, JOIN, MIN_STAKE, ArbitrationChain, arbitration_state
+
+    keys = [dev_account(i) for i in range(9)]
+    net = ArbitrationChain.start(str(tmp_path / "db"), arbitration_state(keys))
+    net.keys = keys
+    try:
+        buyer, seller = keys[2], keys[3]
+        for arbiter in keys[4:9]:
+            net.ok(arbiter, JOIN, value=MIN_STAKE)
+        pool = [bytes.fromhex(k.address[2:]) for k in keys[4:9]]   # public: the pool() view, join order
+        foreseen = 0
+        for _ in range(6):
+            order_id = net.open_order(buyer, seller, 10**18)
+            head = net.chain.app._recent_hashes[-1]   # the committed head's hash: CometBFT RPC /block shows it
+            predicted = ["0x" + a.hex() for a in rules.draw_arbiters(rules.draw_seed(head, order_id), pool, 3)]
+            net.ok(buyer, DISPUTE, order_id, "not delivered")
+            foreseen += net.case(order_id)[0] == predicted
+        assert foreseen < 6, "every panel was known to the buyer before it sent its dispute"
+    finally:
+        net.chain.app.close()
