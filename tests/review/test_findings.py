@@ -424,3 +424,54 @@ def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path)
         assert foreseen < 6, "every panel was known to the buyer before it sent its dispute"
     finally:
         net.chain.app.close()
+
+
+# ---- 9. a global queue scanned by a flat-priced view and a free query -----------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 9: unbondings(address) and /delegations scan every "
+                                       "pending unbonding of the chain; 1-wei undelegations grow it")
+def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
+    """ATTACK: `undelegate` has no minimum amount, and every call pushes an entry on the ONE
+    global unbonding queue, which stays for `unbonding_seconds` (7 days). The staking view
+    `unbondings(address)` (5,000 gas flat) and the free `abci_query /delegations/<address>` walk
+    the whole queue from head to tail (views.unbonding_tuples: 5 storage reads per entry) for any
+    address. Measured: 2,000 one-wei undelegations (~225,000 gas each, ~0.9 CMT in all) make one
+    `unbondings(x)` call of 26,000 gas take 4.2 s (~6,300 gas/s) and one `/delegations/x` query
+    3.9 s; it grows linearly (20,000 entries, ~9 CMT: ~40 s per call).
+
+    IMPACT: a contract looping the view in a 100M-gas transaction holds every validator in
+    FinalizeBlock for days; each free query holds the node's only ABCI thread for seconds (the
+    query runs where consensus is served). `slash()` walks the same queue at the end of the block
+    that processes double-sign evidence.
+
+    FIX: keep unbondings per delegator (a per-delegator list, or a second index) so the view and
+    the query read only the caller's entries; bound entries per delegator/candidate pair (Cosmos:
+    max_entries = 7) and give undelegate the min_delegation_wei minimum; charge views per record
+    read."""
+    from abci_app.cli.wallet import dev_account
+
+    from ..chain import CMT
+    from ..staking.harness import STAKING, StakingChain, call_data, staking_state
+
+    keys = [dev_account(i) for i in range(4)]
+    net = StakingChain.start(str(tmp_path / "db"), staking_state(keys))
+    net.chain.check_solvency = False
+    try:
+        attacker, validator = keys[2], keys[0].address
+        assert net.send(attacker, "delegate(address)", validator, value=1_000 * CMT).code == 0
+        nonce = 1
+        for _ in range(3):
+            txs = [transfer(attacker, nonce + i, STAKING, 0, gas=400_000,
+                            data=call_data("undelegate(address,uint256)", validator, 1)) for i in range(100)]
+            nonce += len(txs)
+            assert all(r.code == 0 for r in net.block(txs))
+        started = time.perf_counter()
+        result = net.send(keys[3], "unbondings(address)", keys[3].address, gas=100_000)  # a bystander's view
+        seconds = time.perf_counter() - started
+        assert result.code == 0, result.log
+        gas_used = result.gas_used
+        assert gas_used / seconds >= WORST_DOCUMENTED_GAS_PER_S / 2, (
+            f"{gas_used} gas took {seconds:.2f} s over 300 entries: {gas_used / seconds:,.0f} gas/s")
+    finally:
+        net.chain.app.close()
