@@ -475,3 +475,38 @@ def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
             f"{gas_used} gas took {seconds:.2f} s over 300 entries: {gas_used / seconds:,.0f} gas/s")
     finally:
         net.chain.app.close()
+
+
+# ---- 10. /solvency: a walk of the whole state for any RPC client ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 10: abci_query /solvency walks every account and every "
+                                       "module record, free, on the thread that serves consensus")
+def test_the_solvency_query_is_not_a_free_walk_of_the_state(tmp_path, keys):
+    """ATTACK: `abci_query /solvency` (added by this change, reachable by anyone through
+    CometBFT's RPC `abci_query`) runs app/solvency.check: a walk of the whole account trie
+    (sum of balances) plus every record each module ever wrote (every order, coupon, ad message,
+    unbonding). Measured: with 20,000 accounts (creating them costs ~0.8 CMT of transfers) one
+    query takes 8 s, an empty block 13 ms; it grows linearly (1M accounts: minutes).
+    docs/decisions.md calls it "an audit, not something to run per block in production", but it
+    is served to every RPC client, on the asyncio thread that also answers FinalizeBlock and
+    Commit.
+
+    IMPACT: a few queries a minute keep a validator's application busy: its consensus calls wait,
+    it misses rounds and falls behind (all validators with a public RPC at once: the chain stalls).
+    Free.
+
+    FIX: do not route /solvency through abci_query (make it an operator command reading a
+    read-only store, like `miles bench`'s check), or serve only a result computed once per
+    height off the consensus thread; in any case bound what one query may walk."""
+    state = app_state(keys)
+    state["accounts"] += [{"address": "0x%040x" % (0x10000 + i), "balance_wei": "1"} for i in range(10_000)]
+    chain = Chain.start(str(tmp_path / "db"), state, check_solvency=False)
+    try:
+        chain.block([])
+        started = time.perf_counter()
+        answer = chain.query("/solvency")
+        milliseconds = (time.perf_counter() - started) * 1000
+        assert milliseconds <= 250, f"one /solvency query (code {answer.code}) took {milliseconds:.0f} ms"
+    finally:
+        chain.app.close()
