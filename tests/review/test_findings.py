@@ -2,6 +2,19 @@
 chain or create CMT"): each test is one confirmed finding against what the change claims, written
 as the behaviour the chain should have. They fail on the reviewed code and are marked
 xfail(strict=True), so the branch stays green until a fix makes one pass (then drop its mark).
+
+ 1. py-evm's KZG / BLAKE2F / BLS12-381 precompiles: 20-100x less gas per second than the
+    documented worst case (a ~0.2 CMT transaction holds FinalizeBlock for ~1.5 h; free via /call)
+ 2. memory held in proportion to gas: ~1.1 GB for one 100M-gas transaction (MemoryError = exit 4,
+    replayed at every restart)
+ 3. EIP-7623 calldata floor + a gas refund: base fee burned off the books (supply invariant broken)
+ 4. a snapshot peer writes unbounded content-addressed junk that stays after the refusal
+ 5. the pure-Python RLP scan: ~230 ms of the ABCI thread per free 128 KiB junk CheckTx
+ 6. a snapshot chunk of empty lists: ~2 s and ~100 MB per MB before it is refused
+ 7. a local I/O fault in the KZG precompile becomes a failed call on one node (a fork)
+ 8. the arbiter draw is computable before the dispute is sent (a party picks its panel)
+ 9. unbondings(address) / /delegations scan a global queue anyone grows with 1-wei undelegations
+10. /solvency walks the whole state for any RPC client, on the consensus thread
 """
 
 import hashlib
