@@ -22,7 +22,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ..abci import types
 from ..app.driver import GENESIS_TIME_S
 from ..server.client import WireClient
-from .supply import check_solvency, check_supply, supply_figures
+from .supply import db_supply
 from .workloads import Workload
 
 TIMEOUT_S = 60
@@ -150,30 +150,14 @@ def measure_socket(workload: Workload, block_txs: int) -> dict:
                 block_s = chain.run_blocks(workload.blocks(block_txs))
                 elapsed = time.perf_counter() - started
                 size_after = folder_bytes(db)
-                supply = chain.query_json("/supply")  # asked over the socket, as a client would
-                solvency = chain.query_json("/solvency")
                 peak_rss = peak_rss_mib_of(server.process.pid)
             finally:
                 chain.close()
         finally:
             server.stop()
-        balances = reopened_sum_balances(db)
-    return {
-        **run_figures(len(workload.timed), block_txs, elapsed, block_s, peak_rss, size_after - size_before),
-        **check_supply(supply_figures(supply, balances)),
-        **check_solvency(solvency),
-    }
-
-
-def reopened_sum_balances(db: Path) -> int:
-    """The sum of every balance in a stopped server's committed state (its DB, reopened)."""
-    from ..app.application import Application
-
-    app = Application(str(db))
-    try:
-        return app.reader.sum_balances()
-    finally:
-        app.close()
+        audit = db_supply(db)  # /supply, every balance and solvency, on the stopped server's state
+    return {**run_figures(len(workload.timed), block_txs, elapsed, block_s, peak_rss, size_after - size_before),
+            **audit}
 
 
 def serve(db: str) -> None:
