@@ -160,7 +160,7 @@ def test_a_transaction_cannot_hold_memory_in_proportion_to_its_gas(tmp_path):
     (line,) = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     gas_used, grown_mb = map(int, line.split()[1:])
     assert gas_used == 20_000_000
-    assert grown_mb < 64, f"a 20M-gas transaction grew the process by {grown_mb} MB"
+    assert grown_mb < 32, f"a 20M-gas transaction grew the process by {grown_mb} MB"  # ~63 MB today
 
 
 # ---- 3. EIP-7623 floor + refund: CMT destroyed off the books ---------------------------------------
