@@ -28,6 +28,7 @@ class QueryContext:
     genesis: Genesis
     height: int
     staking: StakingState
+    audit_max_reads: int  # this node's bound on one /solvency (AppSettings)
     data: bytes = b""   # the query's data (the JSON body of `/call`)
 
 
@@ -194,23 +195,21 @@ def query_rewards(ctx: QueryContext, arg: str) -> QueryResult:
     return _json(views.rewards_json(ctx.staking, delegator))
 
 
-# The audit walks every account and every module record; anyone may ask for it, and queries run
-# where blocks do, so it reads at most this much (~0.1 s here; a devnet's whole state) and
-# refuses past it. Larger states are audited in process: tests, `miles bench`.
-AUDIT_MAX_READS = 2_000
-
-
 def query_solvency(ctx: QueryContext, arg: str) -> QueryResult:
     """Each precompile's balance against what its records owe, and the supply invariant
-    (app/solvency.py); `solvent` is false if any of them is broken."""
+    (app/solvency.py); `solvent` is false if any of them is broken. The audit walks every account
+    and module record, anyone may ask, and queries run where blocks do: it reads at most the
+    node's `audit_max_reads` and refuses past it. Larger states are audited in process (tests,
+    `miles bench`)."""
     reader = ctx.reader
-    bounded = StateReader(reader.vm, Overlay(ctx.store, max_reads=AUDIT_MAX_READS), reader.state_root,
+    bounded = StateReader(reader.vm, Overlay(ctx.store, max_reads=ctx.audit_max_reads), reader.state_root,
                           ctx.genesis.chain_id)
     try:
         audit = solvency.check(bounded)
     except ReadBudgetExceeded:
         return QueryResult(codes.QUERY_TOO_MANY_RESULTS,
-                           log=f"the state is too large to audit in a query (over {AUDIT_MAX_READS} reads)")
+                           log=f"the state is too large to audit in a query (over {ctx.audit_max_reads} "
+                               "reads: the node's app.audit_max_reads)")
     return _json({"height": ctx.height, **audit.to_json()})
 
 

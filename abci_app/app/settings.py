@@ -13,8 +13,9 @@ class AppSettings:
     snapshot_interval: int = 1000   # take a state-sync snapshot every this many blocks; 0: never
     snapshot_keep: int = 2          # snapshots kept (the newest)
     min_gas_price_wei: int = 0      # CheckTx refuses cheaper txs (above the chain's own minimum)
+    audit_max_reads: int = 2_000    # store reads one /solvency query may make (~0.1 s); past it, code 42
 
     def __post_init__(self) -> None:
-        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei"):
+        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")

@@ -112,6 +112,9 @@ class AppSection:
     snapshot_keep: int = _key(_APP.snapshot_keep, "snapshots kept (the newest)", _COUNT)
     min_gas_price_wei: int = _key(_APP.min_gas_price_wei,
                                   "CheckTx refuses txs paying less per gas (above the chain's own minimum)", _COUNT)
+    audit_max_reads: int = _key(_APP.audit_max_reads,
+                                "store reads one /solvency query may make (anyone may ask); past it, code 42",
+                                _COUNT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from ..rpc import RpcError
 from . import cometbft
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
 from .home import Home
-from .localnode import START_TIMEOUT_S, STOP_TIMEOUT_S, LocalNode, end_process, free_port
+from .localnode import DEVNET_APP_SETTINGS, START_TIMEOUT_S, STOP_TIMEOUT_S, LocalNode, end_process, free_port
 from .wallet import DEV_ACCOUNT_COUNT
 
 CHAIN_ID = "miles-localnet"
@@ -61,7 +61,7 @@ class Localnet:
                  app_settings: Mapping[str, int] | None = None, genesis_extra: Mapping | None = None) -> None:
         self.dir = Path(base_dir)
         self.detach = detach
-        self.app_settings = dict(app_settings or {})  # [app] of new homes' miles.toml
+        self.app_settings = {**DEVNET_APP_SETTINGS, **(app_settings or {})}  # [app] of new homes' miles.toml
         self.genesis_extra = genesis_extra  # accounts and params added to a new genesis
         self.binary = cometbft.find_cometbft()
         manifest = self.dir / MANIFEST

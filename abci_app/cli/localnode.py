@@ -58,6 +58,10 @@ def end_process(process: subprocess.Popen | None, timeout_s: float = STOP_TIMEOU
         process.kill()
         process.wait(10)
 
+# A local devnet's state is small and its only users are its operators: /solvency audits it whole
+# (app.audit_max_reads; a public node keeps the default).
+DEVNET_APP_SETTINGS = {"audit_max_reads": 200_000}
+
 
 class LocalNode:
     """One node: a home folder, our ABCI app process and a cometbft process.
@@ -88,7 +92,8 @@ class LocalNode:
             rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
             timeout_commit="200ms", empty_blocks_interval="1s",
         )
-        binary = create_home(home, config, genesis_extra=genesis_extra, app=app_settings or {})
+        binary = create_home(home, config, genesis_extra=genesis_extra,
+                             app={**DEVNET_APP_SETTINGS, **(app_settings or {})})
         return cls(home, config, binary, app_env=app_env)
 
     @property

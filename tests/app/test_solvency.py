@@ -1,6 +1,7 @@
 """The solvency check (app/solvency.py): the `/solvency` query, and the in-process driver's check
 after every block, shown to fail when CMT leaves a precompile behind its module's back."""
 
+import dataclasses
 import json
 import re
 
@@ -10,6 +11,7 @@ from abci_app import staking
 from abci_app.abci import types
 from abci_app.app import Application, solvency
 from abci_app.app.application import VM
+from abci_app.app.settings import AppSettings
 from abci_app.evm.reader import StateReader
 from abci_app.middleware import ads, arbitration, coupons
 from abci_app.store import Overlay, Store, keys
@@ -68,9 +70,10 @@ def test_solvency_query_is_bounded_in_work(net, monkeypatch):
     monkeypatch.setattr(Store, "get", count)
     assert net.chain.query("/solvency").code == 0
     needed, reads = reads, 0
-    monkeypatch.setattr("abci_app.app.query.AUDIT_MAX_READS", needed // 2)
+    assert needed < AppSettings().audit_max_reads  # a devnet's whole state fits the default
+    net.chain.app.settings = dataclasses.replace(net.chain.app.settings, audit_max_reads=needed // 2)
     refused = net.chain.query("/solvency")
-    assert refused.code == 42 and "too large to audit" in refused.log
+    assert refused.code == 42 and "too large to audit" in refused.log and "audit_max_reads" in refused.log
     assert reads <= needed // 2 + 10
 
 

@@ -14,7 +14,7 @@ from abci_app.cli import config as cfg
 from abci_app.cli.cometbft import NodeConfig
 from abci_app.cli.config import Config, ConfigError
 from abci_app.cli.home import Home
-from abci_app.cli.localnode import LocalNode
+from abci_app.cli.localnode import DEVNET_APP_SETTINGS, LocalNode
 from abci_app.cli.main import build_parser, main
 from abci_app.cli.node import GATEWAY_PORT, METRICS_PORT, serving
 from abci_app.rpc.gateway.filters import LogLimits
@@ -230,7 +230,9 @@ def test_a_node_json_home_gets_a_miles_toml(tmp_path):
 def test_local_nodes_take_app_settings_into_their_miles_toml(tmp_path):
     node = LocalNode.create(tmp_path / "node", app_settings={"snapshot_interval": 10, "snapshot_keep": 3},
                             app_env={"MILES_APP_KEEP_RECENT": "7"})
-    assert node.home.load(env={}).app_settings() == AppSettings(snapshot_interval=10, snapshot_keep=3)
+    assert node.home.load(env={}).app_settings() == AppSettings(snapshot_interval=10, snapshot_keep=3,
+                                                                **DEVNET_APP_SETTINGS)
+    assert AppSettings().audit_max_reads < DEVNET_APP_SETTINGS["audit_max_reads"]  # a devnet audits whole
     assert node.home.load(env=node.app_env).app_settings().keep_recent == 7
     with pytest.raises(ConfigError, match="app.snapshot_interval"):
         LocalNode.create(tmp_path / "bad", app_settings={"snapshot_interval": -1})
@@ -242,5 +244,6 @@ def test_localnet_homes_take_app_settings(tmp_path):
     net = Localnet(tmp_path / "net", validators=2, app_settings={"snapshot_interval": 10})
     for node in net.nodes:
         assert node.home.load(env={}).app.snapshot_interval == 10
+        assert node.home.load(env={}).app.audit_max_reads == DEVNET_APP_SETTINGS["audit_max_reads"]
         assert node.config.gateway_port is not None  # a gateway per localnet node, as before
     assert [node.name for node in Localnet.open(tmp_path / "net").nodes] == ["node0", "node1"]
