@@ -169,6 +169,7 @@ class Application(BaseApplication):
                 raise errors.GasPriceTooLow(
                     f"gas price {dtx.max_fee_per_gas} below this node's minimum {self.settings.min_gas_price_wei}")
             self.mempool.admit(dtx)
+            self._txs.keep(dtx)
         except errors.TxRejected as exc:
             return types.ResponseCheckTx(code=codes.code_for(exc), log=str(exc))
         except Exception:
@@ -179,9 +180,11 @@ class Application(BaseApplication):
     # ---- ABCI: proposals -------------------------------------------------------------------
 
     def prepare_proposal(self, req: types.RequestPrepareProposal) -> types.ResponsePrepareProposal:
-        """Take mempool transactions in order while they fit the byte and gas limits (bytes counted
-        as CometBFT counts them, with their protobuf framing)."""
-        chosen, size, gas = [], 0, 0
+        """Take mempool transactions in order, each that fits the byte and gas limits (bytes
+        counted as CometBFT counts them, with their protobuf framing). One that does not fit is
+        skipped, with its sender's later ones (their nonces follow it), rather than ending the
+        block: a tx with a huge gas limit cannot keep the others out."""
+        chosen, size, gas, held_back = [], 0, 0, set()
         for raw in req.txs:
             try:
                 dtx = self._txs.decode(raw)
@@ -190,30 +193,37 @@ class Application(BaseApplication):
             except Exception:  # a bug in decoding: leave the tx out rather than fail the proposal
                 log.exception("prepare_proposal_decode_bug")
                 continue
-            if size + tx_wire_size(raw) > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
-                break
+            if (dtx.sender in held_back or size + tx_wire_size(raw) > req.max_tx_bytes
+                    or gas + dtx.gas > self.genesis.params.block_gas_limit):
+                held_back.add(dtx.sender)
+                continue
             chosen.append(raw)
             size += tx_wire_size(raw)
             gas += dtx.gas
         return types.ResponsePrepareProposal(txs=chosen)
 
     def process_proposal(self, req: types.RequestProcessProposal) -> types.ResponseProcessProposal:
-        """Reject a proposal with an undecodable transaction or more gas than a block allows.
+        """Reject a proposal with an undecodable transaction or more gas than a block allows,
+        at the first tx that shows it (decoding is the work: a proposer's junk buys no more).
 
         A proposal this node cannot judge (a bug in decoding, a local fault) is rejected too: that
-        costs at most a round, and keeps such a tx out of FinalizeBlock."""
+        costs at most a round, and keeps such a tx out of FinalizeBlock. The decodings of an
+        accepted proposal are kept for its FinalizeBlock."""
         status = types.ResponseProcessProposal.ProposalStatus
-        gas = 0
+        gas, decoded = 0, []
         try:
             for raw in req.txs:
-                gas += self._txs.decode(raw).gas
+                decoded.append(self._txs.decode(raw))
+                gas += decoded[-1].gas
+                if gas > self.genesis.params.block_gas_limit:
+                    return types.ResponseProcessProposal(status=status.REJECT)
         except errors.TxRejected:
             return types.ResponseProcessProposal(status=status.REJECT)
         except Exception:
             log.exception("process_proposal_decode_bug", height=req.height)
             return types.ResponseProcessProposal(status=status.REJECT)
-        if gas > self.genesis.params.block_gas_limit:
-            return types.ResponseProcessProposal(status=status.REJECT)
+        for dtx in decoded:
+            self._txs.keep(dtx)
         return types.ResponseProcessProposal(status=status.ACCEPT)
 
     # ---- ABCI: blocks ----------------------------------------------------------------------

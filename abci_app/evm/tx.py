@@ -149,10 +149,10 @@ def calldata_floor_gas(tx: SignedTransactionAPI) -> int:
 class TxCache:
     """Decoded transactions by hash, so a block does not recover senders CheckTx already did.
 
-    Bounded in count and in bytes: anyone can have 128 KiB transactions decoded for free (CheckTx
-    decodes before it refuses an unfunded sender), so a count alone would let them fill memory.
-    A decoded transaction holds its bytes about twice (raw, and its fields): 32 MiB of raw
-    transactions is about 64 MiB of memory."""
+    Only what the node took is kept (`keep`: txs CheckTx admitted, proposals it accepted):
+    decoding a tx an unfunded key sends costs that key nothing, so it must not hold memory either.
+    Bounded in count and in bytes; a decoded transaction holds its bytes about twice (raw, and its
+    fields): 32 MiB of raw transactions is about 64 MiB of memory."""
 
     def __init__(self, limits: TxLimits, capacity: int = 50_000, max_bytes: int = 32 << 20) -> None:
         self.limits = limits
@@ -169,15 +169,19 @@ class TxCache:
         return self._bytes
 
     def decode(self, raw: bytes) -> DecodedTx:
-        tx_hash = keccak(raw)
-        cached = self._by_hash.get(tx_hash)
+        """The kept decoding of `raw`, or a new one (not kept)."""
+        cached = self._by_hash.get(keccak(raw))
         if cached is not None:
-            self._by_hash.move_to_end(tx_hash)
+            self._by_hash.move_to_end(cached.hash)
             return cached
-        decoded = decode_tx(raw, self.limits)
-        self._by_hash[tx_hash] = decoded
-        self._bytes += len(raw)
+        return decode_tx(raw, self.limits)
+
+    def keep(self, decoded: DecodedTx) -> None:
+        """Hold a decoding the node took, evicting the least recently used past the bounds."""
+        if decoded.hash in self._by_hash:
+            return
+        self._by_hash[decoded.hash] = decoded
+        self._bytes += len(decoded.raw)
         while len(self._by_hash) > self._capacity or self._bytes > self._max_bytes:
             _, evicted = self._by_hash.popitem(last=False)
             self._bytes -= len(evicted.raw)
-        return decoded

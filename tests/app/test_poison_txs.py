@@ -48,7 +48,7 @@ def test_an_evm_refusal_at_apply_time_fails_the_tx_not_the_block(tmp_path, keys)
         poison = transfer(keys[0], 0, "", 0, gas=3_000_000, data=b"\x60" * 49_153)
         tx = TX_BUILDER.decode(poison)
         undecoded = DecodedTx(hash=keccak(poison), raw=poison, tx=tx, sender=tx.sender)
-        chain.app._txs._by_hash[undecoded.hash] = undecoded  # as if decode_tx had let it through
+        chain.app._txs.keep(undecoded)  # as if decode_tx had let it through
         honest = transfer(keys[1], 0, RECIPIENT, 7)
         poisoned, ok = chain.block([poison, honest])
         twin.block([honest])
