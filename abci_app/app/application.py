@@ -378,7 +378,7 @@ class Application(BaseApplication):
             if reader is None:
                 return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=self.height, log=self._no_state(height))
             context = QueryContext(reader, self.store, self.genesis, height, staking.state_view(reader.state),
-                                   self.settings.audit_max_reads, req.data)
+                                   self.settings.audit_max_reads, self.settings.call_gas_cap, req.data)
             result = route_query(req.path, context)
         except Exception:
             log.exception("query_bug", path=req.path)

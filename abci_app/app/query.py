@@ -4,17 +4,19 @@ State paths answer at the query's height when it names a recent committed block 
 every block's state root, and state nodes are never deleted), else at the last committed block.
 """
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from eth_utils import is_hex_address, to_canonical_address
 
+from ..evm import BlockContext
 from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, simulate
-from ..staking import StakingState, views
+from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
-from . import codes, solvency
+from . import chain_records, codes, solvency
 from .genesis import Genesis
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 
@@ -29,6 +31,7 @@ class QueryContext:
     height: int
     staking: StakingState
     audit_max_reads: int  # this node's bound on one /solvency (AppSettings)
+    call_gas_cap: int     # the most gas one /call may use (AppSettings)
     data: bytes = b""   # the query's data (the JSON body of `/call`)
 
 
@@ -93,7 +96,8 @@ def query_storage(ctx: QueryContext, arg: str) -> QueryResult:
 
 def query_call(ctx: QueryContext, arg: str) -> QueryResult:
     """`/call` with a JSON body {from, to, data, value, gas} as query data: runs the call on the
-    committed state and keeps nothing (eth_call, gas estimation)."""
+    committed state and keeps nothing (eth_call, gas estimation). Gas above the node's
+    `call_gas_cap` (and a call that names none) gets the cap, as geth's RPCGasCap does."""
     try:
         doc = json.loads(ctx.data or b"{}")
         to = doc.get("to")
@@ -102,15 +106,30 @@ def query_call(ctx: QueryContext, arg: str) -> QueryResult:
             to=to_canonical_address(to) if to else None,
             data=bytes.fromhex((doc.get("data") or "0x").removeprefix("0x")),
             value_wei=int(doc.get("value") or 0),
-            gas=int(doc.get("gas") or ctx.genesis.params.block_gas_limit),
+            gas=int(doc.get("gas") or ctx.call_gas_cap),
         )
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")
-    if not 0 < request.gas <= ctx.genesis.params.block_gas_limit or request.value_wei < 0:
-        return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be within the block gas limit; value >= 0")
-    result = simulate(ctx.reader, request)
+    if request.gas <= 0 or request.value_wei < 0:
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be > 0 and value >= 0")
+    request = dataclasses.replace(request, gas=min(request.gas, ctx.call_gas_cap))
+    result = simulate(ctx.reader, request, _call_block(ctx))
     return _json({"success": result.success, "output": "0x" + result.output.hex(), "gas_used": result.gas_used,
                   "error": result.error})
+
+
+def _call_block(ctx: QueryContext) -> BlockContext:
+    """The block a call runs in: the queried height's number, time and hash, and the hashes of
+    the blocks before it (BLOCKHASH), as geth runs eth_call at "latest". No base fee: a call
+    pays no gas."""
+    record = json.loads(ctx.store.get(keys.block_key(ctx.height)) or b"{}")
+    state = ctx.reader.state
+    return BlockContext(
+        height=ctx.height, timestamp_s=record.get("time_s", 0),
+        prev_randao=bytes.fromhex(record.get("hash", "")).rjust(32, b"\0")[:32],
+        gas_limit=ctx.genesis.params.block_gas_limit, base_fee_wei=0, coinbase=REWARD_POOL,
+        prev_hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height - 1))) if ctx.height > 1 else (),
+    )
 
 
 def query_chain(ctx: QueryContext, arg: str) -> QueryResult:

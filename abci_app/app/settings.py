@@ -14,8 +14,9 @@ class AppSettings:
     snapshot_keep: int = 2          # snapshots kept (the newest)
     min_gas_price_wei: int = 0      # CheckTx refuses cheaper txs (above the chain's own minimum)
     audit_max_reads: int = 2_000    # store reads one /solvency query may make (~0.1 s); past it, code 42
+    call_gas_cap: int = 10_000_000  # the most gas one /call (eth_call, eth_estimateGas) may use
 
     def __post_init__(self) -> None:
-        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads"):
+        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads", "call_gas_cap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")

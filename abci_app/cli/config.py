@@ -115,6 +115,9 @@ class AppSection:
     audit_max_reads: int = _key(_APP.audit_max_reads,
                                 "store reads one /solvency query may make (anyone may ask); past it, code 42",
                                 _COUNT)
+    call_gas_cap: int = _key(_APP.call_gas_cap,
+                             "the most gas one eth_call, eth_estimateGas or /call may use (more is capped)",
+                             _range(21_000))
 
 
 @dataclass(frozen=True, slots=True)

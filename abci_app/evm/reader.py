@@ -26,8 +26,14 @@ class StateReader:
         )
         self.state_root = state_root
         self.vm = vm
+        self.chain_id = chain_id
         self._db = db
         self.state = build_state(vm, db, state_root, ctx, chain_id)
+
+    def state_in_block(self, ctx: BlockContext):
+        """A fresh state at this root that sees `ctx` as its block (number, time, hashes): what
+        eth_call runs in. Its changes are never persisted."""
+        return build_state(self.vm, self._db, self.state_root, ctx, self.chain_id)
 
     def account(self, address: bytes) -> Account:
         state = self.state

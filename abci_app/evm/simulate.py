@@ -1,7 +1,7 @@
 """Running a call against committed state without keeping anything: eth_call and gas estimation.
 
 The call executes as an unsigned transaction from the given sender at gas price 0 on the reader's
-state, and the state is reverted afterwards whatever happens.
+state, in the block the caller names, and nothing is kept whatever happens.
 """
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from eth.vm.spoof import SpoofTransaction
 from eth_utils import ValidationError
 
+from .execute import BlockContext
 from .reader import StateReader
 from .receipts import revert_reason
 
@@ -30,8 +31,10 @@ class CallResult:
     error: str
 
 
-def simulate(reader: StateReader, request: CallRequest) -> CallResult:
-    state, vm = reader.state, reader.vm
+def simulate(reader: StateReader, request: CallRequest, block: BlockContext) -> CallResult:
+    """Run `request` on the reader's state as seen from `block` (the latest block's number, time
+    and hashes, as a wallet expects of eth_call)."""
+    state, vm = reader.state_in_block(block), reader.vm
     snapshot = state.snapshot()
     try:
         unsigned = vm.create_unsigned_transaction(

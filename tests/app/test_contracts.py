@@ -1,7 +1,10 @@
 """Contracts on the chain: deployment, calls using Cancun opcodes, logs, reverts with reasons."""
 
+import dataclasses
+import hashlib
 import json
 
+from eth._utils.address import generate_contract_address
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
 
@@ -94,3 +97,40 @@ def test_code_storage_and_call_queries_read_committed_state_and_keep_nothing(cha
     chain.block([])
     assert chain.account(keys[1].address)["nonce"] == 0 and chain.app_hashes[-1] != b""
     assert before == chain.app_hashes[-2]
+
+
+# returns (NUMBER, TIMESTAMP, BLOCKHASH(NUMBER - 1)) as three words
+BLOCK_VIEW = bytes.fromhex("435f5242602052" "600143034060405260605ff3")
+LOOP = bytes.fromhex("5b5f56")  # JUMPDEST PUSH0 JUMP: runs until the gas is gone
+
+
+def _deploy_runtime(chain, key, nonce: int, runtime: bytes) -> str:
+    init = bytes([0x60, len(runtime), 0x80, 0x60, 0x0B, 0x5F, 0x39, 0x5F, 0xF3]) + b"\0\0" + runtime
+    (deployed,) = chain.block([transfer(key, nonce, "", 0, gas=200_000, data=init)])
+    assert deployed.code == 0, deployed.log
+    return "0x" + generate_contract_address(bytes.fromhex(key.address[2:]), nonce).hex()
+
+
+def _call(chain, body: dict) -> dict:
+    response = chain.app.query(types.RequestQuery(path="/call", data=json.dumps(body).encode()))
+    assert response.code == 0, response.log
+    return json.loads(response.value)
+
+
+def test_a_call_runs_in_the_latest_block(chain, keys):
+    """Issue 14: eth_call ran at block 0 and timestamp 0; a wallet expects the latest block."""
+    address = _deploy_runtime(chain, keys[0], 0, BLOCK_VIEW)
+    chain.block([], seconds=7)
+    result = _call(chain, {"to": address})
+    number, timestamp, previous_hash = (int(result["output"][2 + 64 * i:2 + 64 * (i + 1)], 16) for i in range(3))
+    assert (number, timestamp) == (chain.height, chain.time_s)
+    assert previous_hash == int.from_bytes(hashlib.sha256(b"block-%d" % (chain.height - 1)).digest(), "big")
+
+
+def test_a_call_gets_at_most_the_gas_cap(chain, keys):
+    """Issue 14: a call without gas ran with the block's 100M; now the node's cap (10M by default)."""
+    address = _deploy_runtime(chain, keys[0], 0, LOOP)
+    assert _call(chain, {"to": address})["gas_used"] == chain.app.settings.call_gas_cap == 10_000_000
+    assert _call(chain, {"to": address, "gas": 10**9})["gas_used"] == 10_000_000
+    chain.app.settings = dataclasses.replace(chain.app.settings, call_gas_cap=100_000)
+    assert _call(chain, {"to": address})["gas_used"] == 100_000
