@@ -63,11 +63,14 @@ def _existing(st: StakingState, operator: bytes):
 
 
 def _check_can_receive(candidate) -> None:
-    """A pool may take new stake only while it is active and its shares are worth something."""
-    if not candidate.active:
-        raise CallError("candidate is not active")
+    """A pool may take new stake only while its shares are worth something, it is not jailed for
+    good, and it is active."""
     if candidate.shares and not candidate.tokens_wei:
         raise CallError("candidate's stake was slashed to nothing")
+    if candidate.jailed_until_s == JAILED_FOREVER:
+        raise CallError("candidate was jailed for good (double signing)")
+    if not candidate.active:
+        raise CallError("candidate is not active")
 
 
 def _check_amount(amount_wei: int, st: StakingState) -> None:
@@ -107,7 +110,10 @@ class StakingCalls:
         _check_description(name, website, details)
         _check_amount(ctx.value_wei, st)
         # EFFECTS
-        keeper.declare(st, ctx.sender, keeper.new_candidate(pubkey, commission_bps, ctx.now_s, name, website, details))
+        candidate = keeper.new_candidate(pubkey, commission_bps, ctx.now_s, name, website, details)
+        if previous.jailed_until_s > ctx.now_s:  # a jail outlives the candidacy it was served on
+            candidate = dataclasses.replace(candidate, jailed_until_s=previous.jailed_until_s)
+        keeper.declare(st, ctx.sender, candidate)
         keeper.bond(st, ctx.sender, ctx.sender, ctx.value_wei)
         # EVENTS
         ctx.emit(CANDIDACY_DECLARED, ctx.sender, pubkey, ctx.value_wei, commission_bps)
@@ -165,8 +171,8 @@ class StakingCalls:
             raise CallError(f"jailed until {candidate.jailed_until_s}")
         if candidate.active and not candidate.jailed:
             raise CallError("already active")
+        # the downtime record stays: a jail already reset it, and deactivating must not
         st.set_candidate(ctx.sender, dataclasses.replace(candidate, active=True, jailed_until_s=0))
-        st.reset_uptime(ctx.sender, st.params().downtime_window)
         st.mark_set_changed()
         ctx.emit(CANDIDATE_ACTIVATED, ctx.sender)
 

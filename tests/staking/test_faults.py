@@ -282,3 +282,45 @@ def test_an_operator_jailed_for_good_cannot_declare_again(start, stakers):
     net.expect_revert(stakers[1], "this operator was jailed for good (double signing)",
                       "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v1-new"), 0, "x", "", "",
                       value=SELF_STAKE)
+
+
+# ---- penalties cannot be dodged (issue 14) ---------------------------------------------------
+
+
+def test_delegations_to_a_candidate_jailed_for_good_are_refused(net, stakers):
+    v1, delegator = stakers[1].address, stakers[3]
+    net.block(misbehavior=[duplicate_vote(V1, net.chain.height)])
+    net.expect_revert(delegator, "candidate was jailed for good (double signing)", "delegate(address)", v1,
+                      value=10_000 * CMT)
+    assert net.send(delegator, "delegate(address)", stakers[0].address, value=10_000 * CMT).code == 0
+    net.expect_revert(delegator, "candidate was jailed for good (double signing)",
+                      "redelegate(address,address,uint256)", stakers[0].address, v1, 1_000 * CMT)
+
+
+def test_deactivate_and_activate_keep_the_downtime_record(downtime_net, stakers):
+    """Once 5 misses of 10 and one more jailed; deactivate + activate wiped the record, so a
+    validator about to be slashed escaped by calling them."""
+    net = downtime_net
+    assert signing(net, "mmmmm") == []
+    v1 = stakers[1]
+    nonce = net.chain.account(v1.address)["nonce"]
+    off, on = (transfer(v1, nonce + i, STAKING, 0, gas=200_000, data=call_data(sig))
+               for i, sig in enumerate(("deactivate()", "activate()")))
+    assert [r.code for r in net.block([off, on], votes=[(V0, True), (V1, True)])] == [0, 0]
+    assert signing(net, "m") == [1]
+    assert net.candidate(v1.address)["jailed"]
+
+
+def test_a_temporary_jail_survives_withdraw_and_declare_again(downtime_net, stakers):
+    net, v1 = downtime_net, stakers[1]
+    assert signing(net, "mmmmmm") == [6]
+    until = net.candidate(v1.address)["jailed_until"]
+    assert net.send(v1, "withdrawCandidacy()").code == 0
+    assert net.send(v1, "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v1-new"), 0,
+                    "again", "", "", value=SELF_STAKE).code == 0
+    candidate = net.candidate(v1.address)
+    assert candidate["jailed"] and candidate["jailed_until"] == until and candidate["power"] == 0
+    net.expect_revert(v1, f"jailed until {until}", "activate()")
+    net.block(seconds=until - net.chain.time_s)
+    assert net.send(v1, "activate()").code == 0
+    assert pubkey_of("v1-new") in net.updates()

@@ -271,12 +271,13 @@ def test_random_staking_keeps_the_books(stakers, plan):
 def test_withdraw_candidacy_empties_the_pool_to_the_wei(tmp_path, stakers):
     """Shares are worth their rounded-down tokens; withdrawCandidacy gives the remainder to the
     operator's unbonding, so no wei is left in the precompile that nobody owns."""
-    state = staking_state(stakers)
+    state = staking_state(stakers, params={"downtime_window": 10, "downtime_max_missed": 5,
+                                           "slash_downtime_bps": 500})
     state["economics"] = {"inflation_bps": 0}
     net = StakingChain.start(str(tmp_path / "db"), state)
-    v0 = staking.consensus_address(pubkey_of("v0"))
-    net.block(misbehavior=[types.Misbehavior(type=types.MisbehaviorType.DUPLICATE_VOTE,
-                                             validator=types.Validator(address=v0, power=1), height=1)])
+    v0, v1 = (staking.consensus_address(pubkey_of(name)) for name in ("v0", "v1"))
+    for _ in range(6):
+        net.block(votes=[(v0, False), (v1, True)])  # slashed 5% for downtime (and jailed a while)
     # 95,000 CMT for 100,000 CMT of shares: 1,000 CMT buys shares worth 1 wei less
     assert net.send(stakers[3], "delegate(address)", stakers[0].address, value=1_000 * CMT).code == 0
     assert net.send(stakers[0], "withdrawCandidacy()").code == 0
