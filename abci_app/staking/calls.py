@@ -227,8 +227,7 @@ class StakingCalls:
         if ctx.sender == source:
             _check_ratio_after(st, source, -amount_wei, -amount_wei)
         _check_ratio_after(st, target, amount_wei if ctx.sender == target else 0, amount_wei)
-        keeper.unbond(st, ctx.sender, source, amount_wei)
-        keeper.bond(st, ctx.sender, target, amount_wei)
+        keeper.redelegate(st, ctx.sender, source, target, amount_wei, ctx.height, ctx.now_s)
         _emit_payouts(ctx, st)
         ctx.emit(REDELEGATED, ctx.sender, source, target, amount_wei)
 

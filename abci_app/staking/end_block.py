@@ -32,8 +32,8 @@ def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes
     """votes: (CometBFT validator address, power, signed) from the last commit; double_signs:
     (validator address, fault height) from DUPLICATE_VOTE misbehavior.
 
-    Order: mint, reward the signers of the last block, punish faults, pay matured unbondings,
-    update the validator set."""
+    Order: mint, reward the signers of the last block, punish faults, pay matured unbondings
+    (and forget redelegations past the period), update the validator set."""
     params = st.params()
     minted = rewards.mint(st, now_s)
     signers = [(st.operator_of(address), power) for address, power, signed in votes if signed]
@@ -61,6 +61,7 @@ def end_block(st: StakingState, height: int, now_s: int, votes: list[tuple[bytes
             st.reset_uptime(operator, params.downtime_window)
             slashes.append(Slash(operator, "downtime", burned, until))
     paid = keeper.mature_unbondings(st, now_s)
+    keeper.forget_redelegations(st, now_s)
     return EndBlock(updates=keeper.update_validator_set(st), slashes=slashes, paid=paid, minted_wei=minted,
                     supply_wei=st.supply_wei, rewards=paid_rewards)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import CallError
 from . import rewards, rules
-from .records import JAILED_FOREVER, Applied, Candidate, Unbonding
+from .records import JAILED_FOREVER, Applied, Candidate, Redelegation, Unbonding
 from .state import ADDRESS, StakingState, consensus_address
 
 
@@ -65,11 +65,27 @@ def unbond(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int)
         raise CallError("amount must be positive")
     if amount_wei > rules.tokens_of(held, candidate.tokens_wei, candidate.shares):
         raise CallError("amount exceeds the delegation")
+    _take_tokens(st, delegator, operator, amount_wei)
+
+
+def _take_tokens(st: StakingState, delegator: bytes, operator: bytes, amount_wei: int) -> None:
+    """Take `amount_wei` (at most the delegation's tokens) out of the pool, burning the shares."""
+    candidate = st.candidate(operator)
     burned = rules.shares_for_withdrawal(amount_wei, candidate.tokens_wei, candidate.shares)
     st.set_candidate(operator, dataclasses.replace(
         candidate, tokens_wei=candidate.tokens_wei - amount_wei, shares=candidate.shares - burned))
-    change_shares(st, delegator, operator, held - burned)
+    change_shares(st, delegator, operator, st.shares(delegator, operator) - burned)
     st.mark_set_changed()
+
+
+def redelegate(st: StakingState, delegator: bytes, source: bytes, target: bytes, amount_wei: int, height: int,
+               now_s: int) -> None:
+    """Move stake at once, remembering it for the unbonding period: a slash of the source for a
+    fault before the move follows the stake to the target."""
+    unbond(st, delegator, source, amount_wei)
+    bond(st, delegator, target, amount_wei)
+    st.redelegations.push(Redelegation(delegator=delegator, source=source, target=target, amount_wei=amount_wei,
+                                       start_height=height, completion_s=now_s + st.params().unbonding_seconds))
 
 
 def self_tokens(st: StakingState, operator: bytes) -> int:
@@ -119,8 +135,17 @@ def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
     return paid
 
 
+def forget_redelegations(st: StakingState, now_s: int) -> None:
+    """Drop, oldest first, redelegations past their unbonding period (a FIFO: no scan)."""
+    queue = st.redelegations
+    while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
+        queue.pop_front()
+
+
 def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int:
-    """Burn `bps` of a candidate's pool and of its unbondings that started at or after the fault."""
+    """Burn `bps` of a candidate's pool, of its unbondings that started at or after the fault,
+    and of the stake redelegated away from it since (taken from the target pools, as far as the
+    delegator still holds it there)."""
     burned = 0
     candidate = st.candidate(operator)
     cut = rules.slash_amount(candidate.tokens_wei, bps)
@@ -133,6 +158,14 @@ def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int
             if entry_cut:
                 st.unbondings.replace(index, dataclasses.replace(entry, amount_wei=entry.amount_wei - entry_cut))
                 burned += entry_cut
+    for _, moved in list(st.redelegations.pending()):
+        if moved.source == operator and moved.start_height >= fault_height:
+            target = st.candidate(moved.target)
+            held = rules.tokens_of(st.shares(moved.delegator, moved.target), target.tokens_wei, target.shares)
+            cut = min(rules.slash_amount(moved.amount_wei, bps), held)
+            if cut:
+                _take_tokens(st, moved.delegator, moved.target, cut)
+                burned += cut
     if burned:
         st.storage.state.delta_balance(ADDRESS, -burned)
         st.add_burned(burned)

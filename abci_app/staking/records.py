@@ -52,6 +52,19 @@ class Unbonding:
 
 
 @dataclass(frozen=True, slots=True)
+class Redelegation:
+    """Stake moved from `source` to `target`: until `completion_s` a slash of the source for a
+    fault at or before `start_height` follows it to the target (as Cosmos SDK's entries do)."""
+
+    delegator: bytes
+    source: bytes
+    target: bytes
+    amount_wei: int
+    start_height: int
+    completion_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class Uptime:
     """Downtime tracking of one validator over the sliding window."""
 

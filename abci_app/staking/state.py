@@ -8,7 +8,7 @@ import hashlib
 from ..economics import MintParams, MintState
 from ..precompiles import AddressSet, Queue, Storage, slot_of
 from .params import StakingParams
-from .records import Applied, Candidate, Unbonding, Uptime
+from .records import Applied, Candidate, Redelegation, Unbonding, Uptime
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc01")
 
@@ -25,6 +25,7 @@ class StakingState:
         self.candidates = AddressSet(storage, "candidates")
         self.validators = AddressSet(storage, "validators")
         self.unbondings = Queue(storage, Unbonding, "unbondings")
+        self.redelegations = Queue(storage, Redelegation, "redelegations")
 
     # ---- params and totals ---------------------------------------------------------------------
 

@@ -324,3 +324,42 @@ def test_a_temporary_jail_survives_withdraw_and_declare_again(downtime_net, stak
     net.block(seconds=until - net.chain.time_s)
     assert net.send(v1, "activate()").code == 0
     assert pubkey_of("v1-new") in net.updates()
+
+
+def test_a_redelegation_after_the_fault_is_slashed_with_the_source(net, stakers):
+    """Once a delegator who saw its validator double sign redelegated before the evidence landed
+    and kept all its stake; now the slash follows what moved at or after the fault height."""
+    v0, v1, early, late = stakers[0].address, stakers[1].address, stakers[3], stakers[4]
+    assert net.send(early, "delegate(address)", v0, value=10_000 * CMT).code == 0
+    assert net.send(late, "delegate(address)", v0, value=10_000 * CMT).code == 0
+    assert net.send(early, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0  # before
+    fault_height = net.chain.height + 1
+    assert net.send(late, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0  # the fault's
+    held = {k.address: net.view(k, "delegation(address,address)", ["uint256", "uint256"], k.address, v1)[1]
+            for k in (early, late)}
+    assert held == {early.address: 4_000 * CMT, late.address: 4_000 * CMT}
+    pool_v0, pool_v1, burned, supply = tokens(net, v0), tokens(net, v1), net.burned(), net.chain.supply()
+
+    net.block(misbehavior=[duplicate_vote(V0, fault_height)])
+
+    cut = 4_000 * CMT * 500 // 10_000
+    after = {k.address: net.view(k, "delegation(address,address)", ["uint256", "uint256"], k.address, v1)[1]
+             for k in (early, late)}
+    assert after == {early.address: 4_000 * CMT, late.address: 4_000 * CMT - cut}
+    assert tokens(net, v1) == pool_v1 - cut
+    pool_cut = pool_v0 * 500 // 10_000
+    assert net.burned() - burned == pool_cut + cut == supply - net.chain.supply()
+    net.assert_supply()
+
+
+def test_a_redelegation_is_forgotten_after_the_unbonding_period(start, stakers):
+    net = start({"unbonding_seconds": 100})
+    v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
+    assert net.send(delegator, "delegate(address)", v0, value=10_000 * CMT).code == 0
+    fault_height = net.chain.height + 1
+    assert net.send(delegator, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0
+    net.block(seconds=100)
+    net.block(misbehavior=[duplicate_vote(V0, fault_height)])
+    assert net.view(delegator, "delegation(address,address)", ["uint256", "uint256"],
+                    delegator.address, v1)[1] == 4_000 * CMT
+    net.assert_supply()
