@@ -14,6 +14,9 @@ from .records import JAILED_FOREVER
 from .state import StakingState, consensus_address
 
 ZERO_KEY = b"\0" * 32
+# A view pays for each record it reads beyond its fixed cost (a record is a few storage words,
+# ~60 us here): gas bounds the time of a view whatever the state holds.
+GAS_PER_ITEM = 4_000
 DAY_S = 24 * 3600
 MAX_NAME, MAX_WEBSITE, MAX_DETAILS = 70, 140, 280
 CANDIDATE = views.CANDIDATE_ABI
@@ -207,6 +210,9 @@ class StakingCalls:
         _existing(st, operator)
         if ctx.sender == operator:
             _check_ratio_after(st, operator, -amount_wei, -amount_wei)
+        minimum = st.params().min_undelegation_wei
+        if 0 < amount_wei < minimum and amount_wei != views.delegation(st, ctx.sender, operator)[1]:
+            raise CallError(f"amount below the minimum undelegation of {minimum} wei (or all of the delegation)")
         keeper.unbond(st, ctx.sender, operator, amount_wei)
         entry = keeper.start_unbonding(st, ctx.sender, operator, amount_wei, ctx.height, ctx.now_s)
         _emit_payouts(ctx, st)
@@ -284,11 +290,15 @@ class StakingCalls:
 
     @function("candidates()", gas=5_000, view=True, returns=("address[]",))
     def candidates(self, ctx: CallContext):
-        return [_checksum(op) for op in StakingState(ctx.storage).candidates]
+        st = StakingState(ctx.storage)
+        ctx.charge(GAS_PER_ITEM * len(st.candidates))
+        return [_checksum(op) for op in st.candidates]
 
     @function("validators()", gas=5_000, view=True, returns=("address[]", "uint256[]"))
     def validators(self, ctx: CallContext):
-        ranked = views.validator_set(StakingState(ctx.storage))
+        st = StakingState(ctx.storage)
+        ctx.charge(GAS_PER_ITEM * len(st.validators))
+        ranked = views.validator_set(st)
         return [_checksum(op) for op, _ in ranked], [power for _, power in ranked]
 
     @function("delegation(address,address)", gas=5_000, view=True, returns=("uint256", "uint256"))
@@ -298,11 +308,15 @@ class StakingCalls:
 
     @function("delegations(address)", gas=5_000, view=True, returns=(views.DELEGATION_ABI,))
     def delegations(self, ctx: CallContext, delegator: str):
-        return views.delegation_tuples(StakingState(ctx.storage), _address(delegator))
+        st, delegator = StakingState(ctx.storage), _address(delegator)
+        ctx.charge(GAS_PER_ITEM * len(st.delegations_of(delegator)))
+        return views.delegation_tuples(st, delegator)
 
     @function("unbondings(address)", gas=5_000, view=True, returns=(views.UNBONDING_ABI,))
     def unbondings(self, ctx: CallContext, delegator: str):
-        return views.unbonding_tuples(StakingState(ctx.storage), _address(delegator))
+        st, delegator = StakingState(ctx.storage), _address(delegator)
+        ctx.charge(GAS_PER_ITEM * len(st.unbondings_of(delegator)))
+        return views.unbonding_tuples(st, delegator)
 
     @function("params()", gas=5_000, view=True, returns=(views.PARAMS_ABI,))
     def params(self, ctx: CallContext):

@@ -84,8 +84,10 @@ def redelegate(st: StakingState, delegator: bytes, source: bytes, target: bytes,
     fault before the move follows the stake to the target."""
     unbond(st, delegator, source, amount_wei)
     bond(st, delegator, target, amount_wei)
-    st.redelegations.push(Redelegation(delegator=delegator, source=source, target=target, amount_wei=amount_wei,
-                                       start_height=height, completion_s=now_s + st.params().unbonding_seconds))
+    index = st.redelegations.push(Redelegation(
+        delegator=delegator, source=source, target=target, amount_wei=amount_wei, start_height=height,
+        completion_s=now_s + st.params().unbonding_seconds))
+    st.redelegations_from(source).add(index)
 
 
 def self_tokens(st: StakingState, operator: bytes) -> int:
@@ -97,7 +99,9 @@ def start_unbonding(st: StakingState, delegator: bytes, operator: bytes, amount_
                     now_s: int) -> Unbonding:
     entry = Unbonding(delegator=delegator, candidate=operator, amount_wei=amount_wei, start_height=height,
                       completion_s=now_s + st.params().unbonding_seconds)
-    st.unbondings.push(entry)
+    index = st.unbondings.push(entry)
+    st.unbondings_of(delegator).add(index)
+    st.unbondings_to(operator).add(index)
     return entry
 
 
@@ -123,11 +127,14 @@ def withdraw_all(st: StakingState, operator: bytes, height: int, now_s: int) -> 
 
 
 def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
-    """Pay out, oldest first, every unbonding whose time has come (a FIFO: no scan)."""
+    """Pay out, oldest first, every unbonding whose time has come (a FIFO: no scan); it leaves
+    the indexes."""
     paid = []
     queue = st.unbondings
     while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
-        entry = queue.pop_front()
+        index, entry = queue.head, queue.pop_front()
+        st.unbondings_of(entry.delegator).remove(index)
+        st.unbondings_to(entry.candidate).remove(index)
         if entry.amount_wei:
             st.storage.state.delta_balance(ADDRESS, -entry.amount_wei)
             st.storage.state.delta_balance(entry.delegator, entry.amount_wei)
@@ -139,7 +146,8 @@ def forget_redelegations(st: StakingState, now_s: int) -> None:
     """Drop, oldest first, redelegations past their unbonding period (a FIFO: no scan)."""
     queue = st.redelegations
     while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
-        queue.pop_front()
+        index, moved = queue.head, queue.pop_front()
+        st.redelegations_from(moved.source).remove(index)
 
 
 def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int:
@@ -152,14 +160,16 @@ def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int
     if cut:
         st.set_candidate(operator, dataclasses.replace(candidate, tokens_wei=candidate.tokens_wei - cut))
         burned += cut
-    for index, entry in list(st.unbondings.pending()):
-        if entry.candidate == operator and entry.start_height >= fault_height:
+    for index in sorted(st.unbondings_to(operator)):
+        entry = st.unbondings.get(index)
+        if entry.start_height >= fault_height:
             entry_cut = rules.slash_amount(entry.amount_wei, bps)
             if entry_cut:
                 st.unbondings.replace(index, dataclasses.replace(entry, amount_wei=entry.amount_wei - entry_cut))
                 burned += entry_cut
-    for _, moved in list(st.redelegations.pending()):
-        if moved.source == operator and moved.start_height >= fault_height:
+    for index in sorted(st.redelegations_from(operator)):
+        moved = st.redelegations.get(index)
+        if moved.start_height >= fault_height:
             target = st.candidate(moved.target)
             held = rules.tokens_of(st.shares(moved.delegator, moved.target), target.tokens_wei, target.shares)
             cut = min(rules.slash_amount(moved.amount_wei, bps), held)

@@ -21,6 +21,7 @@ class StakingParams:
     downtime_window: int = 1_000
     downtime_max_missed: int = 500
     jail_seconds: int = 600
+    min_undelegation_wei: int = WEI_PER_CMT  # each undelegation is a queue entry: no dust entries
 
     @classmethod
     def from_json(cls, doc: dict) -> "StakingParams":

@@ -6,7 +6,7 @@ This module alone knows the layout; everything else asks it.
 import hashlib
 
 from ..economics import MintParams, MintState
-from ..precompiles import AddressSet, Queue, Storage, slot_of
+from ..precompiles import AddressSet, Queue, Storage, WordSet, slot_of
 from .params import StakingParams
 from .records import Applied, Candidate, Redelegation, Unbonding, Uptime
 
@@ -24,8 +24,8 @@ class StakingState:
         self.payouts: list[tuple[bytes, bytes, int]] = []  # (delegator, candidate, wei) settled in this call
         self.candidates = AddressSet(storage, "candidates")
         self.validators = AddressSet(storage, "validators")
-        self.unbondings = Queue(storage, Unbonding, "unbondings")
-        self.redelegations = Queue(storage, Redelegation, "redelegations")
+        self.unbondings = Queue(storage, Unbonding, "unbondings")           # in completion order
+        self.redelegations = Queue(storage, Redelegation, "redelegations")  # in completion order
 
     # ---- params and totals ---------------------------------------------------------------------
 
@@ -147,6 +147,20 @@ class StakingState:
 
     def delegators_of(self, candidate: bytes) -> AddressSet:
         return AddressSet(self.storage, "delegators", candidate)
+
+    # ---- indexes of the queues: a view or a slash reads only its own entries ----------------------
+
+    def unbondings_of(self, delegator: bytes) -> WordSet:
+        """Queue indexes of a delegator's pending unbondings."""
+        return WordSet(self.storage, "unbondings_of", delegator)
+
+    def unbondings_to(self, candidate: bytes) -> WordSet:
+        """Queue indexes of the pending unbondings from a candidate's pool."""
+        return WordSet(self.storage, "unbondings_to", candidate)
+
+    def redelegations_from(self, source: bytes) -> WordSet:
+        """Queue indexes of the remembered redelegations away from a candidate."""
+        return WordSet(self.storage, "redelegations_from", source)
 
     # ---- uptime --------------------------------------------------------------------------------
 

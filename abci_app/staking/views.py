@@ -9,7 +9,7 @@ from .state import StakingState
 CANDIDATE_ABI = "(address,bytes32,bytes32,uint256,uint256,uint256,uint16,bool,bool,uint64,uint256,string,string,string)"
 DELEGATION_ABI = "(address,uint256,uint256)[]"
 UNBONDING_ABI = "(address,uint256,uint64,uint64)[]"
-PARAMS_ABI = "(uint16,uint256,uint16,uint64,uint16,uint16,uint16,uint16,uint32,uint32,uint64)"
+PARAMS_ABI = "(uint16,uint256,uint16,uint64,uint16,uint16,uint16,uint16,uint32,uint32,uint64,uint256)"
 
 
 def _hex(data: bytes) -> str:
@@ -61,8 +61,8 @@ def delegation_tuples(st: StakingState, delegator: bytes) -> list[tuple]:
 
 
 def unbonding_tuples(st: StakingState, delegator: bytes) -> list[tuple]:
-    return [(_hex(u.candidate), u.amount_wei, u.start_height, u.completion_s)
-            for _, u in st.unbondings.pending() if u.delegator == delegator]
+    entries = (st.unbondings.get(index) for index in sorted(st.unbondings_of(delegator)))
+    return [(_hex(u.candidate), u.amount_wei, u.start_height, u.completion_s) for u in entries]
 
 
 def delegations_json(st: StakingState, delegator: bytes) -> dict:
@@ -79,7 +79,7 @@ def params_tuple(params: StakingParams) -> tuple:
     return (params.min_self_stake_ratio_bps, params.min_delegation_wei, params.max_validators,
             params.unbonding_seconds, params.max_commission_change_bps, params.max_power_share_bps,
             params.slash_double_sign_bps, params.slash_downtime_bps, params.downtime_window,
-            params.downtime_max_missed, params.jail_seconds)
+            params.downtime_max_missed, params.jail_seconds, params.min_undelegation_wei)
 
 
 def supply_tuple(st: StakingState) -> tuple[int, int, int, int, int]:

@@ -51,6 +51,7 @@ interface IStaking {
         uint32 downtimeWindow;
         uint32 downtimeMaxMissed;
         uint64 jailSeconds;
+        uint256 minUndelegation;     // wei; an undelegation of less must take the whole delegation
     }
 
     event CandidacyDeclared(address indexed candidate, bytes32 pubKey, uint256 selfStake, uint16 commissionBps);

@@ -438,8 +438,6 @@ def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path)
 # ---- 9. a global queue scanned by a flat-priced view and a free query -----------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="review finding 9: unbondings(address) and /delegations scan every "
-                                       "pending unbonding of the chain; 1-wei undelegations grow it")
 def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
     """ATTACK: `undelegate` has no minimum amount, and every call pushes an entry on the ONE
     global unbonding queue, which stays for `unbonding_seconds` (7 days). The staking view
@@ -457,7 +455,11 @@ def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
     FIX: keep unbondings per delegator (a per-delegator list, or a second index) so the view and
     the query read only the caller's entries; bound entries per delegator/candidate pair (Cosmos:
     max_entries = 7) and give undelegate the min_delegation_wei minimum; charge views per record
-    read."""
+    read.
+
+    FIXED (issue 14): unbondings are indexed by delegator and by candidate (views and slashes read
+    only their own entries), an undelegation is at least `min_undelegation_wei` (1 CMT) unless it
+    takes the whole delegation, and views charge GAS_PER_ITEM per record they return."""
     from abci_app.cli.wallet import dev_account
 
     from ..chain import CMT
@@ -469,14 +471,19 @@ def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
     try:
         attacker, validator = keys[2], keys[0].address
         assert net.send(attacker, "delegate(address)", validator, value=1_000 * CMT).code == 0
-        nonce = 1
+        dust = transfer(attacker, 1, STAKING, 0, gas=400_000, data=call_data("undelegate(address,uint256)", validator, 1))
+        (refused,) = net.block([dust])
+        assert refused.code == 32 and "minimum undelegation" in refused.log
+        nonce = 2
         for _ in range(3):
             txs = [transfer(attacker, nonce + i, STAKING, 0, gas=400_000,
-                            data=call_data("undelegate(address,uint256)", validator, 1)) for i in range(100)]
+                            data=call_data("undelegate(address,uint256)", validator, CMT)) for i in range(100)]
             nonce += len(txs)
             assert all(r.code == 0 for r in net.block(txs))
-        _assert_gas_buys_bounded_time(  # a bystander's view, over 300 entries
+        _assert_gas_buys_bounded_time(  # a bystander's view: none of the 300 entries are read
             lambda: net.send(keys[3], "unbondings(address)", keys[3].address, gas=100_000))
+        _assert_gas_buys_bounded_time(  # the attacker's own: 300 entries, paid for one by one
+            lambda: net.send(attacker, "unbondings(address)", attacker.address, gas=3_000_000))
     finally:
         net.chain.app.close()
 

@@ -228,3 +228,28 @@ def test_the_last_validators_cannot_empty_the_set(net, stakers, leave):
     assert result.code == 0, result.log
     assert net.updates() == {pubkey_of("v1"): 0, pubkey_of("new"): SELF_STAKE // CMT * 1200 // 10_000}
     assert list(net.validators()) == [newcomer.address.lower()]
+
+
+def test_an_undelegation_is_at_least_the_minimum_unless_it_takes_everything(net, stakers):
+    """Issue 14: each undelegation is an entry in the unbonding queue for 7 days; 1-wei ones were
+    a cheap way to grow it."""
+    v0, delegator = stakers[0].address, stakers[3]
+    assert net.send(delegator, "delegate(address)", v0, value=1_000 * CMT + 5).code == 0
+    net.expect_revert(delegator, f"amount below the minimum undelegation of {CMT} wei (or all of the delegation)",
+                      "undelegate(address,uint256)", v0, CMT - 1)
+    assert net.send(delegator, "undelegate(address,uint256)", v0, 1_000 * CMT - 1).code == 0
+    assert net.send(delegator, "undelegate(address,uint256)", v0, 6).code == 0  # the rest, however small
+
+
+def test_views_pay_for_each_record_they_return(net, stakers):
+    from abci_app.staking.calls import GAS_PER_ITEM
+
+    v0, delegator = stakers[0].address, stakers[3]
+    empty = net.send(delegator, "unbondings(address)", delegator.address).gas_used
+    assert net.send(delegator, "delegate(address)", v0, value=2_000 * CMT).code == 0
+    for _ in range(3):
+        assert net.send(delegator, "undelegate(address,uint256)", v0, CMT).code == 0
+    three = net.send(delegator, "unbondings(address)", delegator.address).gas_used
+    assert three - empty >= 3 * GAS_PER_ITEM
+    bystander = net.send(stakers[4], "unbondings(address)", stakers[4].address).gas_used
+    assert bystander == empty  # another delegator's entries are not read, nor paid for

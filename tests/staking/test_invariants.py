@@ -3,7 +3,8 @@
 Each example runs a fresh chain (two genesis validators, four more funded keys) through random
 declare / delegate / undelegate / redelegate / withdrawCandidacy / deactivate / activate calls,
 double-sign misbehavior, absent votes and time, then closes every position and waits out the
-unbonding period. Amounts carry odd wei so that share rounding happens.
+unbonding period. Amounts carry odd wei so that share rounding happens. A slash of a
+redelegation's source burns shares of the delegators who moved stake to the target: their loss.
 
 Inflation is off and the votes carry no signatures, so no reward ever enters the staking
 precompile: its balance is stake only (rewards keep their own books and tests).
@@ -108,9 +109,19 @@ def check(net: StakingChain, books: Books, before: Snapshot, after: Snapshot, de
     burned = after.burned - before.burned
     attributed = Fraction(0)
     for operator, (tokens, shares) in before.pools.items():
-        cut = tokens - after.pools.get(operator, (tokens, shares))[0]
+        after_tokens, after_shares = after.pools.get(operator, (tokens, shares))
+        cut = tokens - after_tokens
         if cut <= 0 or net.last.tx_results:
             continue  # a call, not a slash, moved these tokens
+        if after_shares < shares:  # a slash of a redelegation's source took stake from its movers here
+            lost = {d: held - after.shares.get((d, op), 0) for (d, op), held in before.shares.items()
+                    if op == operator and after.shares.get((d, op), 0) < held}
+            for delegator, burned_shares in lost.items():
+                books.burned_share[delegator] = (books.burned_share.get(delegator, 0)
+                                                 + Fraction(cut * burned_shares, sum(lost.values())))
+            books.operations += len(lost)  # each cut burns its shares rounded up
+            attributed += cut
+            continue
         if shares == 0:
             books.burned_unowned += cut
             attributed += cut
