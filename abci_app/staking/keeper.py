@@ -170,17 +170,32 @@ def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int
     for index in sorted(st.redelegations_from(operator)):
         moved = st.redelegations.get(index)
         if moved.start_height >= fault_height:
-            target = st.candidate(moved.target)
-            held = rules.tokens_of(st.shares(moved.delegator, moved.target), target.tokens_wei, target.shares)
-            cut = min(rules.slash_amount(moved.amount_wei, bps), held)
-            if cut:
-                _take_tokens(st, moved.delegator, moved.target, cut)
-                burned += cut
+            burned += _slash_moved(st, moved, rules.slash_amount(moved.amount_wei, bps))
     if burned:
         st.storage.state.delta_balance(ADDRESS, -burned)
         st.add_burned(burned)
     st.mark_set_changed()
     return burned
+
+
+def _slash_moved(st: StakingState, moved: Redelegation, cut: int) -> int:
+    """Take `cut` of redelegated stake from where it went: the delegator's stake in the target,
+    then its unbondings from the target started since the move (oldest first). Returns what was
+    taken (less if the delegator holds less there)."""
+    target = st.candidate(moved.target)
+    held = rules.tokens_of(st.shares(moved.delegator, moved.target), target.tokens_wei, target.shares)
+    taken = min(cut, held)
+    if taken:
+        _take_tokens(st, moved.delegator, moved.target, taken)
+    for index in sorted(st.unbondings_of(moved.delegator)):
+        if taken == cut:
+            break
+        entry = st.unbondings.get(index)
+        if entry.candidate == moved.target and entry.start_height >= moved.start_height:
+            part = min(cut - taken, entry.amount_wei)
+            st.unbondings.replace(index, dataclasses.replace(entry, amount_wei=entry.amount_wei - part))
+            taken += part
+    return taken
 
 
 def jail(st: StakingState, operator: bytes, until_s: int) -> None:
