@@ -87,7 +87,7 @@ class GatewaySection:
 
     port: int = _key(0, "its port; 0: `miles start` uses 8545, `miles app` serves none", _PORT_OR_0)
     rpc_url: str = _key("", "the CometBFT RPC it reads and sends through; empty: this node's ([node] host and rpc_port)")
-    cors: str = _key("*", "browser origins allowed: *, a comma-separated list, or \"\" for none")
+    cors: str = _key("", "browser origins allowed: \"\" for none, a comma-separated list, or * for any")
     logs_max_blocks: int = _key(_LIMITS.max_blocks, "blocks one eth_getLogs may span",
                                 _range(1, _LIMITS.max_blocks))
     logs_max_results: int = _key(_LIMITS.max_results, "logs one eth_getLogs may answer",

@@ -29,7 +29,7 @@ log = structlog.get_logger(__name__)
 DEFAULT_CHAIN_ID = "miles-devnet"
 DEFAULT_EVM_CHAIN_ID = 1818
 GATEWAY_PORT = 8545  # as geth
-DEFAULT_CORS = "*"  # the gateway holds no keys (docs/decisions.md)
+DEFAULT_CORS = ""  # no browser origin unless the operator names some (docs/decisions.md)
 METRICS_PORT = 26660
 
 

@@ -142,7 +142,7 @@ def test_a_flag_beats_the_environment_which_beats_the_file(tmp_path):
     # nothing anywhere: start serves on its usual ports, app serves neither
     (tmp_path / "miles.toml").write_text("")
     start, app = chosen(["start"], {}), chosen(["app"], {}, start=False)
-    assert (start.gateway_port, start.metrics_port, start.cors) == (GATEWAY_PORT, METRICS_PORT, "*")
+    assert (start.gateway_port, start.metrics_port, start.cors) == (GATEWAY_PORT, METRICS_PORT, "")  # no origin
     assert (app.gateway_port, app.metrics_port) == (None, None)
     assert start.limits == LogLimits()
 

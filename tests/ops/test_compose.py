@@ -125,8 +125,9 @@ def test_services_four_apps_four_pinned_cometbfts(compose):
         assert app["restart"] == node["restart"] == "unless-stopped"
         # both sides of a node run as the user the init step gives the files to
         assert node["user"] == "10001:10001"
-    assert services["cometbft0"]["ports"] == ["26657:26657"]
-    assert services["app0"]["ports"] == ["8545:8545"]          # node 0's Ethereum JSON-RPC gateway
+    # published on the host's loopback only (issue 14): a public node puts a proxy in front
+    assert services["cometbft0"]["ports"] == ["127.0.0.1:26657:26657"]
+    assert services["app0"]["ports"] == ["127.0.0.1:8545:8545"]          # node 0's Ethereum JSON-RPC gateway
     assert all("ports" not in s for name, s in services.items() if name not in ("cometbft0", "app0"))
 
 

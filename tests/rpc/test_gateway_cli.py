@@ -27,7 +27,7 @@ def test_gateway_options():
     for bad in ("0", "10001", "x"):
         with pytest.raises(SystemExit):
             parser.parse_args(["start", "--logs-max-results", bad])
-    assert start.cors == "*" and parser.parse_args(["app", "--cors", "https://a.example,https://b.example"]).cors == \
+    assert start.cors == "" and parser.parse_args(["app", "--cors", "https://a.example,https://b.example"]).cors == \
         "https://a.example,https://b.example"
 
 

@@ -169,6 +169,18 @@ def test_subscribing_needs_a_websocket(gateway):
     assert error["code"] == METHOD_NOT_FOUND and "WebSocket" in error["message"]
 
 
+def test_no_browser_origin_is_allowed_unless_named():
+    """Issue 14: CORS defaulted to `*`, letting any web page drive a node's gateway from its
+    visitors' browsers."""
+    server = Gateway("http://127.0.0.1:9", port=0).start()
+    try:
+        _, headers, _ = post(server.url, json.dumps(request("web3_clientVersion")).encode(),
+                             {"Origin": "https://shop.example"})
+        assert "Access-Control-Allow-Origin" not in headers
+    finally:
+        server.stop()
+
+
 def test_cors_can_be_limited_to_listed_origins():
     server = Gateway("http://127.0.0.1:9", port=0, cors="https://shop.example").start()
     try:
@@ -183,3 +195,17 @@ def test_cors_can_be_limited_to_listed_origins():
             assert json.loads(ws.recv(10))["result"] is True
     finally:
         server.stop()
+
+
+def test_subscriptions_are_bounded_per_connection_and_in_all():
+    """Issue 14: eth_subscribe had no bound; each subscription costs a filter match per block."""
+    from abci_app.rpc.gateway import subscriptions
+    from abci_app.rpc.gateway.errors import LimitExceeded
+
+    live = subscriptions.Subscriptions(chain=None, run_blocking=None)
+    greedy, other = object(), object()
+    for _ in range(subscriptions.MAX_PER_CONNECTION):
+        live.add(greedy, "newHeads", None, 1)
+    with pytest.raises(LimitExceeded, match="on this connection"):
+        live.add(greedy, "newHeads", None, 1)
+    assert live.add(other, "newHeads", None, 1).startswith("0x")  # another connection still can

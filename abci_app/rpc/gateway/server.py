@@ -27,7 +27,7 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
-DEFAULT_CORS = "*"        # the gateway holds no keys; browsers dApps may read and send signed txs
+DEFAULT_CORS = ""         # no browser origin unless the operator names some (or "*")
 MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_BATCH = 1000
 WORKER_THREADS = 8

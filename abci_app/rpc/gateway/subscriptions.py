@@ -17,11 +17,14 @@ from aiohttp import web
 
 from . import blocks, methods
 from .chain import CometChain
+from .errors import LimitExceeded
 
 log = structlog.get_logger(__name__)
 
 POLL_S = 0.25
 KINDS = ("newHeads", "logs")
+MAX_PER_CONNECTION = 100   # each subscription costs a filter match per block: a client's share
+MAX_SUBSCRIPTIONS = 10_000
 
 
 @dataclass(slots=True)
@@ -43,6 +46,10 @@ class Subscriptions:
         self._next_height: int | None = None
 
     def add(self, ws: web.WebSocketResponse, kind: str, spec: dict | None, first_height: int) -> str:
+        if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
+            raise LimitExceeded(f"too many subscriptions on this gateway (at most {MAX_SUBSCRIPTIONS})")
+        if sum(s.ws is ws for s in self._subscriptions.values()) >= MAX_PER_CONNECTION:
+            raise LimitExceeded(f"too many subscriptions on this connection (at most {MAX_PER_CONNECTION})")
         subscription_id = "0x" + secrets.token_hex(16)
         self._subscriptions[subscription_id] = Subscription(ws, kind, spec, first_height)
         return subscription_id
