@@ -16,6 +16,7 @@ import structlog
 from .. import errors, staking
 from ..abci import Application as BaseApplication
 from ..abci import tx_wire_size, types
+from ..economics import next_base_fee
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
 from ..evm.accounts import FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
@@ -27,6 +28,7 @@ from .genesis import Genesis, parse_genesis
 from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
+from .ordering import ByTip
 from .pruning import kept_roots, oldest_kept, prune, state_root_at
 from .query import QueryContext, route_query
 from .settings import AppSettings
@@ -111,6 +113,7 @@ class Application(BaseApplication):
         db = db if db is not None else Overlay(self.store, self.accounts)
         self.reader = StateReader(VM, db, self.state_root, self.genesis.chain_id)
         self.mempool = MempoolView(self.reader.nonce_and_balance)
+        self.base_fee_wei = chain_records.base_fee(self.reader.state, params.min_gas_price_wei)  # the next block's
 
     # ---- ABCI: info and genesis ------------------------------------------------------------
 
@@ -127,7 +130,8 @@ class Application(BaseApplication):
         genesis = parse_genesis(req.app_state_bytes)
         genesis_json = genesis.to_json()  # what the store keeps, and chain_records proves
         overlay = Overlay(self.store)
-        ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis)
+        ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis,
+                                  genesis.params.min_gas_price_wei)
         execution = BlockExecution(VM, overlay, EMPTY_ROOT, ctx, genesis.chain_id)
         for address, balance_wei in genesis.balances_wei:
             execution.state.set_balance(address, balance_wei)
@@ -168,6 +172,9 @@ class Application(BaseApplication):
             if dtx.max_fee_per_gas < self.settings.min_gas_price_wei:  # this node's own floor (CheckTx only)
                 raise errors.GasPriceTooLow(
                     f"gas price {dtx.max_fee_per_gas} below this node's minimum {self.settings.min_gas_price_wei}")
+            if dtx.max_fee_per_gas < self.base_fee_wei:
+                raise errors.GasPriceTooLow(
+                    f"max fee {dtx.max_fee_per_gas} below the next block's base fee {self.base_fee_wei}")
             self.mempool.admit(dtx)
             self._txs.keep(dtx)
         except errors.TxRejected as exc:
@@ -180,25 +187,28 @@ class Application(BaseApplication):
     # ---- ABCI: proposals -------------------------------------------------------------------
 
     def prepare_proposal(self, req: types.RequestPrepareProposal) -> types.ResponsePrepareProposal:
-        """Take mempool transactions in order, each that fits the byte and gas limits (bytes
-        counted as CometBFT counts them, with their protobuf framing). One that does not fit is
-        skipped, with its sender's later ones (their nonces follow it), rather than ending the
-        block: a tx with a huge gas limit cannot keep the others out."""
-        chosen, size, gas, held_back = [], 0, 0, set()
+        """Take mempool transactions by effective tip (app/ordering.py), each that fits the byte
+        and gas limits (bytes counted as CometBFT counts them, with their protobuf framing). One
+        that does not fit is skipped, with its sender's later ones (their nonces follow it), rather
+        than ending the block: a tx with a huge gas limit cannot keep the others out. One that
+        cannot pay the base fee waits."""
+        decoded = []
         for raw in req.txs:
             try:
-                dtx = self._txs.decode(raw)
+                decoded.append(self._txs.decode(raw))
             except errors.TxRejected:
                 continue
             except Exception:  # a bug in decoding: leave the tx out rather than fail the proposal
                 log.exception("prepare_proposal_decode_bug")
+        chosen, size, gas = [], 0, 0
+        ordered = ByTip(decoded, self.base_fee_wei)
+        for dtx in ordered:
+            wire = tx_wire_size(dtx.raw)
+            if size + wire > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
+                ordered.hold_back(dtx.sender)
                 continue
-            if (dtx.sender in held_back or size + tx_wire_size(raw) > req.max_tx_bytes
-                    or gas + dtx.gas > self.genesis.params.block_gas_limit):
-                held_back.add(dtx.sender)
-                continue
-            chosen.append(raw)
-            size += tx_wire_size(raw)
+            chosen.append(dtx.raw)
+            size += wire
             gas += dtx.gas
         return types.ResponsePrepareProposal(txs=chosen)
 
@@ -228,13 +238,14 @@ class Application(BaseApplication):
 
     # ---- ABCI: blocks ----------------------------------------------------------------------
 
-    def _block_context(self, height: int, time_s: int, block_hash: bytes, genesis: Genesis) -> BlockContext:
+    def _block_context(self, height: int, time_s: int, block_hash: bytes, genesis: Genesis,
+                       base_fee_wei: int) -> BlockContext:
         return BlockContext(
             height=height,
             timestamp_s=time_s,
             prev_randao=block_hash.rjust(32, b"\0")[:32],
             gas_limit=genesis.params.block_gas_limit,
-            base_fee_wei=genesis.params.min_gas_price_wei,
+            base_fee_wei=base_fee_wei,
             coinbase=staking.REWARD_POOL,
             prev_hashes=tuple(reversed(self._recent_hashes)),
         )
@@ -264,17 +275,23 @@ class Application(BaseApplication):
             # (The overlay may keep that attempt's trie nodes: content-addressed, never wrong.)
             log.warning("uncommitted_block_discarded", height=self._pending_block[0], replayed=req.height)
             self._discard_uncommitted()
-        ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis)
-        execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id)
+        params = self.genesis.params
+        base_fee = chain_records.base_fee(self.reader.state, params.min_gas_price_wei)
+        ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
+        execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id,
+                                   fee_floor_wei=params.min_gas_price_wei)
         results, tx_hashes = [], []
         for index, raw in enumerate(req.txs):
             results.append(self._execute(execution, raw, req.height, index, tx_hashes))
+        staking.burn_fees(execution.state, execution.fees_burned_wei)
+        chain_records.record_base_fee(execution.state, next_base_fee(
+            base_fee, execution.gas_used, params.block_gas_limit, params.min_gas_price_wei))
         ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
         chain_records.record_block(execution.state, req.height, req.hash)
         self.state_root = app_hash = execution.finish()
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
-            "app_hash": app_hash.hex(), "gas_used": execution.gas_used,
+            "app_hash": app_hash.hex(), "gas_used": execution.gas_used, "base_fee_wei": base_fee,
             "txs": tx_hashes, "proposer": req.proposer_address.hex(),
         }
         self._staged[keys.block_key(req.height)] = json.dumps(block, sort_keys=True).encode()

@@ -133,12 +133,14 @@ def _call_block(ctx: QueryContext) -> BlockContext:
 
 
 def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
-    """What a wallet needs before signing: the EVM chain id and the minimum gas price."""
+    """What a wallet needs before signing: the EVM chain id, the minimum gas price and the base
+    fee of the next block."""
     return _json(
         {
             "chain_id": ctx.genesis.chain_id,
             "height": ctx.height,
             "min_gas_price_wei": str(ctx.genesis.params.min_gas_price_wei),
+            "base_fee_wei": str(chain_records.base_fee(ctx.reader.state, ctx.genesis.params.min_gas_price_wei)),
             "block_gas_limit": ctx.genesis.params.block_gas_limit,
         }
     )

@@ -1,8 +1,9 @@
 """Running a block's transactions on py-evm, straight on the state (DESIGN.md §9).
 
 One state per block: each transaction is checked against the state (nonce, funds, block gas),
-applied, and on a py-evm refusal reverted to its snapshot. The base fee py-evm burns is credited
-to the reward pool, so every wei of gas paid reaches it and nothing is burned.
+applied, and on a py-evm refusal reverted to its snapshot. Of the base fee py-evm burns, the
+minimum part (`fee_floor_wei` a gas) is credited to the reward pool; what congestion added above
+it stays burned and is counted in `fees_burned_wei` (economics/fee_market.py).
 
 Failures are split in two (DESIGN.md §8), here and only here:
 - TX_FAULTS are properties of the transaction: the same bytes on the same state fail the same way
@@ -21,6 +22,7 @@ from eth.vm.chain_context import ChainContext
 from eth_utils import ValidationError
 
 from .. import errors
+from ..economics import split_base_fee
 from .fork import Header
 from .receipts import LogRecord, TxOutcome, revert_reason
 from .tx import DecodedTx
@@ -79,11 +81,13 @@ class BlockExecution:
     """The state of one block being executed."""
 
     def __init__(self, vm: type[VirtualMachineAPI], db: AtomicDatabaseAPI, state_root: bytes, ctx: BlockContext,
-                 chain_id: int):
+                 chain_id: int, fee_floor_wei: int | None = None):
         self.ctx = ctx
         self.vm = vm
         self.state = build_state(vm, db, state_root, ctx, chain_id)
         self.gas_used = 0
+        self.fee_floor_wei = ctx.base_fee_wei if fee_floor_wei is None else fee_floor_wei
+        self.fees_burned_wei = 0
 
     def apply(self, dtx: DecodedTx) -> TxOutcome:
         """Apply one transaction, or raise a TxRejected kind having changed nothing."""
@@ -92,6 +96,9 @@ class BlockExecution:
                 f"block gas {self.gas_used} + {dtx.gas} exceeds limit {self.ctx.gas_limit}"
             )
         state = self.state
+        if dtx.max_fee_per_gas < self.ctx.base_fee_wei:
+            raise errors.GasPriceTooLow(
+                f"max fee {dtx.max_fee_per_gas} below this block's base fee {self.ctx.base_fee_wei}")
         check_account(dtx, state.get_nonce(dtx.sender), state.get_balance(dtx.sender))
         snapshot = state.snapshot()
         try:
@@ -100,7 +107,9 @@ class BlockExecution:
             state.revert(snapshot)
             raise errors.MalformedTx(f"refused by the EVM: {type(exc).__name__}: {exc}") from None
         gas_used = self.vm.finalize_gas_used(dtx.tx, computation)
-        state.delta_balance(self.ctx.coinbase, gas_used * self.ctx.base_fee_wei)
+        credited, burned = split_base_fee(gas_used, self.ctx.base_fee_wei, self.fee_floor_wei)
+        state.delta_balance(self.ctx.coinbase, credited)
+        self.fees_burned_wei += burned
         state.lock_changes()
         self.gas_used += gas_used
         return self._outcome(dtx, computation, gas_used)

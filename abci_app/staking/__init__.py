@@ -31,6 +31,12 @@ def end_block(state, height: int, now_s: int, votes: list[tuple[bytes, int, bool
     return _end_block(state_view(state, writable=True), height, now_s, votes, double_signs)
 
 
+def burn_fees(state, amount_wei: int) -> None:
+    """Count base fee burned by the fee market in the supply (the CMT is already gone)."""
+    if amount_wei:
+        state_view(state, writable=True).add_burned(amount_wei)
+
+
 def owed(state) -> dict[str, int]:
     """What the staking records in a py-evm state owe, by kind, in wei (read-only)."""
     return _owed(state_view(state))
@@ -38,6 +44,7 @@ def owed(state) -> dict[str, int]:
 
 __all__ = [
     "ADDRESS",
+    "burn_fees",
     "EVENTS",
     "EVENT_PREFIX",
     "NAME",

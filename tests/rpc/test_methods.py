@@ -85,6 +85,9 @@ class CallChain(StubChain):
     def params(self):
         return ChainParams(chain_id=1818, min_gas_price_wei=10**9, block_gas_limit=self.GAS_LIMIT)
 
+    def next_base_fee(self):
+        return 10**9
+
     def call(self, request, height=0):
         self.calls.append(request)
         if self.revert:
@@ -127,14 +130,25 @@ def test_call_output_and_revert():
 
 
 def test_fee_history():
+    """Each block's own base fee (the fee market moves it), the next block's last, and the tips
+    paid at the asked percentiles of each block's gas."""
     class Blocks(CallChain):
         def block(self, height):
-            return StoredBlock({"height": height, "gas_used": height * 1_000_000}, "0x", ())
+            base = 10**9 + height
+            receipts = [{"effective_gas_price": str(base + tip), "gas_used": gas}
+                        for tip, gas in ((5, 30_000), (1, 10_000), (9, 60_000))] if height == 10 else []
+            return StoredBlock({"height": height, "gas_used": height * 1_000_000, "base_fee_wei": base,
+                                "receipts": receipts}, "0x", ())
+
+        def next_base_fee(self):
+            return 10**9 + 11
 
     chain = Blocks(0, 0)  # height 10
     answer = methods.fee_history(chain, 3, "latest", [25.0, 75.0])
-    assert answer == {"oldestBlock": "0x8", "baseFeePerGas": [hex(10**9)] * 4,
-                      "gasUsedRatio": [8 / 30, 9 / 30, 10 / 30], "reward": [["0x0", "0x0"]] * 3}
+    assert answer == {"oldestBlock": "0x8", "baseFeePerGas": [hex(10**9 + h) for h in (8, 9, 10, 11)],
+                      "gasUsedRatio": [8 / 30, 9 / 30, 10 / 30],
+                      "reward": [["0x0", "0x0"], ["0x0", "0x0"], ["0x5", "0x9"]]}  # 25% of 100k gas: tip 5
+    assert methods.fee_history(chain, 2, 8, None)["baseFeePerGas"] == [hex(10**9 + h) for h in (7, 8, 9)]
     assert methods.fee_history(chain, 50, 2, None)["oldestBlock"] == "0x1"
     assert "reward" not in methods.fee_history(chain, 1, "latest", None)
     assert methods.METHODS["eth_feeHistory"].parse([4, "latest"]) == [4, "latest", None]

@@ -52,6 +52,10 @@ class StoredBlock:
     def hash(self) -> str:
         return "0x" + self.record["hash"]
 
+    def base_fee_wei(self, minimum_wei: int) -> int:
+        """The base fee the block ran at (blocks recorded before the fee market: the minimum)."""
+        return int(self.record.get("base_fee_wei", minimum_wei))
+
 
 class CometChain:
     """The gateway's narrow view of one node, over its CometBFT RPC at `rpc_url`, with what the
@@ -92,6 +96,10 @@ class CometChain:
     def height(self) -> int:
         """The app's last committed block."""
         return int(self._query_json("/chain")["height"])
+
+    def next_base_fee(self) -> int:
+        """The base fee of the next block (the fee market moves it every block)."""
+        return int(self._query_json("/chain")["base_fee_wei"])
 
     # state, at `height` (0: the last committed block)
 

@@ -16,7 +16,7 @@ from .chain import CometChain, StoredBlock
 from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
-PRIORITY_FEE_WEI = 0  # the base fee (minimum gas price) is all a tx needs to be included
+PRIORITY_FEE_WEI = 0  # the base fee is all a tx needs to be included; a tip buys an earlier place
 TRANSFER_GAS = 21_000
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
 
@@ -80,7 +80,7 @@ def block_number(chain: CometChain) -> str:
 
 
 def gas_price(chain: CometChain) -> str:
-    return fmt.quantity(chain.params.min_gas_price_wei + PRIORITY_FEE_WEI)
+    return fmt.quantity(chain.next_base_fee() + PRIORITY_FEE_WEI)
 
 
 def max_priority_fee(chain: CometChain) -> str:
@@ -208,7 +208,7 @@ def get_transaction_by_hash(chain: CometChain, tx_hash: bytes):
     for tx in chain.mempool_txs():
         if tx.hash == tx_hash:
             return fmt.format_transaction(tx.tx, tx.sender, tx.hash, block_hash=None, number=None, index=None,
-                                          base_fee_wei=chain.params.min_gas_price_wei)
+                                          base_fee_wei=chain.next_base_fee())
     return None
 
 
@@ -225,7 +225,8 @@ def _transaction_in(chain: CometChain, block: StoredBlock, index: int) -> dict:
     if decoded is None:
         raise ServerError(f"transaction {index} of block {block.height} does not decode")
     return fmt.format_transaction(decoded.tx, decoded.sender, decoded.hash, block_hash=block.hash,
-                                  number=block.height, index=index, base_fee_wei=chain.params.min_gas_price_wei)
+                                  number=block.height, index=index,
+                                  base_fee_wei=block.base_fee_wei(chain.params.min_gas_price_wei))
 
 
 # blocks
@@ -248,7 +249,7 @@ def _block_json(chain: CometChain, block: StoredBlock | None, full: bool):
     receipts = block.record["receipts"]
     transactions = [_transaction_in(chain, block, r["index"]) if full else r["hash"] for r in receipts]
     return blocks.format_block(block, transactions, gas_limit=chain.params.block_gas_limit,
-                               base_fee_wei=chain.params.min_gas_price_wei)
+                               base_fee_wei=block.base_fee_wei(chain.params.min_gas_price_wei))
 
 
 def get_block_by_number(chain: CometChain, tag, full: bool):
@@ -364,9 +365,8 @@ def subscribe_over_http(chain: CometChain, *params) -> None:
 
 
 def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | None):
-    """The base fee is constant (the minimum gas price) and priority fees buy nothing, so
-    baseFeePerGas repeats it (one more entry: the next block), reward is all 0, and
-    gasUsedRatio is each block's gas used over the block gas limit."""
+    """Each block's base fee (one more entry: the block after the newest), its gas used over
+    the gas limit, and at each asked percentile of its gas the effective tip paid."""
     latest = chain.height()
     newest = _height(chain, tag) if tag != "latest" else latest
     if newest > latest or newest < 1:
@@ -376,14 +376,34 @@ def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | N
         return {"oldestBlock": fmt.quantity(0), "baseFeePerGas": [], "gasUsedRatio": []}
     oldest = newest - count + 1
     params = chain.params
-    ratios = [_committed_block(chain, height).record["gas_used"] / params.block_gas_limit
-              for height in range(oldest, newest + 1)]
+    history = [_committed_block(chain, height) for height in range(oldest, newest + 1)]
+    base_fees = [block.base_fee_wei(params.min_gas_price_wei) for block in history]
+    after = chain.next_base_fee() if newest == latest else \
+        _committed_block(chain, newest + 1).base_fee_wei(params.min_gas_price_wei)
     answer = {"oldestBlock": fmt.quantity(oldest),
-              "baseFeePerGas": [fmt.quantity(params.min_gas_price_wei)] * (count + 1),
-              "gasUsedRatio": ratios}
+              "baseFeePerGas": [fmt.quantity(fee) for fee in base_fees + [after]],
+              "gasUsedRatio": [block.record["gas_used"] / params.block_gas_limit for block in history]}
     if percentiles:
-        answer["reward"] = [["0x0"] * len(percentiles) for _ in ratios]
+        answer["reward"] = [[fmt.quantity(tip) for tip in _tips_at(block, base, percentiles)]
+                            for block, base in zip(history, base_fees)]
     return answer
+
+
+def _tips_at(block: StoredBlock, base_fee_wei: int, percentiles: list[float]) -> list[int]:
+    """geth's reward: sort the block's txs by effective tip; at each percentile of the block's
+    gas, the tip of the tx that gas falls in (0 for an empty block)."""
+    paid = sorted((int(r["effective_gas_price"]) - base_fee_wei, int(r["gas_used"]))
+                  for r in block.record["receipts"])
+    total = sum(gas for _, gas in paid)
+    tips = []
+    for percentile in percentiles:
+        threshold, cumulative, tip = total * percentile / 100, 0, 0
+        for tip, gas in paid:
+            cumulative += gas
+            if cumulative >= threshold:
+                break
+        tips.append(tip if paid else 0)
+    return tips
 
 
 def sha3(chain: CometChain, payload: bytes) -> str:

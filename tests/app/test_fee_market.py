@@ -1,0 +1,84 @@
+"""The fee market on the chain (issue 14): the base fee follows how full blocks are, what it adds
+above the minimum is burned and counted, CheckTx and blocks refuse txs that cannot pay it, and
+proposals take txs by tip in each sender's nonce order."""
+
+import json
+
+import pytest
+from eth_account import Account
+
+from abci_app import staking
+from abci_app.abci import types
+from abci_app.economics import next_base_fee
+
+from ..chain import CHAIN_ID, GWEI, Chain, app_state, transfer
+
+LIMIT = 200_000           # a target of 100,000 gas: five transfers
+RECIPIENT = "0x" + "12" * 20
+POOL = "0x" + staking.REWARD_POOL.hex()
+
+
+@pytest.fixture
+def chain(tmp_path, keys):
+    chain = Chain.start(str(tmp_path / "db"), app_state(keys, block_gas_limit=LIMIT))
+    yield chain
+    chain.app.close()
+
+
+def _base_fee(chain) -> int:
+    return int(json.loads(chain.query("/chain").value)["base_fee_wei"])
+
+
+def _burned(chain) -> int:
+    return staking.state_view(chain.app.reader.state).burned_wei
+
+
+def _signed(key, nonce: int, max_fee: int, tip: int) -> bytes:
+    return bytes(Account.sign_transaction({
+        "chainId": CHAIN_ID, "nonce": nonce, "to": RECIPIENT, "value": 1, "gas": 21_000,
+        "maxFeePerGas": max_fee, "maxPriorityFeePerGas": tip}, key.key).raw_transaction)
+
+
+def test_full_blocks_raise_the_base_fee_and_what_it_adds_is_burned(chain, keys):
+    assert _base_fee(chain) == GWEI
+    full = [transfer(keys[0], n, RECIPIENT, gas_price=GWEI) for n in range(9)]  # 189,000 gas
+    assert all(r.code == 0 for r in chain.block(full))
+    raised = next_base_fee(GWEI, 9 * 21_000, LIMIT, GWEI)
+    assert _base_fee(chain) == raised > GWEI
+    cheap = transfer(keys[1], 0, RECIPIENT, gas_price=GWEI, fee_market=False)  # pays the old minimum
+    refused = chain.check(cheap)
+    assert refused.code != 0 and "base fee" in refused.log
+    (late,) = chain.block([cheap])  # a proposer's list runs as it is: refused with a code, no fee
+    assert late.code == refused.code and chain.account(keys[1].address)["nonce"] == 0
+
+    payer, burned, pool = chain.balance(keys[2].address), _burned(chain), chain.balance(POOL)
+    (paid,) = chain.block([transfer(keys[2], 0, RECIPIENT, value_wei=0, gas_price=GWEI)])  # max fee 2 gwei, tip 1
+    base = _base_fee_of_block(chain)
+    assert base < raised  # the empty block before fell back a little
+    price = min(2 * GWEI, base + GWEI)
+    assert payer - chain.balance(keys[2].address) == 21_000 * price
+    assert _burned(chain) - burned == 21_000 * (base - GWEI)
+    assert chain.balance(POOL) - pool == 21_000 * GWEI + 21_000 * (price - base)
+
+
+def _base_fee_of_block(chain) -> int:
+    return json.loads(chain.query(f"/block/{chain.height}").value)["base_fee_wei"]
+
+
+def test_empty_blocks_bring_it_back_to_the_minimum_and_no_lower(chain, keys):
+    chain.block([transfer(keys[0], n, RECIPIENT) for n in range(9)])
+    assert _base_fee(chain) > GWEI
+    for _ in range(60):
+        chain.block([])
+    assert _base_fee(chain) == GWEI
+
+
+def test_proposals_take_txs_by_tip_in_each_senders_nonce_order(chain, keys):
+    a0, a1 = _signed(keys[0], 0, 10 * GWEI, 1 * GWEI), _signed(keys[0], 1, 10 * GWEI, 5 * GWEI)
+    b0 = _signed(keys[1], 0, 10 * GWEI, 3 * GWEI)
+    c0 = _signed(keys[2], 0, GWEI, 0)  # pays the base fee and no tip: last
+    mempool = [c0, a0, a1, b0]
+    for raw in mempool:
+        assert chain.check(raw).code == 0
+    chosen = chain.app.prepare_proposal(types.RequestPrepareProposal(txs=mempool, max_tx_bytes=1 << 20, height=1))
+    assert list(chosen.txs) == [b0, a0, a1, c0]
