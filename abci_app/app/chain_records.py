@@ -3,7 +3,8 @@
 Execution reads three things that are not accounts: the genesis (chain id, gas limit, minimum gas
 price, max tx bytes: kept as JSON in the store), the hashes of the last 256 blocks (BLOCKHASH,
 and the arbiter draw of arbitration) and the base fee. All are recorded in the storage of a
-system account, so a node restored from a snapshot can check them against the light client's app hash (DESIGN.md §11):
+system account, so a node restored from a snapshot can check them against the light client's
+app hash (DESIGN.md §11):
 
 - slot 256: keccak of the genesis JSON as the store keeps it (written by InitChain);
 - slot `height % 256`: the CometBFT hash of block `height` (written by its FinalizeBlock), so the
