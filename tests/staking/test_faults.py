@@ -365,35 +365,22 @@ def test_a_redelegation_is_forgotten_after_the_unbonding_period(start, stakers):
     net.assert_supply()
 
 
-def test_redelegating_then_undelegating_does_not_escape_the_slash(start, stakers):
+@pytest.mark.parametrize("undelegated", [3_000 * CMT, 4_000 * CMT])
+def test_redelegating_then_undelegating_does_not_escape_the_slash(start, stakers, undelegated):
     """The cut comes first from the stake still in the target, then from unbondings of it."""
     net = start()
     v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
     assert net.send(delegator, "delegate(address)", v0, value=10_000 * CMT).code == 0
     fault_height = net.chain.height + 1
     assert net.send(delegator, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0
-    assert net.send(delegator, "undelegate(address,uint256)", v1, 3_000 * CMT).code == 0
-    burned = net.burned()
-    net.block(misbehavior=[duplicate_vote(V0, fault_height)])
-    cut = 4_000 * CMT * 500 // 10_000  # 200 CMT: all of the 1,000 CMT left in v1 can pay it
-    assert net.view(delegator, "delegation(address,address)", ["uint256", "uint256"],
-                    delegator.address, v1)[1] == 1_000 * CMT - cut
-    assert [a for _, a in unbonding_amounts(net, delegator.address)] == [3_000 * CMT]
-    assert net.burned() - burned == (10_000 * CMT + SELF_STAKE - 4_000 * CMT) * 500 // 10_000 + cut
-    net.assert_supply()
-
-
-def test_a_slash_follows_moved_stake_into_the_unbonding_queue(start, stakers):
-    net = start()
-    v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
-    assert net.send(delegator, "delegate(address)", v0, value=10_000 * CMT).code == 0
-    fault_height = net.chain.height + 1
-    assert net.send(delegator, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0
-    assert net.send(delegator, "undelegate(address,uint256)", v1, 4_000 * CMT).code == 0
-    burned = net.burned()
-    pool_v0 = tokens(net, v0)
+    assert net.send(delegator, "undelegate(address,uint256)", v1, undelegated).code == 0
+    burned, pool_v0 = net.burned(), tokens(net, v0)
     net.block(misbehavior=[duplicate_vote(V0, fault_height)])
     cut = 4_000 * CMT * 500 // 10_000
-    assert [a for _, a in unbonding_amounts(net, delegator.address)] == [4_000 * CMT - cut]
+    left = 4_000 * CMT - undelegated
+    from_stake = min(cut, left)
+    assert net.view(delegator, "delegation(address,address)", ["uint256", "uint256"],
+                    delegator.address, v1)[1] == left - from_stake
+    assert [a for _, a in unbonding_amounts(net, delegator.address)] == [undelegated - (cut - from_stake)]
     assert net.burned() - burned == pool_v0 * 500 // 10_000 + cut
     net.assert_supply()
