@@ -20,9 +20,12 @@ class ByTip:
     def __init__(self, txs: list[DecodedTx], base_fee_wei: int) -> None:
         self._base = base_fee_wei
         self._queues: dict[bytes, deque[tuple[int, DecodedTx]]] = {}
+        waiting: set[bytes] = set()
         for position, dtx in enumerate(txs):
-            if dtx.max_fee_per_gas >= base_fee_wei:  # one that cannot pay the base fee waits
-                self._queues.setdefault(dtx.sender, deque()).append((position, dtx))
+            if dtx.max_fee_per_gas < base_fee_wei or dtx.sender in waiting:
+                waiting.add(dtx.sender)  # one that cannot pay the base fee waits, with the nonces after it
+                continue
+            self._queues.setdefault(dtx.sender, deque()).append((position, dtx))
         self._heap = [self._entry(queue[0]) for queue in self._queues.values()]
         heapq.heapify(self._heap)
 

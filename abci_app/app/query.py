@@ -120,15 +120,15 @@ def query_call(ctx: QueryContext, arg: str) -> QueryResult:
 
 def _call_block(ctx: QueryContext) -> BlockContext:
     """The block a call runs in: the queried height's number, time and hash, and the hashes of
-    the blocks before it (BLOCKHASH), as geth runs eth_call at "latest". No base fee: a call
-    pays no gas."""
+    the 255 blocks before it (BLOCKHASH; the state after H holds H-255..H), as geth runs eth_call
+    at "latest". No base fee: a call pays no gas."""
     record = json.loads(ctx.store.get(keys.block_key(ctx.height)) or b"{}")
     state = ctx.reader.state
     return BlockContext(
         height=ctx.height, timestamp_s=record.get("time_s", 0),
         prev_randao=bytes.fromhex(record.get("hash", "")).rjust(32, b"\0")[:32],
         gas_limit=ctx.genesis.params.block_gas_limit, base_fee_wei=0, coinbase=REWARD_POOL,
-        prev_hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height - 1))) if ctx.height > 1 else (),
+        prev_hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height)[:-1])),  # H-255..H-1
     )
 
 

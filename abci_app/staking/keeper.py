@@ -12,6 +12,10 @@ from . import rewards, rules
 from .records import JAILED_FOREVER, Applied, Candidate, Redelegation, Unbonding
 from .state import ADDRESS, StakingState, consensus_address
 
+# Pending unbondings per (delegator, candidate) and remembered redelegations per (delegator,
+# target), as Cosmos SDK's MaxEntries: each is work a slash may do, so it is bounded per pair.
+MAX_ENTRIES = 7
+
 
 @dataclass(frozen=True, slots=True)
 class ValidatorUpdate:
@@ -88,6 +92,7 @@ def redelegate(st: StakingState, delegator: bytes, source: bytes, target: bytes,
         delegator=delegator, source=source, target=target, amount_wei=amount_wei, start_height=height,
         completion_s=now_s + st.params().unbonding_seconds))
     st.redelegations_from(source).add(index)
+    st.redelegations_into(delegator, target).add(index)
 
 
 def self_tokens(st: StakingState, operator: bytes) -> int:
@@ -102,6 +107,7 @@ def start_unbonding(st: StakingState, delegator: bytes, operator: bytes, amount_
     index = st.unbondings.push(entry)
     st.unbondings_of(delegator).add(index)
     st.unbondings_to(operator).add(index)
+    st.unbondings_between(delegator, operator).add(index)
     return entry
 
 
@@ -135,6 +141,7 @@ def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
         index, entry = queue.head, queue.pop_front()
         st.unbondings_of(entry.delegator).remove(index)
         st.unbondings_to(entry.candidate).remove(index)
+        st.unbondings_between(entry.delegator, entry.candidate).remove(index)
         if entry.amount_wei:
             st.storage.state.delta_balance(ADDRESS, -entry.amount_wei)
             st.storage.state.delta_balance(entry.delegator, entry.amount_wei)
@@ -148,6 +155,7 @@ def forget_redelegations(st: StakingState, now_s: int) -> None:
     while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
         index, moved = queue.head, queue.pop_front()
         st.redelegations_from(moved.source).remove(index)
+        st.redelegations_into(moved.delegator, moved.target).remove(index)
 
 
 def slash(st: StakingState, operator: bytes, bps: int, fault_height: int) -> int:
@@ -187,11 +195,11 @@ def _slash_moved(st: StakingState, moved: Redelegation, cut: int) -> int:
     taken = min(cut, held)
     if taken:
         _take_tokens(st, moved.delegator, moved.target, taken)
-    for index in sorted(st.unbondings_of(moved.delegator)):
+    for index in sorted(st.unbondings_between(moved.delegator, moved.target)):
         if taken == cut:
             break
         entry = st.unbondings.get(index)
-        if entry.candidate == moved.target and entry.start_height >= moved.start_height:
+        if entry.start_height >= moved.start_height:
             part = min(cut - taken, entry.amount_wei)
             st.unbondings.replace(index, dataclasses.replace(entry, amount_wei=entry.amount_wei - part))
             taken += part

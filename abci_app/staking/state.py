@@ -158,9 +158,18 @@ class StakingState:
         """Queue indexes of the pending unbondings from a candidate's pool."""
         return WordSet(self.storage, "unbondings_to", candidate)
 
+    def unbondings_between(self, delegator: bytes, candidate: bytes) -> WordSet:
+        """Queue indexes of a delegator's pending unbondings from one candidate (at most MAX_ENTRIES)."""
+        return WordSet(self.storage, "unbondings_between", delegator, candidate)
+
     def redelegations_from(self, source: bytes) -> WordSet:
         """Queue indexes of the remembered redelegations away from a candidate."""
         return WordSet(self.storage, "redelegations_from", source)
+
+    def redelegations_into(self, delegator: bytes, target: bytes) -> WordSet:
+        """Queue indexes of a delegator's remembered redelegations to one candidate (at most
+        MAX_ENTRIES); while there are any, that stake may not move on."""
+        return WordSet(self.storage, "redelegations_into", delegator, target)
 
     # ---- uptime --------------------------------------------------------------------------------
 

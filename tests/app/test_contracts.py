@@ -101,6 +101,7 @@ def test_code_storage_and_call_queries_read_committed_state_and_keep_nothing(cha
 
 # returns (NUMBER, TIMESTAMP, BLOCKHASH(NUMBER - 1)) as three words
 BLOCK_VIEW = bytes.fromhex("435f5242602052" "600143034060405260605ff3")
+BLOCKHASH_BACK = bytes.fromhex("5f35430340" "5f5260205ff3")  # BLOCKHASH(NUMBER - calldata word)
 LOOP = bytes.fromhex("5b5f56")  # JUMPDEST PUSH0 JUMP: runs until the gas is gone
 
 
@@ -125,6 +126,19 @@ def test_a_call_runs_in_the_latest_block(chain, keys):
     number, timestamp, previous_hash = (int(result["output"][2 + 64 * i:2 + 64 * (i + 1)], 16) for i in range(3))
     assert (number, timestamp) == (chain.height, chain.time_s)
     assert previous_hash == int.from_bytes(hashlib.sha256(b"block-%d" % (chain.height - 1)).digest(), "big")
+
+
+def test_a_call_sees_the_255_block_hashes_before_its_block(chain, keys):
+    """BLOCKHASH(NUMBER - 256) once answered block H's own hash: the state after H holds the
+    hashes of H-255..H, so a call in block H reaches back 255 blocks (found by review)."""
+    address = _deploy_runtime(chain, keys[0], 0, BLOCKHASH_BACK)
+    for _ in range(260):
+        chain.block([])
+    for back in (1, 255, 256):
+        result = _call(chain, {"to": address, "data": "0x" + back.to_bytes(32, "big").hex()})
+        expected = 0 if back == 256 else int.from_bytes(hashlib.sha256(b"block-%d" % (chain.height - back)).digest(),
+                                                       "big")
+        assert int(result["output"], 16) == expected, back
 
 
 def test_a_call_gets_at_most_the_gas_cap(chain, keys):

@@ -82,3 +82,23 @@ def test_proposals_take_txs_by_tip_in_each_senders_nonce_order(chain, keys):
         assert chain.check(raw).code == 0
     chosen = chain.app.prepare_proposal(types.RequestPrepareProposal(txs=mempool, max_tx_bytes=1 << 20, height=1))
     assert list(chosen.txs) == [b0, a0, a1, c0]
+
+
+def test_a_tx_that_cannot_pay_the_base_fee_holds_back_its_senders_later_ones(chain, keys):
+    """Else its later nonces, high tips first, would fill the block and fail without paying
+    (found by review)."""
+    cheap, rich = _signed(keys[0], 0, GWEI, 0), _signed(keys[0], 1, 50 * GWEI, 40 * GWEI)
+    other = _signed(keys[1], 0, 10 * GWEI, GWEI)
+    for raw in (cheap, rich, other):
+        assert chain.check(raw).code == 0
+    chain.block([transfer(keys[2], n, RECIPIENT) for n in range(9)])  # the base fee rises past 1 gwei
+    chosen = chain.app.prepare_proposal(types.RequestPrepareProposal(
+        txs=[cheap, rich, other], max_tx_bytes=1 << 20, height=chain.height + 1))
+    assert list(chosen.txs) == [other]
+
+
+def test_a_genesis_block_gas_limit_must_hold_a_transfer(tmp_path, keys):
+    from abci_app.errors import GenesisError
+
+    with pytest.raises(GenesisError, match="block_gas_limit must be at least 21000"):
+        Chain.start(str(tmp_path / "db"), app_state(keys, block_gas_limit=1))

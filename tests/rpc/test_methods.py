@@ -155,6 +155,20 @@ def test_fee_history():
     assert methods.METHODS["eth_feeHistory"].parse(["0x4", "0x2", []]) == [4, 2, []]
 
 
+def test_gas_price_leaves_room_for_a_full_blocks_rise():
+    """A legacy tx priced at eth_gasPrice still pays the next block's base fee after one full
+    block (found by review)."""
+    assert methods.gas_price(CallChain(0, 0)) == hex(10**9 + 10**9 // 8)
+
+
+def test_fee_history_takes_at_most_100_percentiles():
+    from abci_app.rpc.gateway.errors import JsonRpcError
+
+    assert methods.METHODS["eth_feeHistory"].parse([4, "latest", [50.0] * 100])[2] == [50.0] * 100
+    with pytest.raises(JsonRpcError, match="at most 100 percentiles"):
+        methods.METHODS["eth_feeHistory"].parse([4, "latest", [50.0] * 101])
+
+
 def test_defaults_fill_omitted_params():
     method = methods.METHODS["eth_getBalance"]
     assert method.parse([ALICE]) == [ALICE, "latest"]

@@ -209,3 +209,10 @@ def test_subscriptions_are_bounded_per_connection_and_in_all():
     with pytest.raises(LimitExceeded, match="on this connection"):
         live.add(greedy, "newHeads", None, 1)
     assert live.add(other, "newHeads", None, 1).startswith("0x")  # another connection still can
+    crowd = [object() for _ in range(subscriptions.MAX_PER_PEER // subscriptions.MAX_PER_CONNECTION)]
+    for ws in crowd:
+        for _ in range(subscriptions.MAX_PER_CONNECTION):
+            live.add(ws, "newHeads", None, 1, peer="10.0.0.9")
+    with pytest.raises(LimitExceeded, match="from this address"):
+        live.add(object(), "newHeads", None, 1, peer="10.0.0.9")  # one client's connections together
+    assert live.add(object(), "newHeads", None, 1, peer="10.0.0.10")

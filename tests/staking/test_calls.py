@@ -253,3 +253,15 @@ def test_views_pay_for_each_record_they_return(net, stakers):
     assert three - empty >= 3 * GAS_PER_ITEM
     bystander = net.send(stakers[4], "unbondings(address)", stakers[4].address).gas_used
     assert bystander == empty  # another delegator's entries are not read, nor paid for
+
+
+def test_pending_unbondings_per_candidate_are_bounded(net, stakers):
+    """Each is work a slash may do (found by review): 7 per (delegator, candidate), as Cosmos."""
+    v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
+    for validator in (v0, v1):
+        assert net.send(delegator, "delegate(address)", validator, value=1_000 * CMT).code == 0
+    for _ in range(7):
+        assert net.send(delegator, "undelegate(address,uint256)", v0, CMT).code == 0
+    net.expect_revert(delegator, "7 unbondings from this candidate are pending: wait for one to complete",
+                      "undelegate(address,uint256)", v0, CMT)
+    assert net.send(delegator, "undelegate(address,uint256)", v1, CMT).code == 0  # another candidate: its own 7

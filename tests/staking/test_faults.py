@@ -384,3 +384,19 @@ def test_redelegating_then_undelegating_does_not_escape_the_slash(start, stakers
     assert [a for _, a in unbonding_amounts(net, delegator.address)] == [undelegated - (cut - from_stake)]
     assert net.burned() - burned == pool_v0 * 500 // 10_000 + cut
     net.assert_supply()
+
+
+def test_stake_redelegated_to_a_candidate_cannot_move_on_before_the_period_ends(start, stakers):
+    """A second redelegation (v0 -> v1 -> v2) once escaped a slash of v0: a slash follows the
+    first move only (found by review). Cosmos SDK refuses it the same way."""
+    net = start({"unbonding_seconds": 100})
+    v0, v1, candidate, delegator = stakers[0].address, stakers[1].address, stakers[2], stakers[3]
+    assert net.send(candidate, "declareCandidacy(bytes32,uint16,string,string,string)", pubkey_of("v2"), 0,
+                    "v2", "", "", value=SELF_STAKE).code == 0
+    assert net.send(delegator, "delegate(address)", v0, value=10_000 * CMT).code == 0
+    assert net.send(delegator, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0
+    net.expect_revert(delegator, "stake redelegated to this candidate may not move on until that redelegation "
+                      "completes", "redelegate(address,address,uint256)", v1, candidate.address, 1_000 * CMT)
+    net.block(seconds=100)
+    assert net.send(delegator, "redelegate(address,address,uint256)", v1, candidate.address, 1_000 * CMT).code == 0
+    net.assert_supply()

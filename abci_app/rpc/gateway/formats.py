@@ -88,10 +88,14 @@ def parse_count(value) -> int:
     return parse_quantity(value)
 
 
+MAX_PERCENTILES = 100  # as geth's eth_feeHistory
+
 def parse_percentiles(value) -> list[float]:
     """eth_feeHistory's rewardPercentiles: increasing numbers in [0, 100]."""
     if not isinstance(value, list) or not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in value):
         raise InvalidParams(f"not a list of percentiles: {value!r}")
+    if len(value) > MAX_PERCENTILES:
+        raise InvalidParams(f"at most {MAX_PERCENTILES} percentiles")
     if any(not 0 <= p <= 100 for p in value) or any(a > b for a, b in zip(value, value[1:])):
         raise InvalidParams("percentiles must be increasing and within [0, 100]")
     return list(value)

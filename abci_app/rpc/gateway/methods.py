@@ -80,7 +80,10 @@ def block_number(chain: CometChain) -> str:
 
 
 def gas_price(chain: CometChain) -> str:
-    return fmt.quantity(chain.next_base_fee() + PRIORITY_FEE_WEI)
+    """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
+    price taken now still pays the block it lands in."""
+    base = chain.next_base_fee()
+    return fmt.quantity(base + -(-base // 8) + PRIORITY_FEE_WEI)
 
 
 def max_priority_fee(chain: CometChain) -> str:
@@ -391,18 +394,17 @@ def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | N
 
 def _tips_at(block: StoredBlock, base_fee_wei: int, percentiles: list[float]) -> list[int]:
     """geth's reward: sort the block's txs by effective tip; at each percentile of the block's
-    gas, the tip of the tx that gas falls in (0 for an empty block)."""
+    gas, the tip of the tx that gas falls in (0 for an empty block). One pass: percentiles rise."""
     paid = sorted((int(r["effective_gas_price"]) - base_fee_wei, int(r["gas_used"]))
                   for r in block.record["receipts"])
-    total = sum(gas for _, gas in paid)
-    tips = []
+    if not paid:
+        return [0] * len(percentiles)
+    total, tips, index, cumulative = sum(gas for _, gas in paid), [], 0, paid[0][1]
     for percentile in percentiles:
-        threshold, cumulative, tip = total * percentile / 100, 0, 0
-        for tip, gas in paid:
-            cumulative += gas
-            if cumulative >= threshold:
-                break
-        tips.append(tip if paid else 0)
+        while cumulative < total * percentile / 100 and index + 1 < len(paid):
+            index += 1
+            cumulative += paid[index][1]
+        tips.append(paid[index][0])
     return tips
 
 

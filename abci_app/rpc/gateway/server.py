@@ -208,12 +208,12 @@ class Gateway:
         try:
             async for message in ws:
                 if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    await self._ws_message(ws, message.data)
+                    await self._ws_message(ws, message.data, request.remote or "")
         finally:
             self.subscriptions.drop(ws)
         return ws
 
-    async def _ws_message(self, ws: web.WebSocketResponse, data: str | bytes) -> None:
+    async def _ws_message(self, ws: web.WebSocketResponse, data: str | bytes, peer: str) -> None:
         raw = data.encode() if isinstance(data, str) else data
         try:
             request = json.loads(raw)
@@ -221,12 +221,12 @@ class Gateway:
             request = None
         method = request.get("method") if isinstance(request, dict) else None
         if method in ("eth_subscribe", "eth_unsubscribe") and "id" in request:
-            return await self._ws_subscription(ws, request)
+            return await self._ws_subscription(ws, request, peer)
         answer = await self._blocking(dispatch, self.chain, raw)
         if answer is not None and not ws.closed:
             await ws.send_str(answer.decode())
 
-    async def _ws_subscription(self, ws: web.WebSocketResponse, request: dict) -> None:
+    async def _ws_subscription(self, ws: web.WebSocketResponse, request: dict, peer: str) -> None:
         """eth_subscribe answers the new id, then the subscription goes live; eth_unsubscribe
         answers whether this connection had that subscription."""
         request_id, params = request["id"], request.get("params")
@@ -235,7 +235,7 @@ class Gateway:
             if request["method"] == "eth_subscribe":
                 kind, spec = _parse_subscription(params)
                 latest = await self._blocking(self.chain.height)
-                subscription_id = result = self.subscriptions.add(ws, kind, spec, latest + 1)
+                subscription_id = result = self.subscriptions.add(ws, kind, spec, latest + 1, peer)
             elif not isinstance(params, list) or len(params) != 1 or not isinstance(params[0], str):
                 raise JsonRpcError(INVALID_PARAMS, "eth_unsubscribe takes one subscription id")
             else:

@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 POLL_S = 0.25
 KINDS = ("newHeads", "logs")
 MAX_PER_CONNECTION = 100   # each subscription costs a filter match per block: a client's share
+MAX_PER_PEER = 1_000       # one address's connections together, so one client cannot take them all
 MAX_SUBSCRIPTIONS = 10_000
 
 
@@ -33,6 +34,7 @@ class Subscription:
     kind: str
     spec: dict | None     # the parsed log filter of a `logs` subscription
     first_height: int     # the first block it is told about
+    peer: str = ""        # the client's address
     active: bool = False
 
 
@@ -45,13 +47,16 @@ class Subscriptions:
         self._subscriptions: dict[str, Subscription] = {}
         self._next_height: int | None = None
 
-    def add(self, ws: web.WebSocketResponse, kind: str, spec: dict | None, first_height: int) -> str:
+    def add(self, ws: web.WebSocketResponse, kind: str, spec: dict | None, first_height: int, peer: str = "") -> str:
+        live = self._subscriptions.values()
+        if sum(s.ws is ws for s in live) >= MAX_PER_CONNECTION:
+            raise LimitExceeded(f"too many subscriptions on this connection (at most {MAX_PER_CONNECTION})")
+        if sum(s.peer == peer for s in live) >= MAX_PER_PEER:
+            raise LimitExceeded(f"too many subscriptions from this address (at most {MAX_PER_PEER})")
         if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
             raise LimitExceeded(f"too many subscriptions on this gateway (at most {MAX_SUBSCRIPTIONS})")
-        if sum(s.ws is ws for s in self._subscriptions.values()) >= MAX_PER_CONNECTION:
-            raise LimitExceeded(f"too many subscriptions on this connection (at most {MAX_PER_CONNECTION})")
         subscription_id = "0x" + secrets.token_hex(16)
-        self._subscriptions[subscription_id] = Subscription(ws, kind, spec, first_height)
+        self._subscriptions[subscription_id] = Subscription(ws, kind, spec, first_height, peer)
         return subscription_id
 
     def activate(self, subscription_id: str) -> None:
