@@ -40,7 +40,8 @@ def _calls(address: int, data: bytes, kind: int = 0xF1) -> bytes:
     """Copy `data` to memory once, then CALL (or STATICCALL) `address` with it forever."""
     n = len(data).to_bytes(2, "big")
     value = b"\x5f" if kind == 0xF1 else b""  # STATICCALL takes no value
-    loop = (b"\x5b\x60\x20\x61" + n + b"\x61" + n + b"\x5f" + value  # retLen 32, retOffset past the input, argsLen, argsOffset 0
+    # retLen 32, retOffset past the input, argsLen, argsOffset 0, [value], address, GAS; CALL; POP; back
+    loop = (b"\x5b\x60\x20\x61" + n + b"\x61" + n + b"\x5f" + value
             + b"\x73" + address.to_bytes(20, "big") + b"\x5a" + bytes([kind]) + b"\x50\x60\x08\x56")
     return b"\x61" + n + b"\x61" + (8 + len(loop)).to_bytes(2, "big") + b"\x5f\x39" + loop + data
 
@@ -49,7 +50,7 @@ def _ecrecover_input() -> bytes:
     key = eth_keys.PrivateKey(b"\x07" * 32)
     digest = keccak(b"gas speed")
     signature = key.sign_msg_hash(digest)
-    return digest + (27 + signature.v).to_bytes(32, "big") + signature.r.to_bytes(32, "big") + signature.s.to_bytes(32, "big")
+    return digest + b"".join(word.to_bytes(32, "big") for word in (27 + signature.v, signature.r, signature.s))
 
 
 G1 = (1, 2)

@@ -276,7 +276,7 @@ class Application(BaseApplication):
             log.warning("uncommitted_block_discarded", height=self._pending_block[0], replayed=req.height)
             self._discard_uncommitted()
         params = self.genesis.params
-        base_fee = chain_records.base_fee(self.reader.state, params.min_gas_price_wei)
+        base_fee = self.base_fee_wei  # from the committed state (_reset_views)
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
         execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id,
                                    fee_floor_wei=params.min_gas_price_wei)

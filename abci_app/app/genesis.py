@@ -16,9 +16,8 @@ from .modules import MIDDLEWARE
 WEI_PER_CMT = 10**18
 GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
 SUPPLY_CAP_WEI = 10**10 * WEI_PER_CMT
+MIN_BLOCK_GAS_LIMIT = 21_000  # a block must hold a transfer; the fee market's target is half of it
 
-
-MIN_BLOCK_GAS_LIMIT = 21_000
 
 @dataclass(frozen=True, slots=True)
 class Params:
@@ -86,7 +85,7 @@ def parse_genesis(app_state: bytes) -> Genesis:
         ),
         max_tx_bytes=_positive_int(raw_params.get("max_tx_bytes", defaults.max_tx_bytes), "max_tx_bytes"),
     )
-    if params.block_gas_limit < MIN_BLOCK_GAS_LIMIT:  # a block must hold a transfer; the fee market halves it
+    if params.block_gas_limit < MIN_BLOCK_GAS_LIMIT:
         raise GenesisError(f"params.block_gas_limit must be at least {MIN_BLOCK_GAS_LIMIT}")
     balances: dict[bytes, int] = {}
     for entry in doc.get("accounts") or []:

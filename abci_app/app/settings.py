@@ -17,6 +17,7 @@ class AppSettings:
     call_gas_cap: int = 10_000_000  # the most gas one /call (eth_call, eth_estimateGas) may use
 
     def __post_init__(self) -> None:
-        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads", "call_gas_cap"):
+        for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads",
+                     "call_gas_cap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")

@@ -58,6 +58,7 @@ def end_process(process: subprocess.Popen | None, timeout_s: float = STOP_TIMEOU
         process.kill()
         process.wait(10)
 
+
 # A local devnet's state is small and its only users are its operators: /solvency audits it whole
 # (app.audit_max_reads; a public node keeps the default).
 DEVNET_APP_SETTINGS = {"audit_max_reads": 200_000}

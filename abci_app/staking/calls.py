@@ -214,7 +214,8 @@ class StakingCalls:
         if 0 < amount_wei < minimum and amount_wei != views.delegation(st, ctx.sender, operator)[1]:
             raise CallError(f"amount below the minimum undelegation of {minimum} wei (or all of the delegation)")
         if len(st.unbondings_between(ctx.sender, operator)) >= keeper.MAX_ENTRIES:
-            raise CallError(f"{keeper.MAX_ENTRIES} unbondings from this candidate are pending: wait for one to complete")
+            raise CallError(
+                f"{keeper.MAX_ENTRIES} unbondings from this candidate are pending: wait for one to complete")
         keeper.unbond(st, ctx.sender, operator, amount_wei)
         entry = keeper.start_unbonding(st, ctx.sender, operator, amount_wei, ctx.height, ctx.now_s)
         _emit_payouts(ctx, st)
@@ -230,7 +231,8 @@ class StakingCalls:
         if len(st.redelegations_into(ctx.sender, source)):  # else a second move escapes the first one's slash
             raise CallError("stake redelegated to this candidate may not move on until that redelegation completes")
         if len(st.redelegations_into(ctx.sender, target)) >= keeper.MAX_ENTRIES:
-            raise CallError(f"{keeper.MAX_ENTRIES} redelegations to this candidate are pending: wait for one to complete")
+            raise CallError(
+                f"{keeper.MAX_ENTRIES} redelegations to this candidate are pending: wait for one to complete")
         target_candidate = _existing(st, target)
         if not target_candidate.active:
             raise CallError("target candidate is not active")

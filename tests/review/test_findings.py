@@ -472,7 +472,8 @@ def test_anyone_cannot_make_the_unbondings_view_cost_seconds(tmp_path):
     try:
         attacker, validator = keys[2], keys[0].address
         assert net.send(attacker, "delegate(address)", validator, value=1_000 * CMT).code == 0
-        dust = transfer(attacker, 1, STAKING, 0, gas=400_000, data=call_data("undelegate(address,uint256)", validator, 1))
+        dust = transfer(attacker, 1, STAKING, 0, gas=400_000,
+                        data=call_data("undelegate(address,uint256)", validator, 1))
         (refused,) = net.block([dust])
         assert refused.code == 32 and "minimum undelegation" in refused.log
         txs = [transfer(attacker, 2 + i, STAKING, 0, gas=400_000,

@@ -90,6 +90,7 @@ def parse_count(value) -> int:
 
 MAX_PERCENTILES = 100  # as geth's eth_feeHistory
 
+
 def parse_percentiles(value) -> list[float]:
     """eth_feeHistory's rewardPercentiles: increasing numbers in [0, 100]."""
     if not isinstance(value, list) or not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in value):
