@@ -24,7 +24,7 @@ class Params:
     """Chain parameters fixed at genesis (DESIGN.md §2)."""
 
     min_gas_price_wei: int = 10**9
-    block_gas_limit: int = 100_000_000
+    block_gas_limit: int = 60_000_000
     max_tx_bytes: int = 128 * 1024
 
 

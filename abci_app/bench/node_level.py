@@ -1,7 +1,7 @@
 """The end-to-end level: every workload through a real single-validator cometbft (LocalNode).
 
-Each run gets a fresh node whose genesis also funds the workload's accounts and raises the block
-gas limit (`LocalNode.create(..., genesis_extra=workload.genesis())`). The setup blocks go through
+Each run gets a fresh node whose genesis also funds the workload's accounts and keeps the chain's
+block gas limit (`LocalNode.create(..., genesis_extra=workload.genesis(engine=False))`). The setup blocks go through
 the node untimed, each committed and successful before the next; then the timed txs, from all the
 workload's senders, with broadcast_tx_async over LANES client lanes (`send_and_confirm`). Block
 execution time comes from the app's `block_finalized` log lines (FinalizeBlock only, as the app
@@ -70,7 +70,7 @@ def block_exec_ms(app_log: str, heights: list[int]) -> float:
 def measure_end_to_end(workload: Workload, seconds: float | None = None) -> dict:
     """Every figure of one run of `workload` on a fresh node (`seconds`: a sustained run)."""
     with tempfile.TemporaryDirectory() as tmp:
-        node = LocalNode.create(Path(tmp) / "node", genesis_extra=workload.genesis())
+        node = LocalNode.create(Path(tmp) / "node", genesis_extra=workload.genesis(engine=False))
         db = node.home.load().app_db(node.home.path)
         try:
             node.start()

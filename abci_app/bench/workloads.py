@@ -29,7 +29,10 @@ CREATE = "createCampaign(address,uint256,uint32,int32,int32,uint32,uint64,uint64
 CLAIM = "claim(uint256,int32,int32,uint64,bytes)"
 CENTRE = (47_378_177, 8_540_192)  # Zurich main station, microdegrees
 COUPON_VALUE = 10 * GWEI
-BLOCK_GAS_LIMIT = 2_000_000_000  # blocks of 1,000 claims at 500k gas each must fit
+BLOCK_GAS_LIMIT = 2_000_000_000  # application and socket levels: blocks of 1,000 claims must fit
+ERC20_GAS = 60_000    # a transfer takes 35,683 gas (57,583 to a new holder): a wallet's margin
+CLAIM_GAS = 250_000   # a claim takes 173,027 gas (224,327 the first in a campaign)
+TIP = 50 * GWEI       # max fee 100 gwei: room for the base fee to rise over a sustained run of full blocks
 NAMES = ("cmt", "erc20", "coupons", "mix")
 
 
@@ -41,10 +44,12 @@ class Workload:
     timed: list[bytes] = field(default_factory=list)  # per sender in nonce order
     senders: list[str] = field(default_factory=list)  # the sender of each timed tx
 
-    def genesis(self) -> dict:
+    def genesis(self, engine: bool = True) -> dict:
+        """The workload's genesis; `engine=True` raises the block gas limit so that blocks of any
+        size measure the engine, `False` keeps the chain's own (end to end, as users meet it)."""
         return {
             "chain_id": DEFAULT_EVM_CHAIN_ID,
-            "params": {"block_gas_limit": BLOCK_GAS_LIMIT},
+            **({"params": {"block_gas_limit": BLOCK_GAS_LIMIT}} if engine else {}),
             "accounts": [{"address": k.address, "balance_wei": str(1000 * WEI_PER_CMT)} for k in self.keys],
         }
 
@@ -71,7 +76,7 @@ def _keys(tag: str, count: int) -> list:
 
 
 def _sign(key, nonce: int, to: str, value: int = 0, data: bytes = b"", gas: int = 21_000) -> bytes:
-    return sign_tx(key, nonce, to, value, chain_id=DEFAULT_EVM_CHAIN_ID, gas=gas, data=data)
+    return sign_tx(key, nonce, to, value, chain_id=DEFAULT_EVM_CHAIN_ID, gas=gas, gas_price_wei=TIP, data=data)
 
 
 def _round_robin(senders: list, count: int, make) -> tuple[list[bytes], list[str]]:
@@ -97,7 +102,7 @@ def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
     distribute = [_sign(deployer, 1 + i, address, data=call("transfer(address,uint256)", k.address, per_sender),
                        gas=100_000) for i, k in enumerate(senders)]
     timed = _round_robin(senders, count, lambda k, nonce, _: _sign(
-        k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=100_000))
+        k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=ERC20_GAS))
     return Workload("erc20", [deployer, *senders], [[deploy], distribute], *timed)
 
 
@@ -111,7 +116,7 @@ def claims(count: int, accounts: int, tag: str = "coupons", start_s: int = GENES
         CREATE, MERCHANT, COUPON_VALUE, accounts, *CENTRE, 1_000, start_s, end, "0x" + "00" * 20, "bench"))
         for r in range(rounds)]
     timed = _round_robin(claimers, count, lambda k, nonce, rnd: _sign(
-        k, nonce, COUPONS, data=call(CLAIM, 1 + rnd, CENTRE[0] + 100, CENTRE[1] - 100, 0, b""), gas=500_000))
+        k, nonce, COUPONS, data=call(CLAIM, 1 + rnd, CENTRE[0] + 100, CENTRE[1] - 100, 0, b""), gas=CLAIM_GAS))
     return Workload("coupons", [sponsor, *claimers], [create], *timed)
 
 

@@ -4,14 +4,16 @@ native precompiles at their fixed addresses."""
 import sys
 from collections.abc import Callable, Mapping
 
-from eth.abc import ComputationAPI, SignedTransactionAPI, VirtualMachineAPI
+from eth.abc import ComputationAPI, MessageAPI, SignedTransactionAPI, VirtualMachineAPI
 from eth.db.account import AccountDB
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
+from eth.vm.memory import Memory
+from eth.vm.stack import Stack
 
-from . import kzg, selfdestruct
+from . import kzg, pricing, selfdestruct
 from .accounts import BatchedAccountDB
 from .code import AnalysedCodeStream
 
@@ -59,27 +61,40 @@ class ChargedGasVM(PragueVM):
         return consumed - refund + computation.data_floor_gas
 
 
-class AnalysedComputation(PragueComputation):
-    """Prague's computation over code whose jump destinations are analysed once per code, and
-    whose SELFDESTRUCT destroys no CMT (evm/selfdestruct.py)."""
+class RulesComputation(PragueComputation):
+    """Prague under the chain's rules: SELFDESTRUCT destroys no CMT (evm/selfdestruct.py) and gas
+    is priced to this engine (evm/pricing.py)."""
 
-    opcodes = {**PragueComputation.opcodes, **selfdestruct.OPCODES}
+    opcodes = pricing.priced_opcodes({**PragueComputation.opcodes, **selfdestruct.OPCODES})
+
+
+class AnalysedComputation(RulesComputation):
+    """The chain's computation over code whose jump destinations are analysed once per code, and
+    which frees a child call's memory and stack once it returned: py-evm keeps every child until
+    the transaction ends (for its logs, refunds and deletions), and a loop of calls that each
+    touch 8 KiB held ~1 GB in one transaction."""
 
     def __init__(self, state, message, transaction_context) -> None:
         super().__init__(state, message, transaction_context)
         self.code = AnalysedCodeStream(message.code)
 
+    def apply_child_computation(self, child_msg: MessageAPI) -> ComputationAPI:
+        child = super().apply_child_computation(child_msg)
+        child._memory, child._stack = Memory(), Stack()  # its output and return data are copies
+        return child
+
 
 def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAPI]], *,
             bare: bool = False) -> type[VirtualMachineAPI]:
-    """Prague with `precompiles` (address -> computation function) added to Ethereum's own, with
-    the chain's account database (evm/accounts.py), executor (DecodedTxExecutor), code analysis
-    (evm/code.py), gas accounting (ChargedGasVM) and point evaluation (evm/kzg.py); `bare=True`
-    keeps py-evm's own (the benchmark's bare py-evm baseline)."""
+    """Prague under the chain's rules (RulesComputation, priced precompiles) with `precompiles`
+    (address -> computation function) added to Ethereum's own, with the chain's account database
+    (evm/accounts.py), executor (DecodedTxExecutor), code analysis (evm/code.py), gas accounting
+    (ChargedGasVM) and point evaluation (evm/kzg.py); `bare=True` keeps py-evm's own machinery
+    under the same rules (the benchmark's bare py-evm baseline)."""
     ethereum = PragueComputation.get_precompiles() if bare else {
         **PragueComputation.get_precompiles(), kzg.ADDRESS: kzg.point_evaluation}
-    computation = (PragueComputation if bare else AnalysedComputation).configure(
-        __name__="MilesComputation", _precompiles={**ethereum, **precompiles}
+    computation = (RulesComputation if bare else AnalysedComputation).configure(
+        __name__="MilesComputation", _precompiles={**pricing.priced_precompiles(ethereum), **precompiles}
     )
     state = PragueState.configure(
         __name__="MilesState", computation_class=computation,
