@@ -8,7 +8,7 @@ from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, 
                                                      RELEASED, RESOLVED, SETTLED)
 
 from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
-                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
+                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
                       TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
                       arbitration_state, topic)
 
@@ -305,8 +305,9 @@ def test_dispute_decided_two_to_one_all_voted(net, keys):
     assert [net.arbiter(a)[:4] for a in (a1, a2, a3)] == [(MIN_STAKE, 0, 0, 0)] * 3   # nobody penalized
     logs = net.logs(result)
     rewarded = topic("ArbiterRewarded(uint256,address,uint256)")
+    resolved = topic("DisputeResolved(uint256,bool,uint256,uint256,uint256,uint256)")
     assert [log["topics"][0] for log in logs] == [topic("Voted(uint256,address,bool)"), rewarded, rewarded, rewarded,
-                                                  topic("DisputeResolved(uint256,bool,uint256,uint256,uint256,uint256)")]
+                                                  resolved]
     assert [(log["topics"][2], _data(log, ["uint256"])) for log in logs[1:4]] == [
         (_word(a1.address), (per_voter + fee_share + fee_remainder,)), (_word(a2.address), (fee_share,)),
         (_word(a3.address), (per_voter + fee_share,))]
@@ -441,7 +442,7 @@ def test_reviews_once_per_party_after_the_end(net, keys):
     net.revert(buyer, "already reviewed", REVIEW, order_id, 5, "again")
     net.ok(seller, REVIEW, order_id, 5, "x" * 280)
     net.revert(seller, "already reviewed", REVIEW, order_id, 1, "again")
-    assert net.order(order_id)[18:] == (4, 5)
+    assert net.order(order_id)[18:20] == (4, 5)
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 4)
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 5)
     second = net.open_order(buyer, seller, ESCROW)

@@ -20,6 +20,22 @@ def _key(keys, address: str):
     return next(k for k in keys if k.address.lower() == address)
 
 
+def _disputed(net, keys, members, by=None, reason: str = "not as described") -> tuple[int, int, object]:
+    """`members` join the pool, the buyer (keys[2]) orders from the seller (keys[3]) and `by` (the
+    buyer unless given) disputes: (order id, draw height, the raiseDispute result)."""
+    for k in members:
+        net.ok(k, JOIN, value=MIN_STAKE)
+    order_id = net.open_order(keys[2], keys[3], CMT)
+    result = net.dispute(by or keys[2], order_id, reason)
+    return order_id, net.chain.height + DRAW_DELAY, result
+
+
+def _past(net, height: int) -> None:
+    """Empty blocks until block `height` is committed (its hash exists for the next one)."""
+    while net.chain.height < height:
+        net.block([])
+
+
 def _expected(order_id: int, seed_height: int, members, count: int = 3) -> list[str]:
     """The panel the rule gives for the hash of block `seed_height` and these members' keys."""
     seed = rules.draw_seed(block_hash(seed_height), order_id)
@@ -28,7 +44,8 @@ def _expected(order_id: int, seed_height: int, members, count: int = 3) -> list[
 
 def _drawn_log(net, result) -> tuple[list[str], int, int]:
     """(arbiters, seedHeight, votingEnds) of the ArbitersDrawn log of a call."""
-    (log,) = [log for log in net.logs(result) if log["topics"][0] == topic("ArbitersDrawn(uint256,address[],uint64,uint64)")]
+    drawn_topic = topic("ArbitersDrawn(uint256,address[],uint64,uint64)")
+    (log,) = [log for log in net.logs(result) if log["topics"][0] == drawn_topic]
     arbiters, seed_height, voting_ends = decode(["address[]", "uint64", "uint64"], bytes.fromhex(log["data"][2:]))
     return [a.lower() for a in arbiters], seed_height, voting_ends
 
@@ -55,36 +72,33 @@ def _run(path, keys, late_blocks: int) -> tuple[ArbitrationChain, list[tuple[int
 
 def test_the_panel_is_drawn_from_the_draw_blocks_hash_whoever_draws_when(tmp_path, keys):
     one, cases_one = _run(str(tmp_path / "one"), keys, late_blocks=0)
-    two, cases_two = _run(str(tmp_path / "two"), keys, late_blocks=30)   # later, same panels
+    two, cases_two = _run(str(tmp_path / "two"), keys, late_blocks=0)
+    late, cases_late = _run(str(tmp_path / "late"), keys, late_blocks=30)   # drawn 30 blocks later
     try:
-        assert cases_one == cases_two
+        assert cases_one == cases_two                 # same blocks, same panels
+        assert cases_late[0] == cases_one[0]          # same draw block, same panel, however late
         parties = {keys[2].address.lower(), keys[3].address.lower()}
         draws = set()
-        for order_id, draw_height, drawn in cases_one:
+        for order_id, draw_height, drawn in cases_one + cases_late:
             assert len(drawn) == 3 and len(set(drawn)) == 3 and not set(drawn) & parties
             assert drawn == _expected(order_id, draw_height, keys[4:9])
             draws.add(tuple(drawn))
         assert len(draws) > 1   # different orders and blocks give different draws
         one.assert_funds()
     finally:
-        one.chain.app.close()
-        two.chain.app.close()
+        for net in (one, two, late):
+            net.chain.app.close()
 
 
 def test_a_dispute_records_its_draw_height_and_draws_nobody(net, keys):
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:8]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    result = net.dispute(buyer, order_id, "never arrived")
-    raised_at = net.chain.height
+    order_id, draw_height, result = _disputed(net, keys, keys[4:8], reason="never arrived")
     (log,) = net.logs(result)
     assert log["topics"][0] == topic("DisputeRaised(uint256,address,string,uint256,uint64)")
     assert decode(["string", "uint256", "uint64"], bytes.fromhex(log["data"][2:])) == (
-        "never arrived", DISPUTE_FEE, raised_at + DRAW_DELAY)
+        "never arrived", DISPUTE_FEE, draw_height)
     order = net.order(order_id)
     assert (order[DRAW_HEIGHT], order[SEED_HEIGHT], order[ARBITER_COUNT], order[VOTING_ENDS]) == (
-        raised_at + DRAW_DELAY, 0, 0, 0)
+        draw_height, 0, 0, 0)
     assert net.case(order_id) == ([], [])
     assert [net.arbiter(k)[3] for k in keys[4:8]] == [0, 0, 0, 0]   # nobody has a case yet
 
@@ -92,12 +106,7 @@ def test_a_dispute_records_its_draw_height_and_draws_nobody(net, keys):
 def test_nobody_draws_before_the_draw_block_exists(net, keys):
     """In the draw block itself its hash does not exist yet (BLOCKHASH reaches only earlier
     blocks): drawArbiters, vote and settle all wait for the block after it."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:8]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:8])
     waiting = f"arbiters not drawn yet: wait for block {draw_height + 1}"
     net.revert(keys[8], waiting, DRAW, order_id)                       # in block draw_height - 1
     net.revert(keys[8], waiting, SETTLE, order_id)                     # in the draw block
@@ -109,12 +118,7 @@ def test_nobody_draws_before_the_draw_block_exists(net, keys):
 
 
 def test_the_next_vote_draws_and_counts(net, keys):
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:9]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:9])
     net.revert(keys[4], f"arbiters not drawn yet: wait for block {draw_height + 1}", VOTE, order_id, True)
     net.block([])
     panel = _expected(order_id, draw_height, keys[4:9])
@@ -128,12 +132,7 @@ def test_the_next_vote_draws_and_counts(net, keys):
 
 
 def test_the_next_settle_draws(net, keys):
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:8]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(seller, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:8], by=keys[3])
     net.block([], seconds=10 * VOTING_S)   # long after the raise: the voting time starts at the draw
     net.block([])
     result = net.ok(keys[8], SETTLE, order_id)
@@ -149,14 +148,8 @@ def test_a_late_draw_takes_the_latest_block_in_the_draw_blocks_place_of_the_256(
     """BLOCKHASH reaches 256 blocks back. Drawn later than that, the seed is the hash of the latest
     block whose height is the draw height plus a multiple of 256: fixed by the draw height and the
     block of the draw, never by a hash someone picks from the window."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:9]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
-    while net.chain.height < draw_height + 256 + 40:
-        net.block([])
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:9])
+    _past(net, draw_height + 256 + 40)
     result = net.ok(keys[8], DRAW, order_id)
     drawn, seed_height, _ = _drawn_log(net, result)
     assert seed_height == draw_height + 256
@@ -167,14 +160,8 @@ def test_a_late_draw_takes_the_latest_block_in_the_draw_blocks_place_of_the_256(
 def test_members_who_join_after_the_seed_block_are_not_drawn(net, keys):
     """Once the seed is public, joining (or topping a penalized stake back up) cannot put an
     arbiter on the panel: only members eligible at the seed block are drawn."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:7]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
-    while net.chain.height <= draw_height:
-        net.block([])
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:7])
+    _past(net, draw_height + 1)
     for k in (keys[7], keys[8]):
         net.ok(k, JOIN, value=MIN_STAKE)      # after the seed block: not eligible for this case
     net.draw(order_id)
@@ -184,16 +171,10 @@ def test_members_who_join_after_the_seed_block_are_not_drawn(net, keys):
 def test_a_member_leaving_after_the_seed_block_moves_nobody_else(net, keys):
     """A member that leaves takes only itself out of the draw: everyone else's place is kept (a
     draw over pool positions would let each leave reshuffle the whole panel)."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:9]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
-    draw_height = net.chain.height + DRAW_DELAY
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:9])
     panel = _expected(order_id, draw_height, keys[4:9])
     leavers = [k for k in keys[4:9] if k.address.lower() not in panel]
-    while net.chain.height <= draw_height:
-        net.block([])
+    _past(net, draw_height + 1)
     for k in leavers:                          # the two members not drawn leave before the draw
         net.ok(k, LEAVE)
     net.draw(order_id)
@@ -204,19 +185,14 @@ def test_a_penalty_after_the_seed_block_does_not_take_a_member_out(net, keys):
     """Anyone may settle a timed-out case at the moment of its choice, and its silent arbiters lose
     stake. A member eligible at the seed block stays eligible for that draw even if such a settle
     takes it below the minimum afterwards, so the timing of a settle picks nobody."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:9]:
-        net.ok(k, JOIN, value=MIN_STAKE)        # exactly the minimum: any penalty goes below it
-    first = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, first)
+    first, _, _ = _disputed(net, keys, keys[4:9])   # stakes of exactly the minimum: a penalty goes below
     net.draw(first)
     silent = net.case(first)[0]
-    second = net.open_order(buyer, seller, CMT)
+    second = net.open_order(keys[2], keys[3], CMT)
     net.chain.time_s = net.order(first)[VOTING_ENDS]
-    net.dispute(buyer, second)
+    net.dispute(keys[2], second)
     draw_height = net.chain.height + DRAW_DELAY
-    while net.chain.height <= draw_height:
-        net.block([])
+    _past(net, draw_height + 1)
     net.ok(keys[0], SETTLE, first)              # after the seed block: three members go below the minimum
     assert all(net.arbiter(_key(keys, a))[0] < MIN_STAKE for a in silent)
     net.draw(second)
@@ -226,11 +202,7 @@ def test_a_penalty_after_the_seed_block_does_not_take_a_member_out(net, keys):
 def test_fewer_eligible_members_at_the_draw_make_a_smaller_panel(net, keys):
     """Members may leave between the dispute and the draw (they have no case yet): the panel takes
     every member still eligible; with none the case is decided as one without votes."""
-    buyer, seller = keys[2], keys[3]
-    for k in keys[4:7]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    order_id = net.open_order(buyer, seller, CMT)
-    net.dispute(buyer, order_id)
+    order_id, draw_height, _ = _disputed(net, keys, keys[4:7])
     net.ok(keys[4], LEAVE)
     net.draw(order_id)
     drawn, votes = net.case(order_id)
@@ -240,19 +212,16 @@ def test_fewer_eligible_members_at_the_draw_make_a_smaller_panel(net, keys):
     net.ok(keys[6], VOTE, order_id, False)      # every drawn arbiter voted: decided (a tie: the buyer)
     assert net.order(order_id)[STATE] == RESOLVED
 
-    empty = net.open_order(buyer, seller, CMT)
-    for k in keys[5:8]:
-        net.ok(k, JOIN, value=MIN_STAKE)
-    net.dispute(seller, empty)
+    empty, _, _ = _disputed(net, keys, keys[5:8], by=keys[3])
     for k in keys[5:8]:
         net.ok(k, LEAVE)
     net.draw(empty)
     assert net.case(empty) == ([], [])
     net.chain.time_s = net.order(empty)[VOTING_ENDS]
-    b0, s0 = net.chain.balance(buyer.address), net.chain.balance(seller.address)
+    b0, s0 = net.chain.balance(keys[2].address), net.chain.balance(keys[3].address)
     net.ok(keys[0], SETTLE, empty)
-    assert net.chain.balance(buyer.address) == b0 + CMT                  # the escrow, as without votes
-    assert net.chain.balance(seller.address) == s0 + DISPUTE_FEE         # the raiser's fee comes back
+    assert net.chain.balance(keys[2].address) == b0 + CMT                # the escrow, as without votes
+    assert net.chain.balance(keys[3].address) == s0 + DISPUTE_FEE        # the raiser's fee comes back
 
 
 def test_other_block_data_other_draw(tmp_path, keys):

@@ -1,7 +1,8 @@
 """Random sequences of arbitration calls and block-time advances keep the books, checked after
 every block: funds == the precompile's balance == stakes + unbonding stakes + escrows of orders
-not ended + dispute fees of disputes not decided, and the total supply is unchanged. Each example then settles every order, lets every
-arbiter leave and withdraw, and checks that nothing stays locked (funds and balance back to 0).
+not ended + dispute fees of disputes not decided, and the total supply is unchanged. Each example
+then settles every order, lets every arbiter leave and withdraw, and checks that nothing stays
+locked (funds and balance back to 0).
 
 Calls may revert (bad picks are part of the test) but never fail otherwise (a VM error is a bug).
 """

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from abci_app.middleware.arbitration import rules
 from abci_app.middleware.arbitration.params import ArbitrationParams
-from abci_app.middleware.arbitration.records import Arbiter
+from abci_app.middleware.arbitration.records import Eligibility
 
 PARAMS = ArbitrationParams(min_arbiter_stake_wei=1, fee_bps=100, arbiter_penalty_bps=500)
 MEMBERS = [bytes([i]) * 20 for i in range(1, 8)]
@@ -74,8 +74,7 @@ def test_eligible_at_the_seed_block():
     params = ArbitrationParams(min_arbiter_stake_wei=100)
 
     def member(stake, since, ineligible_since=0):
-        return Arbiter(stake_wei=stake, unbonding_wei=0, unbonding_until_s=0, open_cases=0,
-                       eligible_since_height=since, ineligible_since_height=ineligible_since)
+        return Eligibility(stake_wei=stake, eligible_since_height=since, ineligible_since_height=ineligible_since)
 
     assert rules.eligible_at(member(100, 10), 10, params)
     assert rules.eligible_at(member(100, 10), 50, params)
@@ -88,9 +87,10 @@ def test_eligible_at_the_seed_block():
 def test_dispute_fee_shares():
     """The dispute fee is shared equally by every arbiter who voted; the remainder of the division
     goes to the first of them in draw order."""
-    assert rules.compute_fee_shares(100, 3) == (33, 1)
-    assert rules.compute_fee_shares(100, 2) == (50, 0)
-    assert rules.compute_fee_shares(0, 3) == (0, 0)
+    assert rules.compute_fee_shares(100, 3) == [34, 33, 33]
+    assert rules.compute_fee_shares(100, 2) == [50, 50]
+    assert rules.compute_fee_shares(0, 3) == [0, 0, 0]
+    assert rules.compute_fee_shares(100, 0) == []
 
 
 def test_draw_reaches_every_member_in_every_position():
