@@ -11,12 +11,14 @@ import {LoyaltyPoints} from "./LoyaltyPoints.sol";
 /// arbiters. A coupon whose campaign names this shop as merchant pays part of the price: the buyer
 /// reserves it here, transfers it to the shop, and buys paying the rest. Confirmed sales mint
 /// loyalty points (1 per whole CMT of the price) to the buyer.
-/// The shop is the order's buyer towards the precompile; it forwards what the precompile returns
-/// (the fee reserve on confirmation, the escrow on a refund) to the real buyer.
+/// The shop is the order's buyer towards the precompile, so whatever the precompile pays it for an
+/// order belongs to the real buyer, and the shop forwards exactly that: the fee reserve on
+/// confirmation (measured around the call), and through claim() what the order says the buyer
+/// received when it ended otherwise (`paidToBuyer`: a refund, a decided dispute, a timeout's fee
+/// reserve). The precompile credits the shop without running its code, hence the claim.
 contract Shop {
     ICoupons public constant COUPONS = ICoupons(0x000000000000000000000000000000000000Cc02);
     IArbitration public constant ARBITRATION = IArbitration(0x000000000000000000000000000000000000cc03);
-    uint8 private constant REFUNDED = 2;
 
     struct Item {
         uint256 price;
@@ -39,7 +41,7 @@ contract Shop {
     event Listed(uint256 indexed itemId, uint256 price, string name);
     event Sold(uint256 indexed orderId, uint256 indexed itemId, address indexed buyer, uint256 couponValue);
     event Delivered(uint256 indexed orderId, address indexed buyer, uint256 points);
-    event Refunded(uint256 indexed orderId, address indexed buyer, uint256 amount);
+    event Claimed(uint256 indexed orderId, address indexed buyer, uint256 amount);
 
     constructor(LoyaltyPoints points_, uint64 deliverySeconds_) {
         seller = msg.sender;
@@ -94,20 +96,23 @@ contract Shop {
         emit Delivered(orderId, sale.buyer, earned);
     }
 
-    function dispute(uint256 orderId, string calldata reason) external {
+    /// The buyer disputes the order; msg.value is the precompile's dispute fee, paid on as it is.
+    /// If no arbiter votes, the fee comes back with the escrow, through claim().
+    function dispute(uint256 orderId, string calldata reason) external payable {
         _openSaleOf(orderId);
-        ARBITRATION.raiseDispute(orderId, reason);
+        ARBITRATION.raiseDispute{value: msg.value}(orderId, reason);
     }
 
-    /// After arbiters (or a timeout) refunded the order, the escrow goes on to the buyer.
-    function claimRefund(uint256 orderId) external {
-        Sale storage sale = sales[orderId];
-        require(sale.buyer != address(0) && !sale.closed, "Shop: no open sale");
+    /// Once the order ended other than by confirmDelivery (the seller refunded it, arbiters or a
+    /// timeout decided it), forwards to the buyer exactly what the precompile paid this shop for
+    /// it: the order's paidToBuyer (0 when the seller got everything).
+    function claim(uint256 orderId) external {
+        Sale storage sale = _openSaleOf(orderId);
         IArbitration.Order memory order = ARBITRATION.order(orderId);
-        require(order.outcome == REFUNDED, "Shop: the order was not refunded");
+        require(order.endedAt != 0, "Shop: the order has not ended");
         sale.closed = true;
-        _forward(sale.buyer, order.escrow);
-        emit Refunded(orderId, sale.buyer, order.escrow);
+        _forward(sale.buyer, order.paidToBuyer);
+        emit Claimed(orderId, sale.buyer, order.paidToBuyer);
     }
 
     function itemCount() external view returns (uint256) {

@@ -6,16 +6,23 @@ pragma solidity ^0.8.24;
 /// the arbitration fee reserve. confirmDelivery (buyer) pays the seller the escrow less the reserve
 /// and gives the reserve back to the buyer (no dispute happened, nobody earned it); refund (seller)
 /// returns the whole escrow. Until deliveryDeadline + disputeWindowSeconds either party may
-/// raiseDispute: `arbitersPerCase` (odd) distinct arbiters are drawn from the staked pool, never the
-/// buyer or the seller, seeded by keccak(previous block hash || order id). Each votes once within
-/// `votingSeconds`. The majority of votes cast decides (a tie goes to the buyer); the majority
-/// voters share the fee reserve plus the penalties of silent arbiters (`arbiterPenaltyBps` of their
-/// stake), the remainder of that division goes to the winning party; a dispute without any vote
-/// refunds the buyer the whole escrow plus the penalties. Every state times out through settle(),
-/// which anyone may call: an open order past its dispute window pays the seller (reserve back to
-/// the buyer), a dispute past its voting period is decided. Arbiters leave with leavePool (no open
-/// case) and withdraw after `unbondingSeconds`. Every bad call reverts with a reason string and
-/// changes nothing.
+/// raiseDispute, paying `disputeFee`: it records a draw height `drawDelayBlocks` blocks on and
+/// draws nobody. From the block after it, the first of drawArbiters (anyone), vote or settle draws
+/// up to `arbitersPerCase` (odd) distinct arbiters from the staked pool, never the buyer or the
+/// seller, only members eligible at the seed block: the lowest keccak(seed || address), seed =
+/// keccak(hash of the draw block || order id) (drawn later than BLOCKHASH reaches, the latest
+/// block at the draw height plus a multiple of 256). Nobody who sends or includes the dispute
+/// knows the panel. Each arbiter votes once within `votingSeconds` of the draw. The majority of
+/// votes cast decides (a tie goes to the buyer); the majority voters share the fee reserve plus
+/// the penalties of silent arbiters (`arbiterPenaltyBps` of their stake), the remainder of that
+/// division goes to the winning party; every voter gets an equal share of the dispute fee (the
+/// remainder to the first in draw order); a dispute without any vote refunds the buyer the whole
+/// escrow plus the penalties, and the dispute fee to whoever raised it. Every state times out
+/// through settle(), which anyone may call: an open order past its dispute window pays the seller
+/// (reserve back to the buyer), a dispute not drawn yet is drawn, a dispute past its voting period
+/// is decided. An order records what each party received when it ended (paidToBuyer,
+/// paidToSeller). Arbiters leave with leavePool (no open case) and withdraw after
+/// `unbondingSeconds`. Every bad call reverts with a reason string and changes nothing.
 interface IArbitration {
     /// Order.state: 1 Open, 2 Disputed, 3 Confirmed, 4 Refunded, 5 Settled (timeout), 6 Resolved
     /// Order.outcome: 0 none yet, 1 released to the seller, 2 refunded to the buyer
@@ -41,6 +48,11 @@ interface IArbitration {
         uint64 endedAt;          // 0 while the order runs
         uint8 buyerStars;        // the buyer's review of the seller, 0: none
         uint8 sellerStars;       // the seller's review of the buyer, 0: none
+        uint256 disputeFee;      // wei the raiser paid (0 if never disputed)
+        uint64 drawHeight;       // the panel is drawn from this block's hash, from the block after it
+        uint64 seedHeight;       // the block whose hash drew the panel, 0: not drawn yet
+        uint256 paidToBuyer;     // wei the buyer received when the order ended
+        uint256 paidToSeller;    // wei the seller received when the order ended
     }
 
     struct Arbiter {
@@ -59,6 +71,8 @@ interface IArbitration {
         uint64 votingSeconds;
         uint16 arbiterPenaltyBps;
         uint64 unbondingSeconds;
+        uint256 disputeFee;
+        uint16 drawDelayBlocks;
     }
 
     event ArbiterJoined(address indexed arbiter, uint256 amount, uint256 stake);
@@ -69,8 +83,8 @@ interface IArbitration {
     event DeliveryConfirmed(uint256 indexed id, address indexed buyer, address indexed seller, uint256 toSeller,
                             uint256 feeReturned);
     event OrderRefunded(uint256 indexed id, address indexed seller, address indexed buyer, uint256 amount);
-    event DisputeRaised(uint256 indexed id, address indexed by, string reason, uint64 votingEnds);
-    event ArbitersDrawn(uint256 indexed id, address[] arbiters);
+    event DisputeRaised(uint256 indexed id, address indexed by, string reason, uint256 fee, uint64 drawHeight);
+    event ArbitersDrawn(uint256 indexed id, address[] arbiters, uint64 seedHeight, uint64 votingEnds);
     event Voted(uint256 indexed id, address indexed arbiter, bool refundBuyer);
     event ArbiterPenalized(uint256 indexed id, address indexed arbiter, uint256 amount);
     event ArbiterRewarded(uint256 indexed id, address indexed arbiter, uint256 amount);
@@ -96,10 +110,16 @@ interface IArbitration {
     function openOrder(address seller, bytes32 orderRef, uint64 deliveryDeadline) external payable returns (uint256);
     function confirmDelivery(uint256 id) external;
     function refund(uint256 id) external;
-    /// Buyer or seller, order open, until deliveryDeadline + disputeWindowSeconds; reason 1..280 bytes.
-    function raiseDispute(uint256 id, string calldata reason) external;
+    /// Buyer or seller, order open, until deliveryDeadline + disputeWindowSeconds; reason 1..280
+    /// bytes; msg.value exactly disputeFee. Draws nobody: see drawArbiters.
+    function raiseDispute(uint256 id, string calldata reason) external payable;
+    /// Anyone, from the block after the dispute's drawHeight: draws its arbiters (vote and settle
+    /// do it too when they come first).
+    function drawArbiters(uint256 id) external;
+    /// A drawn arbiter, once, before votingEnds.
     function vote(uint256 id, bool refundBuyer) external;
-    /// Anyone: an open order past its dispute window, or a dispute past its voting period.
+    /// Anyone: an open order past its dispute window, a dispute not drawn yet (draws it), or a
+    /// dispute past its voting period.
     function settle(uint256 id) external;
     /// Buyer or seller, once each, after the order ended; stars 1..5, comment up to 280 bytes.
     function review(uint256 id, uint8 stars, string calldata comment) external;

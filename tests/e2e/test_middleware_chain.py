@@ -125,7 +125,15 @@ def test_an_order_disputed_and_decided_by_three_arbiters(chain):
     opened = chain.call(buyer, ARBITRATION, "openOrder(address,bytes32,uint64)", seller.address, b"\x01" * 32,
                         deadline, value=100 * CMT)
     order = _topic_id(opened, b"OrderOpened(uint256,address,address,bytes32,uint256,uint256,uint64)")
-    chain.call(buyer, ARBITRATION, "raiseDispute(uint256,string)", order, "never arrived")
+    raised = chain.call(buyer, ARBITRATION, "raiseDispute(uint256,string)", order, "never arrived",
+                        value=CMT)  # the default dispute fee
+    (log,) = [log for log in raised["logs"] if log["topics"][0] == "0x" + keccak(
+        b"DisputeRaised(uint256,address,string,uint256,uint64)").hex()]
+    _, fee, draw_height = decode(["string", "uint256", "uint64"], bytes.fromhex(log["data"][2:]))
+    assert fee == CMT
+    wait_until(lambda: int(chain.rpc.status()["sync_info"]["latest_block_height"]) >= draw_height, 60,
+               "the draw block")   # the panel comes from its hash: drawable from the block after it
+    chain.call(seller, ARBITRATION, "drawArbiters(uint256)", order)
     case = chain.call(buyer, ARBITRATION, "caseArbiters(uint256)", order)  # a view, run as a transaction
     drawn, votes = decode(["address[]", "uint8[]"], bytes.fromhex(case["output"][2:]))
     assert sorted(drawn) == sorted(a.address.lower() for a in arbiters) and list(votes) == [0, 0, 0]

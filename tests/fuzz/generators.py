@@ -106,6 +106,8 @@ def _recipes(data, world: World) -> dict[str, tuple[tuple, int]]:
             10 * GWEI * count),
         "joinPool()": ((), 10_000 * CMT),
         "openOrder(address,bytes32,uint64)": ((someone, b"\x01" * 32, now + 10_000), 5 * CMT),
+        "raiseDispute(uint256,string)": ((count, "not delivered"), CMT),     # the default dispute fee
+        "drawArbiters(uint256)": ((count,), 0),
         "createCampaign(uint256,uint32,uint256,uint64,string)": ((1, 0, GWEI, now + 10_000, "ad"), 10 * GWEI),
         "optIn(uint256,uint32,uint256)": ((1, 0, 0), 0),
     }

@@ -14,8 +14,8 @@ so a fix shows up as a pass to be unmarked.
  5. the RLP scan cost ~230 ms per free 128 KiB junk CheckTx: fixed (items bounded)
  6. a snapshot chunk of empty lists cost ~2 s and ~100 MB per MB: fixed (size and items bounded)
  7. a local I/O fault in the KZG precompile became a failed call on one node: fixed
- 8. the arbiter draw is computable before the dispute is sent: left (arbitration's draw must move
-    to a later block's hash, as DESIGN.md §8 says)
+ 8. the arbiter draw is computable before the dispute is sent: fixed (issue 14: the panel is
+    drawn from the hash of a block after the dispute's, arbitration/draw.py)
  9. unbondings(address) / /delegations scan a global queue anyone grows: issue 14
 10. /solvency walked the whole state for any RPC client: fixed (a read budget)
 """
@@ -389,8 +389,6 @@ def test_a_local_fault_in_the_point_evaluation_precompile_stops_the_node(tmp_pat
 # ---- 8. the arbiter draw is known before the dispute is sent --------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="review finding 8: the arbiters are drawn from the hash of the block "
-                                       "before the dispute, which the disputing party already knows")
 def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path):
     """ATTACK: `raiseDispute` draws the panel from keccak(hash of block H-1 || order id) inside
     block H. Block H-1 is committed and public before the party sends its dispute, so the party
@@ -407,13 +405,15 @@ def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path)
     the seller's delivered goods are not paid (or the buyer's escrow goes to the seller), with
     the fee reserve to the accomplices on top.
 
-    FIX: commit the dispute first and draw later: raiseDispute records the height; the panel is
-    drawn from the hash of a block after it (e.g. H+1, by the first vote/settle call after it,
-    or at end of block H+1), so no one who sends or includes the dispute knows it."""
+    FIX (issue 14): commit the dispute first and draw later: raiseDispute records a draw height
+    H + draw_delay_blocks; the panel is drawn from that block's hash by the first drawArbiters,
+    vote or settle after it, among the members eligible at that block, so no one who sends or
+    includes the dispute knows it (the proposer of the draw block keeps some say:
+    docs/decisions.md)."""
     from abci_app.cli.wallet import dev_account
     from abci_app.middleware.arbitration import rules
 
-    from ..middleware.arbitration.harness import DISPUTE, JOIN, MIN_STAKE, ArbitrationChain, arbitration_state
+    from ..middleware.arbitration.harness import JOIN, MIN_STAKE, ArbitrationChain, arbitration_state
 
     keys = [dev_account(i) for i in range(9)]
     net = ArbitrationChain.start(str(tmp_path / "db"), arbitration_state(keys))
@@ -428,7 +428,8 @@ def test_a_party_cannot_know_its_arbiters_before_it_raises_the_dispute(tmp_path)
             order_id = net.open_order(buyer, seller, 10**18)
             head = net.chain.app._recent_hashes[-1]   # the committed head's hash: CometBFT RPC /block shows it
             predicted = ["0x" + a.hex() for a in rules.draw_arbiters(rules.draw_seed(head, order_id), pool, 3)]
-            net.ok(buyer, DISPUTE, order_id, "not delivered")
+            net.dispute(buyer, order_id, "not delivered")
+            net.draw(order_id)
             foreseen += net.case(order_id)[0] == predicted
         assert foreseen < 6, "every panel was known to the buyer before it sent its dispute"
     finally:

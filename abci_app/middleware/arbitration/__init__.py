@@ -1,10 +1,12 @@
 """Arbitrated escrow (DESIGN.md §7): the arbitration precompile at 0x...CC03.
 
 A buyer escrows CMT for a seller; confirming delivery releases it; either side may dispute until
-the delivery deadline plus a window. Arbiters stake CMT to join a pool; a dispute draws an odd
-number of them pseudo-randomly from the previous block's hash; the majority of their votes
-decides, voting arbiters share the fee reserve, silent ones are penalized. Every state has a
-timeout that anyone may settle, so funds never stay locked. Parties review each other afterwards.
+the delivery deadline plus a window, paying a dispute fee. Arbiters stake CMT to join a pool; a
+dispute's panel (an odd number of them) is drawn pseudo-randomly from the hash of a block after
+the dispute's (DESIGN.md §8: draw.py), so nobody who sends it knows the panel; the majority of
+their votes decides, the majority voters share the fee reserve, every voter a share of the
+dispute fee, silent ones are penalized. Every state has a timeout that anyone may settle, so
+funds never stay locked. Parties review each other afterwards.
 
 The middleware boundary (abci_app/middleware/__init__.py): NAME, ADDRESS, PRECOMPILE,
 parse_params, params_json, init_genesis, owed; plus `state_view` for tests and queries.

@@ -1,24 +1,24 @@
 """The arbitration precompile's Solidity functions (contracts/interfaces/IArbitration.sol).
 
 Each call is thin: CHECKS (a bad call reverts with a reason and changes nothing), GAS (the fixed
-cost per function, plus per pool member scanned by a draw and per drawn arbiter of a decision; the
-framework adds gas per stored word), EFFECTS through state.py, rules.py and settlement.py, EVENTS.
-CMT enters only as the value of joinPool and openOrder and leaves only through ctx.pay: there is
-no end-of-block hook for middleware, so every payout is triggered by a call (settle is open to
-anyone, so nothing waits on one party).
+cost per function, plus per pool member scanned by an eligibility check or a draw and per drawn
+arbiter of a decision; the framework adds gas per stored word), EFFECTS through state.py,
+rules.py, draw.py and settlement.py, EVENTS. CMT enters only as the value of joinPool, openOrder
+and raiseDispute and leaves only through ctx.pay: there is no end-of-block hook for middleware, so
+every payout and every draw is triggered by a call (drawArbiters and settle are open to anyone,
+so nothing waits on one party).
 """
 
 import dataclasses
 
 from ...errors import CallError
 from ...precompiles import CallContext, function
-from . import events, rules, settlement, views
-from .records import (CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
-                      SETTLED, VOTE_REFUND, VOTE_RELEASE, Order, Reputation)
+from . import draw, events, rules, settlement, views
+from .records import (CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, SETTLED, VOTE_REFUND, VOTE_RELEASE, Order,
+                      Reputation)
 from .state import ADDRESS, ArbitrationState, address_int, int_address
 
 MAX_TEXT_BYTES = 280
-GAS_PER_POOL_MEMBER = 2_100   # a draw reads every pool member's record
 LAST_SYSTEM_ADDRESS = 0xFFFF  # Ethereum precompiles and the chain's modules live below this
 
 
@@ -26,6 +26,13 @@ def _existing_order(st: ArbitrationState, order_id: int) -> Order:
     if not st.order_exists(order_id):
         raise CallError("unknown order")
     return st.order(order_id)
+
+
+def _disputed_order(st: ArbitrationState, order_id: int) -> Order:
+    order = _existing_order(st, order_id)
+    if order.state != DISPUTED:
+        raise CallError("order is not in dispute")
+    return order
 
 
 def _check_text(label: str, text: str) -> None:
@@ -49,8 +56,11 @@ class ArbitrationCalls:
         stake = arbiter.stake_wei + ctx.value_wei
         if stake < params.min_arbiter_stake_wei:
             raise CallError(f"stake below the minimum of {params.min_arbiter_stake_wei} wei")
-        # EFFECTS
-        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, stake_wei=stake))
+        # EFFECTS: a member that becomes eligible now (joins, or tops up to the minimum) is drawn
+        # only by the hashes of this block and later ones
+        was_eligible = ctx.sender in st.pool and arbiter.stake_wei >= params.min_arbiter_stake_wei
+        since = arbiter.eligible_since_height if was_eligible else ctx.height
+        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, stake_wei=stake, eligible_since_height=since))
         st.pool.add(ctx.sender)
         st.add_funds(ctx.value_wei)
         # EVENTS
@@ -114,7 +124,8 @@ class ArbitrationCalls:
             buyer=address_int(ctx.sender), seller=address_int(seller_bytes), order_ref=int.from_bytes(order_ref, "big"),
             escrow_wei=ctx.value_wei, fee_wei=fee, delivery_deadline_s=delivery_deadline_s, opened_s=ctx.now_s,
             state=OPEN, outcome=0, disputed_by=0, disputed_s=0, voting_ends_s=0, arbiter_count=0,
-            votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0))
+            votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0, dispute_fee_wei=0,
+            draw_height=0, seed_height=0, paid_to_buyer_wei=0, paid_to_seller_wei=0))
         st.add_funds(ctx.value_wei)
         # EVENTS
         ctx.emit(events.ORDER_OPENED, order_id, ctx.sender, seller_bytes, order_ref, ctx.value_wei, fee,
@@ -145,12 +156,11 @@ class ArbitrationCalls:
         if order.state != OPEN:
             raise CallError("order is not open")
         # EFFECTS
-        settlement.end_order(ctx, st, order_id, order, REFUNDED, REFUNDED_TO_BUYER)
-        settlement.pay(ctx, st, int_address(order.buyer), order.escrow_wei)
+        settlement.refund_buyer(ctx, st, order_id, order)
         # EVENTS
         ctx.emit(events.ORDER_REFUNDED, order_id, ctx.sender, int_address(order.buyer), order.escrow_wei)
 
-    @function("raiseDispute(uint256,string)", gas=60_000)
+    @function("raiseDispute(uint256,string)", gas=60_000, payable=True)
     def raise_dispute(self, ctx: CallContext, order_id: int, reason: str) -> None:
         st = ArbitrationState(ctx.storage)
         params = st.params()
@@ -165,37 +175,36 @@ class ArbitrationCalls:
         if not reason.strip():
             raise CallError("reason must not be empty")
         _check_text("reason", reason)
-        # GAS: the draw reads every pool member
-        members = list(st.pool)
-        ctx.charge(GAS_PER_POOL_MEMBER * len(members))
-        parties = (int_address(order.buyer), int_address(order.seller))
-        eligible = [m for m in members
-                    if m not in parties and st.arbiter(m).stake_wei >= params.min_arbiter_stake_wei]
-        if len(eligible) < params.arbiters_per_case:
+        if ctx.value_wei != params.dispute_fee_wei:
+            raise CallError(f"the dispute fee is {params.dispute_fee_wei} wei")
+        # GAS: reads every pool member (draw.py); a pool too small now would give no panel later
+        if len(draw.eligible_members(ctx, st, order, ctx.height)) < params.arbiters_per_case:
             raise CallError("not enough arbiters")
-        # EFFECTS
-        seed = rules.draw_seed(ctx.block_hash(ctx.height - 1), order_id)
-        drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
-        for index, arbiter in enumerate(drawn):
-            st.set_case_arbiter(order_id, index, arbiter)
-            record = st.arbiter(arbiter)
-            st.set_arbiter(arbiter, dataclasses.replace(record, open_cases=record.open_cases + 1))
-        voting_ends = ctx.now_s + params.voting_seconds
+        # EFFECTS: nobody is drawn yet: the panel comes from the hash of a block that does not exist
+        draw_height = ctx.height + params.draw_delay_blocks
         st.set_order(order_id, dataclasses.replace(
             order, state=DISPUTED, disputed_by=address_int(ctx.sender), disputed_s=ctx.now_s,
-            voting_ends_s=voting_ends, arbiter_count=len(drawn)))
+            dispute_fee_wei=ctx.value_wei, draw_height=draw_height))
         st.set_reason(order_id, reason)
+        st.add_funds(ctx.value_wei)
         # EVENTS
-        ctx.emit(events.DISPUTE_RAISED, order_id, ctx.sender, reason, voting_ends)
-        ctx.emit(events.ARBITERS_DRAWN, order_id, [views.hex_address(a) for a in drawn])
+        ctx.emit(events.DISPUTE_RAISED, order_id, ctx.sender, reason, ctx.value_wei, draw_height)
+
+    @function("drawArbiters(uint256)", gas=30_000)
+    def draw_arbiters(self, ctx: CallContext, order_id: int) -> None:
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _disputed_order(st, order_id)
+        if draw.is_drawn(order):
+            raise CallError("arbiters already drawn")
+        # GAS, EFFECTS, EVENTS: draw.py (a revert until the draw block's hash exists)
+        draw.ensure_drawn(ctx, st, order_id, order)
 
     @function("vote(uint256,bool)", gas=30_000)
     def vote(self, ctx: CallContext, order_id: int, refund_buyer: bool) -> None:
         st = ArbitrationState(ctx.storage)
-        # CHECKS
-        order = _existing_order(st, order_id)
-        if order.state != DISPUTED:
-            raise CallError("order is not in dispute")
+        # CHECKS (the first touch after the draw block draws the panel: draw.py)
+        order = draw.ensure_drawn(ctx, st, order_id, _disputed_order(st, order_id))
         drawn = [arbiter for arbiter, _ in st.case_arbiters(order_id)]
         if ctx.sender not in drawn:
             raise CallError("not an arbiter of this case")
@@ -226,6 +235,8 @@ class ArbitrationCalls:
             to_seller, fee_back = settlement.release_to_seller(ctx, st, order_id, order, SETTLED)
             ctx.emit(events.ORDER_SETTLED, order_id, int_address(order.seller), int_address(order.buyer),
                      to_seller, fee_back)
+        elif order.state == DISPUTED and not draw.is_drawn(order):
+            draw.ensure_drawn(ctx, st, order_id, order)   # the next step of a dispute not drawn yet
         elif order.state == DISPUTED:
             if ctx.now_s < order.voting_ends_s:
                 raise CallError("voting period still open")

@@ -12,8 +12,8 @@ ORDER_OPENED = Event(
 DELIVERY_CONFIRMED = Event(
     "DeliveryConfirmed(uint256 id,address buyer,address seller,uint256 toSeller,uint256 feeReturned)", indexed=3)
 ORDER_REFUNDED = Event("OrderRefunded(uint256 id,address seller,address buyer,uint256 amount)", indexed=3)
-DISPUTE_RAISED = Event("DisputeRaised(uint256 id,address by,string reason,uint64 votingEnds)", indexed=2)
-ARBITERS_DRAWN = Event("ArbitersDrawn(uint256 id,address[] arbiters)", indexed=1)
+DISPUTE_RAISED = Event("DisputeRaised(uint256 id,address by,string reason,uint256 fee,uint64 drawHeight)", indexed=2)
+ARBITERS_DRAWN = Event("ArbitersDrawn(uint256 id,address[] arbiters,uint64 seedHeight,uint64 votingEnds)", indexed=1)
 VOTED = Event("Voted(uint256 id,address arbiter,bool refundBuyer)", indexed=2)
 ARBITER_PENALIZED = Event("ArbiterPenalized(uint256 id,address arbiter,uint256 amount)", indexed=2)
 ARBITER_REWARDED = Event("ArbiterRewarded(uint256 id,address arbiter,uint256 amount)", indexed=2)

@@ -8,6 +8,7 @@ WEI_PER_CMT = 10**18
 BPS = 10_000
 DAY_S = 24 * 3600
 MAX_ARBITERS_PER_CASE = 21   # bounds the work of a draw and of a resolution
+MAX_DRAW_DELAY_BLOCKS = 128  # the draw block's hash must stay within BLOCKHASH's reach for a while
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,8 @@ class ArbitrationParams:
     voting_seconds: int = 3 * DAY_S
     arbiter_penalty_bps: int = 500        # of a silent arbiter's stake
     unbonding_seconds: int = 7 * DAY_S
+    dispute_fee_wei: int = WEI_PER_CMT     # paid by whoever raises a dispute; shared by the voters
+    draw_delay_blocks: int = 2            # the panel is drawn from the hash of the block this far on
 
     @classmethod
     def from_json(cls, doc: dict) -> "ArbitrationParams":
@@ -38,8 +41,11 @@ class ArbitrationParams:
         for name in ("dispute_window_seconds", "voting_seconds", "unbonding_seconds"):
             if getattr(self, name) >= 2**32:
                 raise ValueError(f"arbitration param {name} must be below 2**32 seconds")
-        if self.min_arbiter_stake_wei >= 2**128:
-            raise ValueError("arbitration param min_arbiter_stake_wei must be below 2**128 wei")
+        for name in ("min_arbiter_stake_wei", "dispute_fee_wei"):
+            if getattr(self, name) >= 2**128:
+                raise ValueError(f"arbitration param {name} must be below 2**128 wei")
+        if not 1 <= self.draw_delay_blocks <= MAX_DRAW_DELAY_BLOCKS:
+            raise ValueError(f"arbitration param draw_delay_blocks must be 1 to {MAX_DRAW_DELAY_BLOCKS}")
 
     def to_json(self) -> dict:
         return params_to_json(self)

@@ -22,6 +22,17 @@ class Arbiter:
     unbonding_wei: int        # left the pool, withdrawable from unbonding_until_s
     unbonding_until_s: int
     open_cases: int           # disputes drawn to this arbiter and not yet decided
+    eligible_since_height: int    # the block where it last became eligible (joined, or topped up
+                                  # to the minimum stake); 0: never
+    ineligible_since_height: int  # the block where a penalty last took it below the minimum
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    """The three words of an Arbiter record that say whether it may be drawn (rules.eligible_at)."""
+    stake_wei: int
+    eligible_since_height: int
+    ineligible_since_height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,11 @@ class Order:
     ended_s: int
     buyer_stars: int          # the buyer's review of the seller (0: none yet)
     seller_stars: int         # the seller's review of the buyer
+    dispute_fee_wei: int      # what the raiser paid; held until the dispute is decided
+    draw_height: int          # the panel is drawn from this block's hash (recorded at the dispute)
+    seed_height: int          # the block whose hash drew the panel (0: not drawn yet)
+    paid_to_buyer_wei: int    # what the buyer received when the order ended
+    paid_to_seller_wei: int   # what the seller received when the order ended
 
 
 @dataclass(frozen=True, slots=True)

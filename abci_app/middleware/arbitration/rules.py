@@ -1,11 +1,13 @@
 """The arbitration rules as pure integer functions (DESIGN.md §7): fee reserve, deadlines, the
-arbiter draw, the decision and the split of a decided case. No clock, storage or I/O here."""
+arbiter draw (its seed block, who is eligible, who is drawn), the decision and the split of a
+decided case. No clock, storage or I/O here."""
 
 from dataclasses import dataclass
 
 from eth_hash.auto import keccak
 
 from .params import BPS, ArbitrationParams
+from .records import Eligibility
 
 
 def compute_fee_reserve(escrow_wei: int, params: ArbitrationParams) -> int:
@@ -19,26 +21,42 @@ def dispute_deadline(delivery_deadline_s: int, params: ArbitrationParams) -> int
     return delivery_deadline_s + params.dispute_window_seconds
 
 
-def draw_seed(previous_block_hash: bytes, order_id: int) -> bytes:
-    """seed = keccak(hash of the previous block || order id as 32 bytes): data every node agrees on,
-    which nobody can choose when sending the dispute (the previous block is already decided)."""
-    return keccak(previous_block_hash + order_id.to_bytes(32, "big"))
+BLOCKHASH_REACH = 256   # a block sees the hashes of the 256 blocks before it, no more
 
 
-def draw_arbiters(seed: bytes, eligible: list[int], count: int) -> list[int]:
-    """`count` distinct members of `eligible` (pool order), chosen by a partial Fisher-Yates
-    shuffle driven by a hash chain: h_1 = keccak(seed), h_{i+1} = keccak(h_i); step i swaps position
-    i with i + h_i mod (n - i). Exactly `count` hashes, so the loop is bounded and every pick is
-    distinct without retries. The caller checks that there are enough eligible arbiters."""
-    if count > len(eligible):
-        raise ValueError("not enough eligible arbiters")
-    order = list(eligible)
-    digest = seed
-    for i in range(count):
-        digest = keccak(digest)
-        j = i + int.from_bytes(digest, "big") % (len(order) - i)
-        order[i], order[j] = order[j], order[i]
-    return order[:count]
+def compute_seed_height(draw_height: int, height: int) -> int:
+    """The block whose hash seeds a draw made in block `height` (> draw_height): the draw block
+    itself while BLOCKHASH reaches it, that is in the 256 blocks after it; drawn later, the latest
+    block at draw_height plus a multiple of 256 (its place in the window). Either way a block that
+    did not exist when the dispute was raised, fixed by the draw height and the block of the draw.
+    DESIGN.md §8."""
+    return draw_height + BLOCKHASH_REACH * ((height - 1 - draw_height) // BLOCKHASH_REACH)
+
+
+def eligible_at(arbiter: Eligibility, seed_height: int, params: ArbitrationParams) -> bool:
+    """Whether a pool member may be drawn by the hash of block `seed_height`: it was eligible (stake
+    at least the minimum) at that block, judged from the blocks where it last became eligible
+    (joined, or topped up to the minimum) and last fell below the minimum (a penalty). Once the
+    seed is public, joining or topping up cannot put a member on the panel, and a settle that
+    penalizes a member cannot take it off."""
+    if not 0 < arbiter.eligible_since_height <= seed_height:
+        return False
+    return arbiter.stake_wei >= params.min_arbiter_stake_wei or arbiter.ineligible_since_height > seed_height
+
+
+def draw_seed(block_hash: bytes, order_id: int) -> bytes:
+    """seed = keccak(hash of the seed block || order id as 32 bytes): data every node agrees on,
+    from a block that did not exist when the dispute was sent."""
+    return keccak(block_hash + order_id.to_bytes(32, "big"))
+
+
+def draw_arbiters(seed: bytes, eligible: list[bytes], count: int) -> list[bytes]:
+    """The `count` members of `eligible` with the lowest keccak(seed || address), lowest first
+    (every member when there are fewer). It depends on who is eligible, never on the order of the
+    list: a member that leaves takes only itself out (a shuffle of pool positions would let one
+    leave move everyone). One hash per member: bounded by the pool, which the caller pays for."""
+    scored = sorted((keccak(seed + member), member) for member in eligible)
+    return [member for _, member in scored[:count]]
 
 
 def compute_penalty(stake_wei: int, params: ArbitrationParams) -> int:
@@ -71,3 +89,13 @@ def compute_split(escrow_wei: int, fee_wei: int, penalties_wei: int, majority_vo
     pot = fee_wei + penalties_wei
     per_voter, remainder = divmod(pot, majority_voters)
     return Split(escrow_wei - fee_wei + remainder, per_voter, remainder)
+
+
+def compute_fee_shares(dispute_fee_wei: int, voters: int) -> list[int]:
+    """Each voter's part of the dispute fee, in draw order: equal shares, the remainder of the
+    division to the first voter (every arbiter who voted did the work, whichever side it took).
+    Empty without voters: the caller gives the fee back to whoever raised the dispute."""
+    if voters == 0:
+        return []
+    share, remainder = divmod(dispute_fee_wei, voters)
+    return [share + remainder] + [share] * (voters - 1)

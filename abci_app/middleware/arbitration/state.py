@@ -3,11 +3,15 @@
 This module alone knows the layout (README.md lists it); everything else asks it.
 """
 
+import dataclasses
+
 from ...precompiles import AddressSet, ModuleState, Storage, address_int, int_address, slot_of
 from .params import ArbitrationParams
-from .records import Arbiter, Order, Reputation
+from .records import Arbiter, Eligibility, Order, Reputation
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
+ARBITER_FIELDS = tuple(f.name for f in dataclasses.fields(Arbiter))   # field i at slot base + i
+ELIGIBILITY_OFFSETS = tuple(ARBITER_FIELDS.index(f.name) for f in dataclasses.fields(Eligibility))
 
 
 class ArbitrationState(ModuleState):
@@ -25,6 +29,11 @@ class ArbitrationState(ModuleState):
 
     def set_arbiter(self, address: bytes, arbiter: Arbiter) -> None:
         self.storage.save(slot_of("arbiter", address), arbiter)
+
+    def eligibility(self, address: bytes) -> Eligibility:
+        """Only the words of the Arbiter record a draw needs (it reads one per pool member)."""
+        base = slot_of("arbiter", address)
+        return Eligibility(*(self.storage.word(base + offset) for offset in ELIGIBILITY_OFFSETS))
 
     # ---- orders --------------------------------------------------------------------------------
 

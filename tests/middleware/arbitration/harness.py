@@ -2,11 +2,13 @@
 plus a snapshot of everything the module stores (so a revert can be shown to change nothing) and
 the funds check (funds == the precompile's balance == what the records hold)."""
 
+import hashlib
+
 from eth_abi import decode
 from eth_hash.auto import keccak
 
 from abci_app.middleware import arbitration
-from abci_app.middleware.arbitration.records import ENDED
+from abci_app.middleware.arbitration.records import DISPUTED, ENDED
 
 from ...chain import CMT
 from ...staking.harness import StakingChain, staking_state
@@ -24,20 +26,28 @@ DISPUTE = "raiseDispute(uint256,string)"
 VOTE = "vote(uint256,bool)"
 SETTLE = "settle(uint256)"
 REVIEW = "review(uint256,uint8,string)"
+DRAW = "drawArbiters(uint256)"
 ORDER_ABI = ["(uint256,address,address,bytes32,uint256,uint256,uint64,uint64,uint8,uint8,address,string,"
-             "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8)"]
+             "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8,uint256,uint64,uint64,uint256,uint256)"]
 ARBITER_ABI = ["(uint256,uint256,uint64,uint256,bool)"]
-PARAMS_ABI = ["(uint256,uint8,uint16,uint64,uint64,uint16,uint64)"]
+PARAMS_ABI = ["(uint256,uint8,uint16,uint64,uint64,uint16,uint64,uint256,uint16)"]
 
 MIN_STAKE = 100 * CMT
 WINDOW_S = 60
 VOTING_S = 60
 UNBONDING_S = 120
+DISPUTE_FEE = CMT // 10 + 3      # leaves a remainder when shared by 3 (or 2) voters
+DRAW_DELAY = 2
 TEST_PARAMS = {"min_arbiter_stake_wei": str(MIN_STAKE), "arbiters_per_case": 3, "fee_bps": 100,
                "dispute_window_seconds": WINDOW_S, "voting_seconds": VOTING_S, "arbiter_penalty_bps": 500,
-               "unbonding_seconds": UNBONDING_S}
+               "unbonding_seconds": UNBONDING_S, "dispute_fee_wei": str(DISPUTE_FEE),
+               "draw_delay_blocks": DRAW_DELAY}
 
-__all__ = ["ARBITRATION", "CMT", "ArbitrationChain", "arbitration_state", "topic"]
+# positions in the order(id) tuple
+STATE, OUTCOME, DISPUTED_BY, REASON, DISPUTED_AT, VOTING_ENDS, ARBITER_COUNT = 8, 9, 10, 11, 12, 13, 14
+DISPUTE_FEE_PAID, DRAW_HEIGHT, SEED_HEIGHT, PAID_TO_BUYER, PAID_TO_SELLER = 20, 21, 22, 23, 24
+
+__all__ = ["ARBITRATION", "CMT", "ArbitrationChain", "arbitration_state", "block_hash", "topic"]
 
 
 def arbitration_state(keys, params: dict | None = None) -> dict:
@@ -54,6 +64,11 @@ def canonical(address: str) -> bytes:
 
 def topic(signature: str) -> str:
     return "0x" + keccak(signature.encode()).hex()
+
+
+def block_hash(height: int) -> bytes:
+    """The in-process chain's hash of block `height` (what CometBFT would give)."""
+    return hashlib.sha256(b"block-%d" % height).digest()
 
 
 class ArbitrationChain(StakingChain):
@@ -75,6 +90,16 @@ class ArbitrationChain(StakingChain):
                          value=escrow)
         (order_id,) = decode(["uint256"], result.data)
         return order_id
+
+    def dispute(self, key, order_id: int, reason: str = "not as described", value: int = DISPUTE_FEE):
+        """raiseDispute paying the test params' dispute fee."""
+        return self.ok(key, DISPUTE, order_id, reason, value=value)
+
+    def draw(self, order_id: int, seconds: int = 1):
+        """Empty blocks until the dispute's draw block exists, then drawArbiters (keys[0] calls)."""
+        while self.chain.height < self.state().order(order_id).draw_height:
+            self.block([])
+        return self.ok(self.keys[0], DRAW, order_id, seconds=seconds)
 
     def revert(self, key, reason: str, signature: str, *args, value: int = 0) -> None:
         self.expect_revert(key, reason, signature, *args, value=value, to=ARBITRATION)
@@ -110,9 +135,11 @@ class ArbitrationChain(StakingChain):
 
     def assert_funds(self) -> None:
         """funds == the precompile's balance == stakes + unbonding stakes + escrows of orders that
-        have not ended == arbitration.owed (exact); the supply is unchanged."""
+        have not ended + dispute fees of disputes not decided == arbitration.owed (exact); the supply
+        is unchanged."""
         st = self.state()
-        held = sum(st.order(i).escrow_wei for i in range(1, st.order_count + 1) if st.order(i).state not in ENDED)
+        running = [st.order(i) for i in range(1, st.order_count + 1) if st.order(i).state not in ENDED]
+        held = sum(o.escrow_wei + (o.dispute_fee_wei if o.state == DISPUTED else 0) for o in running)
         for p in [canonical(k.address) for k in self.keys]:
             a = st.arbiter(p)
             held += a.stake_wei + a.unbonding_wei

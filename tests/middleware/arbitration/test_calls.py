@@ -7,9 +7,10 @@ from eth_abi import decode
 from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
                                                      RELEASED, RESOLVED, SETTLED)
 
-from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, JOIN, LEAVE, MIN_STAKE, OPEN as OPEN_ORDER,
-                      PARAMS_ABI, REFUND, REVIEW, SETTLE, TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW,
-                      ArbitrationChain, arbitration_state, topic)
+from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
+                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
+                      TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
+                      arbitration_state, topic)
 
 ESCROW = 10 * CMT + 101          # fee reserve (1%): 0.1 CMT + 1 wei
 FEE = ESCROW // 100
@@ -34,11 +35,12 @@ def _pool(net, arbiters, stake=MIN_STAKE):
 
 
 def _disputed(net, keys, by=None, escrow=ESCROW) -> tuple[int, list]:
-    """An order in dispute: (id, the drawn arbiters' keys in draw order)."""
+    """An order in dispute, its arbiters drawn: (id, the drawn arbiters' keys in draw order)."""
     buyer, seller, arbiters = _roles(keys)
     _pool(net, arbiters)
     order_id = net.open_order(buyer, seller, escrow)
-    net.ok(by or buyer, DISPUTE, order_id, "item never arrived")
+    net.dispute(by or buyer, order_id, "item never arrived")
+    net.draw(order_id)
     drawn, _ = net.case(order_id)
     by_address = {k.address.lower(): k for k in keys}
     return order_id, [by_address[a] for a in drawn]
@@ -56,7 +58,8 @@ def _word(address: str) -> str:
 
 def test_genesis_account_params_and_empty_views(net, keys):
     assert net.chain.account(ARBITRATION)["nonce"] == 1 and net.chain.balance(ARBITRATION) == 0
-    assert net.arb_view("params()", PARAMS_ABI) == ((MIN_STAKE, 3, 100, WINDOW_S, VOTING_S, 500, UNBONDING_S),)
+    assert net.arb_view("params()", PARAMS_ABI) == (
+        (MIN_STAKE, 3, 100, WINDOW_S, VOTING_S, 500, UNBONDING_S, DISPUTE_FEE, DRAW_DELAY),)
     assert net.arb_view("pool()", ["address[]"]) == ((),)
     assert net.arb_view("orderCount()", ["uint256"]) == (0,)
     assert net.arb_view("funds()", ["uint256"]) == (0,)
@@ -150,7 +153,7 @@ def test_open_order(net, keys):
     assert _data(log, ["bytes32", "uint256", "uint256", "uint64"]) == (REF, ESCROW, FEE, deadline)
     zero = "0x" + "00" * 20
     assert net.order(1) == (1, buyer.address.lower(), seller.address.lower(), REF, ESCROW, FEE, deadline, opened_at,
-                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0)
+                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     assert net.open_order(buyer, seller, 1) == 2   # ids count up; a tiny escrow has no fee reserve
     assert net.order(2)[5] == 0
     assert net.arb_view("orderCount()", ["uint256"]) == (2,)
@@ -186,6 +189,7 @@ def test_confirm_delivery_pays_seller_and_returns_fee(net, keys):
     assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
     order = net.order(order_id)
     assert (order[8], order[9], order[17]) == (CONFIRMED, RELEASED, confirmed_at)
+    assert order[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
     assert net.chain.balance(ARBITRATION) == 0
     net.revert(buyer, "order is not open", CONFIRM, order_id)
     net.revert(seller, "order is not open", REFUND, order_id)
@@ -205,33 +209,43 @@ def test_refund_returns_whole_escrow(net, keys):
     assert _data(log, ["uint256"]) == (ESCROW,)
     assert net.order(order_id)[8:10] == (REFUNDED, REFUNDED_TO_BUYER)
     net.revert(seller, "order is not open", REFUND, order_id)
-    net.revert(buyer, "order is not open", DISPUTE, order_id, "late")
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "late", value=DISPUTE_FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW, 0)
 
 
 # ---- disputes -------------------------------------------------------------------------------------
 
-def test_raise_dispute_draws_arbiters(net, keys):
+def test_raise_dispute_then_draw(net, keys):
     buyer, seller, arbiters = _roles(keys)
     _pool(net, [buyer, seller, *arbiters])     # the parties are in the pool too: never drawn
     order_id = net.open_order(buyer, seller, ESCROW)
-    result = net.ok(seller, DISPUTE, order_id, "buyer says it broke; it did not")
-    raised_at = net.chain.time_s
+    s0 = net.chain.balance(seller.address)
+    result = net.dispute(seller, order_id, "buyer says it broke; it did not")
+    assert net.chain.balance(seller.address) == s0 - DISPUTE_FEE - net.fee(result)
+    raised_at, draw_height = net.chain.time_s, net.chain.height + DRAW_DELAY
+    (raised,) = net.logs(result)
+    assert raised["topics"] == [topic("DisputeRaised(uint256,address,string,uint256,uint64)"),
+                                "0x" + "1".rjust(64, "0"), _word(seller.address)]
+    assert _data(raised, ["string", "uint256", "uint64"]) == (
+        "buyer says it broke; it did not", DISPUTE_FEE, draw_height)
+    order = net.order(order_id)
+    assert order[8:15] == (DISPUTED, 0, seller.address.lower(), "buyer says it broke; it did not", raised_at, 0, 0)
+    assert order[20:23] == (DISPUTE_FEE, draw_height, 0)
+    assert net.arb_view("funds()", ["uint256"]) == (4 * MIN_STAKE + 2 * MIN_STAKE + ESCROW + DISPUTE_FEE,)
+    result = net.draw(order_id)
     voting_ends = net.chain.time_s + VOTING_S
     drawn, votes = net.case(order_id)
     assert len(set(drawn)) == 3 and votes == [0, 0, 0]
     assert set(drawn) <= {a.address.lower() for a in arbiters}
-    raised, drawn_log = net.logs(result)
-    assert raised["topics"] == [topic("DisputeRaised(uint256,address,string,uint64)"), "0x" + "1".rjust(64, "0"),
-                                _word(seller.address)]
-    assert _data(raised, ["string", "uint64"]) == ("buyer says it broke; it did not", voting_ends)
-    assert drawn_log["topics"] == [topic("ArbitersDrawn(uint256,address[])"), "0x" + "1".rjust(64, "0")]
-    assert [a.lower() for a in _data(drawn_log, ["address[]"])[0]] == drawn
+    (drawn_log,) = net.logs(result)
+    assert drawn_log["topics"] == [topic("ArbitersDrawn(uint256,address[],uint64,uint64)"), "0x" + "1".rjust(64, "0")]
+    logged, seed_height, logged_end = _data(drawn_log, ["address[]", "uint64", "uint64"])
+    assert ([a.lower() for a in logged], seed_height, logged_end) == (drawn, draw_height, voting_ends)
     order = net.order(order_id)
-    assert (order[8], order[10], order[11], order[12], order[13], order[14]) == (
-        DISPUTED, seller.address.lower(), "buyer says it broke; it did not", raised_at, voting_ends, 3)
+    assert (order[8], order[13], order[14], order[22]) == (DISPUTED, voting_ends, 3, draw_height)
     for a in arbiters:
         assert net.arbiter(a)[3] == (1 if a.address.lower() in drawn else 0)
-    net.revert(buyer, "order is not open", DISPUTE, order_id, "again")
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "again", value=DISPUTE_FEE)
     net.revert(buyer, "order is not open", CONFIRM, order_id)
     net.revert(seller, "order is not open", REFUND, order_id)
 
@@ -240,16 +254,21 @@ def test_raise_dispute_reverts(net, keys):
     buyer, seller, arbiters = _roles(keys)
     order_id = net.open_order(buyer, seller, ESCROW, deadline_in=30)
     deadline = net.order(order_id)[6]
-    net.revert(keys[4], "only the buyer or the seller may raise a dispute", DISPUTE, order_id, "x")
-    net.revert(buyer, "unknown order", DISPUTE, 5, "x")
-    net.revert(buyer, "reason must not be empty", DISPUTE, order_id, "  ")
-    net.revert(buyer, "reason longer than 280 bytes", DISPUTE, order_id, "é" * 141)
-    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x")
+    fee = DISPUTE_FEE
+    net.revert(keys[4], "only the buyer or the seller may raise a dispute", DISPUTE, order_id, "x", value=fee)
+    net.revert(buyer, "unknown order", DISPUTE, 5, "x", value=fee)
+    net.revert(buyer, "reason must not be empty", DISPUTE, order_id, "  ", value=fee)
+    net.revert(buyer, "reason longer than 280 bytes", DISPUTE, order_id, "é" * 141, value=fee)
+    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x", value=fee)
     _pool(net, [arbiters[0], arbiters[1], buyer])   # the buyer does not count for its own case
-    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x")
+    net.revert(buyer, "not enough arbiters", DISPUTE, order_id, "x", value=fee)
     net.ok(arbiters[2], JOIN, value=MIN_STAKE)
+    net.revert(buyer, f"the dispute fee is {fee} wei", DISPUTE, order_id, "x")
+    net.revert(buyer, f"the dispute fee is {fee} wei", DISPUTE, order_id, "x", value=fee + 1)
+    net.revert(keys[8], "unknown order", DRAW, order_id + 1)
+    net.revert(keys[8], "order is not in dispute", DRAW, order_id)
     net.chain.time_s = deadline + WINDOW_S            # the next call lands one second too late
-    net.revert(buyer, "dispute window is over", DISPUTE, order_id, "x")
+    net.revert(buyer, "dispute window is over", DISPUTE, order_id, "x", value=fee)
 
 
 def test_dispute_at_the_last_second(net, keys):
@@ -257,10 +276,16 @@ def test_dispute_at_the_last_second(net, keys):
     _pool(net, arbiters)
     order_id = net.open_order(buyer, seller, ESCROW, deadline_in=30)
     net.chain.time_s = net.order(order_id)[6] + WINDOW_S - 1   # lands exactly on deadline + window
-    net.ok(seller, DISPUTE, order_id, "x" * 280)
+    net.dispute(seller, order_id, "x" * 280)
+
+
+def _balances(net, keys) -> dict[str, int]:
+    return {k.address: net.chain.balance(k.address) for k in keys}
 
 
 def test_dispute_decided_two_to_one_all_voted(net, keys):
+    """Every voter gets an equal share of the dispute fee (the remainder to the first in draw
+    order); the majority voters also share the fee reserve."""
     buyer, seller, _ = _roles(keys)
     order_id, (a1, a2, a3) = _disputed(net, keys)
     net.ok(a1, VOTE, order_id, False)
@@ -268,24 +293,32 @@ def test_dispute_decided_two_to_one_all_voted(net, keys):
     net.revert(buyer, "not an arbiter of this case", VOTE, order_id, True)
     net.ok(a2, VOTE, order_id, True)
     assert net.case(order_id)[1] == [2, 1, 0]
-    balances = {k.address: net.chain.balance(k.address) for k in (buyer, seller, a1, a2)}
+    balances = _balances(net, (buyer, seller, a1, a2))
     result = net.ok(a3, VOTE, order_id, False)      # the last vote decides: release to the seller
     per_voter, remainder = divmod(FEE, 2)
+    fee_share, fee_remainder = divmod(DISPUTE_FEE, 3)
+    assert fee_remainder == 1
     assert net.chain.balance(seller.address) == balances[seller.address] + ESCROW - FEE + remainder
     assert net.chain.balance(buyer.address) == balances[buyer.address]
-    assert net.chain.balance(a1.address) == balances[a1.address] + per_voter
-    assert net.chain.balance(a2.address) == balances[a2.address]
+    assert net.chain.balance(a1.address) == balances[a1.address] + per_voter + fee_share + fee_remainder
+    assert net.chain.balance(a2.address) == balances[a2.address] + fee_share   # the minority: the fee share
     assert [net.arbiter(a)[:4] for a in (a1, a2, a3)] == [(MIN_STAKE, 0, 0, 0)] * 3   # nobody penalized
-    names = [log["topics"][0] for log in net.logs(result)]
-    assert names == [topic("Voted(uint256,address,bool)"), topic("ArbiterRewarded(uint256,address,uint256)"),
-                     topic("ArbiterRewarded(uint256,address,uint256)"),
-                     topic("DisputeResolved(uint256,bool,uint256,uint256,uint256,uint256)")]
-    assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
+    logs = net.logs(result)
+    rewarded = topic("ArbiterRewarded(uint256,address,uint256)")
+    resolved = topic("DisputeResolved(uint256,bool,uint256,uint256,uint256,uint256)")
+    assert [log["topics"][0] for log in logs] == [topic("Voted(uint256,address,bool)"), rewarded, rewarded, rewarded,
+                                                  resolved]
+    assert [(log["topics"][2], _data(log, ["uint256"])) for log in logs[1:4]] == [
+        (_word(a1.address), (per_voter + fee_share + fee_remainder,)), (_word(a2.address), (fee_share,)),
+        (_word(a3.address), (per_voter + fee_share,))]
+    assert _data(logs[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
         False, 1, 2, ESCROW - FEE + remainder, per_voter)
     order = net.order(order_id)
     assert (order[8], order[9], order[15], order[16]) == (RESOLVED, RELEASED, 1, 2)
+    assert order[PAID_TO_BUYER:] == (0, ESCROW - FEE + remainder)
     net.revert(a2, "order is not in dispute", VOTE, order_id, True)
     net.revert(buyer, "order already ended", SETTLE, order_id)
+    net.revert(keys[8], "order is not in dispute", DRAW, order_id)
 
 
 def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
@@ -297,14 +330,15 @@ def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
     net.chain.time_s = voting_ends - 2
     net.revert(a3, "voting period still open", SETTLE, order_id)   # lands one second before the end
     net.revert(a3, "voting period is over", VOTE, order_id, True)  # lands exactly at the end
-    balances = {k.address: net.chain.balance(k.address) for k in (buyer, seller, a1, a2, a3)}
+    balances = _balances(net, (buyer, seller, a1, a2, a3))
     result = net.ok(keys[8], SETTLE, order_id)                     # anyone may settle
     penalty = MIN_STAKE * 500 // 10_000
     per_voter, remainder = divmod(FEE + penalty, 2)
+    fee_share, fee_remainder = divmod(DISPUTE_FEE, 2)
     assert net.chain.balance(buyer.address) == balances[buyer.address] + ESCROW - FEE + remainder
     assert net.chain.balance(seller.address) == balances[seller.address]
-    for a in (a1, a2):
-        assert net.chain.balance(a.address) == balances[a.address] + per_voter
+    assert net.chain.balance(a1.address) == balances[a1.address] + per_voter + fee_share + fee_remainder
+    assert net.chain.balance(a2.address) == balances[a2.address] + per_voter + fee_share
     assert net.chain.balance(a3.address) == balances[a3.address]
     assert net.arbiter(a3) == (MIN_STAKE - penalty, 0, 0, 0, True)
     penalized_topic = topic("ArbiterPenalized(uint256,address,uint256)")
@@ -312,6 +346,7 @@ def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
     assert len(penalized) == 1 and penalized[0]["topics"][2] == _word(a3.address)
     assert _data(penalized[0], ["uint256"]) == (penalty,)
     assert net.order(order_id)[8:10] == (RESOLVED, REFUNDED_TO_BUYER)
+    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW - FEE + remainder, 0)
 
 
 def test_tie_goes_to_the_buyer(net, keys):
@@ -320,34 +355,37 @@ def test_tie_goes_to_the_buyer(net, keys):
     net.ok(a1, VOTE, order_id, False)
     net.ok(a2, VOTE, order_id, True)
     net.chain.time_s = net.order(order_id)[13]
-    balances = {k.address: net.chain.balance(k.address) for k in (buyer, a1, a2)}
+    balances = _balances(net, (buyer, a1, a2))
     net.ok(keys[8], SETTLE, order_id)
     penalty = MIN_STAKE * 500 // 10_000
+    fee_share, fee_remainder = divmod(DISPUTE_FEE, 2)
     assert net.chain.balance(buyer.address) == balances[buyer.address] + ESCROW - FEE
-    assert net.chain.balance(a2.address) == balances[a2.address] + FEE + penalty
-    assert net.chain.balance(a1.address) == balances[a1.address]
+    assert net.chain.balance(a2.address) == balances[a2.address] + FEE + penalty + fee_share
+    assert net.chain.balance(a1.address) == balances[a1.address] + fee_share + fee_remainder
     assert net.order(order_id)[9] == REFUNDED_TO_BUYER
 
 
-def test_dispute_without_votes_refunds_the_buyer(net, keys):
+def test_dispute_without_votes_refunds_the_buyer_and_the_fee_to_the_raiser(net, keys):
     buyer, seller, arbiters = _roles(keys)
-    order_id, drawn = _disputed(net, keys)
+    order_id, drawn = _disputed(net, keys, by=seller)
     net.revert(keys[8], "voting period still open", SETTLE, order_id)
     net.chain.time_s = net.order(order_id)[13]
-    b0 = net.chain.balance(buyer.address)
+    b0, s0 = net.chain.balance(buyer.address), net.chain.balance(seller.address)
     result = net.ok(keys[8], SETTLE, order_id)
     penalty = MIN_STAKE * 500 // 10_000
     assert net.chain.balance(buyer.address) == b0 + ESCROW + 3 * penalty   # fee reserve and penalties too
+    assert net.chain.balance(seller.address) == s0 + DISPUTE_FEE           # nobody earned the dispute fee
     for a in drawn:
         assert net.arbiter(a) == (MIN_STAKE - penalty, 0, 0, 0, True)
     assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
         True, 0, 0, ESCROW + 3 * penalty, 0)
+    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW + 3 * penalty, DISPUTE_FEE)
     # penalized below the minimum stake: no longer drawn, so only one eligible arbiter is left
     order2 = net.open_order(buyer, seller, ESCROW)
-    net.revert(buyer, "not enough arbiters", DISPUTE, order2, "x")
+    net.revert(buyer, "not enough arbiters", DISPUTE, order2, "x", value=DISPUTE_FEE)
     for a in drawn:                                    # topping up makes them eligible again
         net.ok(a, JOIN, value=penalty)
-    net.ok(buyer, DISPUTE, order2, "x")
+    net.dispute(buyer, order2, "x")
 
 
 def test_vote_reverts(net, keys):
@@ -380,7 +418,8 @@ def test_open_order_times_out_to_the_seller(net, keys):
     assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
     assert net.order(order_id)[8:10] == (SETTLED, RELEASED)
     net.revert(keys[8], "order already ended", SETTLE, order_id)
-    net.revert(buyer, "order is not open", DISPUTE, order_id, "too late")
+    net.revert(buyer, "order is not open", DISPUTE, order_id, "too late", value=DISPUTE_FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
 
 
 # ---- reviews --------------------------------------------------------------------------------------
@@ -403,7 +442,7 @@ def test_reviews_once_per_party_after_the_end(net, keys):
     net.revert(buyer, "already reviewed", REVIEW, order_id, 5, "again")
     net.ok(seller, REVIEW, order_id, 5, "x" * 280)
     net.revert(seller, "already reviewed", REVIEW, order_id, 1, "again")
-    assert net.order(order_id)[18:] == (4, 5)
+    assert net.order(order_id)[18:20] == (4, 5)
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 4)
     assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 5)
     second = net.open_order(buyer, seller, ESCROW)
@@ -428,7 +467,8 @@ def test_reviews_after_settle_and_dispute(net, keys):
 
 def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):
     """arbiters_per_case 5: 2 release, 1 refund, 2 silent. The two majority voters share the fee
-    reserve and both penalties; the seller gets the rest, with the remainder of the division."""
+    reserve and both penalties; the seller gets the rest, with the remainder of the division; the
+    three voters share the dispute fee."""
     params = {**TEST_PARAMS, "arbiters_per_case": 5}
     net = ArbitrationChain.start(str(tmp_path / "five"), arbitration_state(keys, params))
     net.keys = keys
@@ -436,7 +476,8 @@ def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):
         buyer, seller = keys[2], keys[3]
         _pool(net, keys[4:9], stake=MIN_STAKE + 33)
         order_id = net.open_order(buyer, seller, ESCROW)
-        net.ok(buyer, DISPUTE, order_id, "wrong colour")
+        net.dispute(buyer, order_id, "wrong colour")
+        net.draw(order_id)
         by_address = {k.address.lower(): k for k in keys}
         drawn = [by_address[a] for a in net.case(order_id)[0]]
         assert sorted(k.address for k in drawn) == sorted(k.address for k in keys[4:9])
@@ -449,9 +490,11 @@ def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):
         penalty = (MIN_STAKE + 33) * 500 // 10_000
         per_voter, remainder = divmod(FEE + 2 * penalty, 2)
         assert remainder == 1
+        fee_share, fee_remainder = divmod(DISPUTE_FEE, 3)   # the three voters share the dispute fee
         assert net.chain.balance(seller.address) == balances[seller.address] + ESCROW - FEE + remainder
         assert net.chain.balance(buyer.address) == balances[buyer.address]
-        for k, gain in zip(drawn, (per_voter, 0, per_voter, 0, 0)):
+        gains = (per_voter + fee_share + fee_remainder, fee_share, per_voter + fee_share, 0, 0)
+        for k, gain in zip(drawn, gains):
             assert net.chain.balance(k.address) == balances[k.address] + gain
         assert [net.arbiter(k)[0] for k in drawn] == [MIN_STAKE + 33] * 3 + [MIN_STAKE + 33 - penalty] * 2
         assert net.case(order_id)[1] == [2, 1, 2, 0, 0]

@@ -1,7 +1,8 @@
 """Random sequences of arbitration calls and block-time advances keep the books, checked after
 every block: funds == the precompile's balance == stakes + unbonding stakes + escrows of orders
-not ended, and the total supply is unchanged. Each example then settles every order, lets every
-arbiter leave and withdraw, and checks that nothing stays locked (funds and balance back to 0).
+not ended + dispute fees of disputes not decided, and the total supply is unchanged. Each example
+then settles every order, lets every arbiter leave and withdraw, and checks that nothing stays
+locked (funds and balance back to 0).
 
 Calls may revert (bad picks are part of the test) but never fail otherwise (a VM error is a bug).
 """
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 from abci_app.cli.wallet import dev_account
 from abci_app.middleware.arbitration.records import DISPUTED, ENDED
 
-from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, JOIN, LEAVE, MIN_STAKE, OPEN, REFUND, REVIEW,
-                      SETTLE, UNBONDING_S, VOTE, WITHDRAW, ArbitrationChain, arbitration_state)
+from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
+                      OPEN, REFUND, REVIEW, SETTLE, UNBONDING_S, VOTE, WITHDRAW, ArbitrationChain,
+                      arbitration_state)
 
 KEYS = [dev_account(i) for i in range(9)]
 PEOPLE = range(2, 9)      # everybody but the staking validators: buyers, sellers and arbiters alike
@@ -31,7 +33,8 @@ actions = st.one_of(
     st.tuples(st.just("open"), st.sampled_from(PEOPLE), st.sampled_from(PEOPLE), escrows, st.integers(1, 100)),
     st.tuples(st.just("confirm"), picks),
     st.tuples(st.just("refund"), picks),
-    st.tuples(st.just("dispute"), picks, st.booleans()),
+    st.tuples(st.just("dispute"), picks, st.booleans(), st.sampled_from([DISPUTE_FEE, DISPUTE_FEE, 0])),
+    st.tuples(st.just("draw"), picks),
     st.tuples(st.just("vote"), picks, picks, st.booleans()),
     st.tuples(st.just("settle"), picks),
     st.tuples(st.just("review"), picks, st.booleans(), st.integers(0, 6)),
@@ -64,7 +67,7 @@ def _run(net: ArbitrationChain, action: tuple):
     if count == 0:
         return None
     order_id = 1 + action[1] % count
-    if kind in ("vote", "settle"):   # mostly aim at orders in dispute
+    if kind in ("vote", "settle", "draw"):   # mostly aim at orders in dispute
         disputed = [i for i in range(1, count + 1) if st_.order(i).state == DISPUTED]
         if disputed and action[1] % 4:
             order_id = disputed[action[1] % len(disputed)]
@@ -75,7 +78,9 @@ def _run(net: ArbitrationChain, action: tuple):
     if kind == "refund":
         return net.call(seller, REFUND, order_id)
     if kind == "dispute":
-        return net.call(buyer if action[2] else seller, DISPUTE, order_id, "not as described")
+        return net.call(buyer if action[2] else seller, DISPUTE, order_id, "not as described", value=action[3])
+    if kind == "draw":
+        return net.call(KEYS[8], DRAW, order_id)
     if kind == "vote":
         drawn = st_.case_arbiters(order_id)
         voter = _key_of(net, drawn[action[2] % len(drawn)][0]) if drawn else buyer
@@ -86,12 +91,16 @@ def _run(net: ArbitrationChain, action: tuple):
 
 
 def _drain(net: ArbitrationChain) -> None:
-    """Every order settled, every arbiter out and paid: nothing stays locked."""
-    net.block([], seconds=1_000)
-    st_ = net.state()
-    for order_id in range(1, st_.order_count + 1):
-        if st_.order(order_id).state not in ENDED:
-            assert net.call(KEYS[8], SETTLE, order_id).code == 0
+    """Every order settled, every arbiter out and paid: nothing stays locked. A dispute not drawn
+    yet takes two settles: the first draws its arbiters, the second decides it."""
+    for _ in range(2):
+        for _ in range(DRAW_DELAY):
+            net.block([])
+        net.block([], seconds=1_000)
+        st_ = net.state()
+        for order_id in range(1, st_.order_count + 1):
+            if st_.order(order_id).state not in ENDED:
+                assert net.call(KEYS[8], SETTLE, order_id).code == 0
     for member in list(net.state().pool):
         assert net.call(_key_of(net, member), LEAVE).code == 0
     net.block([], seconds=UNBONDING_S + 1)

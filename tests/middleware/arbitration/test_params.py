@@ -12,7 +12,8 @@ from .harness import PARAMS_ABI, ArbitrationChain, arbitration_state
 
 def test_defaults():
     p = arbitration.parse_params({})
-    assert p == ArbitrationParams(10_000 * WEI_PER_CMT, 3, 100, 3 * 86_400, 3 * 86_400, 500, 7 * 86_400)
+    assert p == ArbitrationParams(10_000 * WEI_PER_CMT, 3, 100, 3 * 86_400, 3 * 86_400, 500, 7 * 86_400,
+                                  WEI_PER_CMT, 2)
 
 
 def test_round_trip_and_decimal_strings():
@@ -36,6 +37,9 @@ def test_round_trip_and_decimal_strings():
     ({"arbiter_penalty_bps": 10_001}, "arbiter_penalty_bps must be at most 10000"),
     ({"voting_seconds": 0}, "voting_seconds must be at least 1"),
     ({"unbonding_seconds": 2**32}, "unbonding_seconds must be below 2**32"),
+    ({"dispute_fee_wei": 2**128}, "dispute_fee_wei must be below 2**128 wei"),
+    ({"draw_delay_blocks": 0}, "draw_delay_blocks must be 1 to 128"),
+    ({"draw_delay_blocks": 129}, "draw_delay_blocks must be 1 to 128"),
 ])
 def test_bad_params_are_refused(doc, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -52,7 +56,7 @@ def test_chain_with_default_params(tmp_path, keys):
     net.keys = keys
     try:
         assert net.arb_view("params()", PARAMS_ABI) == (
-            (10_000 * WEI_PER_CMT, 3, 100, 3 * 86_400, 3 * 86_400, 500, 7 * 86_400),)
+            (10_000 * WEI_PER_CMT, 3, 100, 3 * 86_400, 3 * 86_400, 500, 7 * 86_400, WEI_PER_CMT, 2),)
     finally:
         net.chain.app.close()
 

@@ -1,0 +1,59 @@
+"""The draw of a dispute's arbiters (DESIGN.md §8): nobody chooses them.
+
+raiseDispute records a draw height `draw_delay_blocks` after its own block and draws nobody. From
+the block after the draw height, when that block's hash exists, the panel is drawn by whichever
+call touches the dispute first: anyone's drawArbiters, or the case's next vote or settle. The
+seed is the draw block's hash (rules.compute_seed_height: a later block in its place of the
+256-block window if the draw comes later than BLOCKHASH reaches) and the order id; only pool
+members eligible at the seed block count (rules.eligible_at), and the draw depends on who they
+are, not on their order (rules.draw_arbiters). The voting time starts at the draw.
+"""
+
+import dataclasses
+
+from ...errors import CallError
+from ...precompiles import CallContext
+from . import events, rules, views
+from .records import Order
+from .state import ArbitrationState, int_address
+
+GAS_WORD_READ = 2_100        # the EVM's price for reading a cold storage word (SLOAD)
+GAS_PER_POOL_MEMBER = 4 * GAS_WORD_READ   # a pool slot and three words of the member's record
+
+
+def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> list[bytes]:
+    """Pool members that may sit on the order's panel when the hash of block `seed_height` draws
+    it: eligible at that block and neither the buyer nor the seller. It reads the whole pool and
+    charges for each member."""
+    members = list(st.pool)
+    ctx.charge(GAS_PER_POOL_MEMBER * len(members))
+    params = st.params()
+    parties = (int_address(order.buyer), int_address(order.seller))
+    return [m for m in members if m not in parties and rules.eligible_at(st.eligibility(m), seed_height, params)]
+
+
+def is_drawn(order: Order) -> bool:
+    return order.seed_height != 0
+
+
+def ensure_drawn(ctx: CallContext, st: ArbitrationState, order_id: int, order: Order) -> Order:
+    """The disputed order with its panel: drawn now if it is not yet and its draw block exists
+    (so the first call that touches the dispute draws it), else a revert that says when."""
+    if is_drawn(order):
+        return order
+    if ctx.height <= order.draw_height:
+        raise CallError(f"arbiters not drawn yet: wait for block {order.draw_height + 1}")
+    params = st.params()
+    seed_height = rules.compute_seed_height(order.draw_height, ctx.height)
+    eligible = eligible_members(ctx, st, order, seed_height)
+    seed = rules.draw_seed(ctx.block_hash(seed_height), order_id)
+    drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
+    for index, arbiter in enumerate(drawn):
+        st.set_case_arbiter(order_id, index, arbiter)
+        record = st.arbiter(arbiter)
+        st.set_arbiter(arbiter, dataclasses.replace(record, open_cases=record.open_cases + 1))
+    voting_ends = ctx.now_s + params.voting_seconds
+    order = dataclasses.replace(order, arbiter_count=len(drawn), seed_height=seed_height, voting_ends_s=voting_ends)
+    st.set_order(order_id, order)
+    ctx.emit(events.ARBITERS_DRAWN, order_id, [views.hex_address(a) for a in drawn], seed_height, voting_ends)
+    return order
