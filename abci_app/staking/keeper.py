@@ -15,6 +15,10 @@ from .state import ADDRESS, StakingState, consensus_address
 # Pending unbondings per (delegator, candidate) and remembered redelegations per (delegator,
 # target), as Cosmos SDK's MaxEntries: each is work a slash may do, so it is bounded per pair.
 MAX_ENTRIES = 7
+# Matured unbondings paid, and redelegations forgotten, per block: the rest wait for the next
+# blocks. Entries mature at the pace they were made (a block's gas buys ~400) unless blocks stop:
+# the first block after an hour's halt would otherwise pay an hour of entries at once.
+MAX_MATURED_PER_BLOCK = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +137,12 @@ def withdraw_all(st: StakingState, operator: bytes, height: int, now_s: int) -> 
 
 
 def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
-    """Pay out, oldest first, every unbonding whose time has come (a FIFO: no scan); it leaves
-    the indexes."""
+    """Pay out, oldest first, the unbondings whose time has come, at most MAX_MATURED_PER_BLOCK
+    (a FIFO: no scan); it leaves the indexes."""
     paid = []
     queue = st.unbondings
-    while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
+    while (len(paid) < MAX_MATURED_PER_BLOCK and queue.head < queue.tail
+           and queue.get(queue.head).completion_s <= now_s):
         index, entry = queue.head, queue.pop_front()
         st.unbondings_of(entry.delegator).remove(index)
         st.unbondings_to(entry.candidate).remove(index)
@@ -150,9 +155,12 @@ def mature_unbondings(st: StakingState, now_s: int) -> list[Unbonding]:
 
 
 def forget_redelegations(st: StakingState, now_s: int) -> None:
-    """Drop, oldest first, redelegations past their unbonding period (a FIFO: no scan)."""
+    """Drop, oldest first, redelegations past their unbonding period, at most
+    MAX_MATURED_PER_BLOCK (a FIFO: no scan)."""
     queue = st.redelegations
-    while queue.head < queue.tail and queue.get(queue.head).completion_s <= now_s:
+    for _ in range(MAX_MATURED_PER_BLOCK):
+        if queue.head == queue.tail or queue.get(queue.head).completion_s > now_s:
+            return
         index, moved = queue.head, queue.pop_front()
         st.redelegations_from(moved.source).remove(index)
         st.redelegations_into(moved.delegator, moved.target).remove(index)

@@ -255,6 +255,30 @@ def test_views_pay_for_each_record_they_return(net, stakers):
     assert bystander == empty  # another delegator's entries are not read, nor paid for
 
 
+def test_a_block_pays_at_most_its_bound_of_matured_unbondings(tmp_path, stakers, monkeypatch):
+    """ATTACK: entries pile up to mature in one block (the first after a halt pays every entry of
+    the halt's length at once): the end of a block pays at most MAX_MATURED_PER_BLOCK, the rest
+    in the next blocks, oldest first."""
+    from abci_app.staking import keeper
+
+    from .harness import StakingChain, staking_state
+
+    monkeypatch.setattr(keeper, "MAX_MATURED_PER_BLOCK", 2)
+    net = StakingChain.start(str(tmp_path / "db"), staking_state(stakers, params={"unbonding_seconds": 100}))
+    v0, delegator = stakers[0].address, stakers[3]
+    assert net.send(delegator, "delegate(address)", v0, value=5_000 * CMT).code == 0
+    for _ in range(3):
+        assert net.send(delegator, "undelegate(address,uint256)", v0, 1_000 * CMT).code == 0
+    balance = net.chain.balance(delegator.address)
+    net.block(seconds=3_600)                      # a halt: all three matured together
+    assert net.chain.balance(delegator.address) == balance + 2_000 * CMT
+    net.block()
+    assert net.chain.balance(delegator.address) == balance + 3_000 * CMT
+    assert net.query(f"/delegations/{delegator.address}")["unbondings"] == []
+    net.assert_supply()
+    net.chain.app.close()
+
+
 def test_pending_unbondings_per_candidate_are_bounded(net, stakers):
     """Each is work a slash may do (found by review): 7 per (delegator, candidate), as Cosmos."""
     v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
