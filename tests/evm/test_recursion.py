@@ -13,9 +13,9 @@ from eth._utils.address import generate_contract_address
 
 from abci_app.evm.fork import EVM_RECURSION_LIMIT
 
-from ..chain import transfer
+from ..chain import Chain, app_state, transfer
 
-# CALL itself with all its gas, down to the EVM's 1,024-level limit (each level ~70 gas).
+# CALL itself with all its gas, down to the EVM's 1,024-level limit (each level ~2,800 gas).
 RECURSE = bytes.fromhex("5f5f5f5f5f305af100")
 DEPLOY_RECURSE = bytes.fromhex("68") + RECURSE + bytes.fromhex("5f5260096017f3")
 
@@ -25,15 +25,23 @@ def test_the_limit_is_the_chains_after_py_evm_is_imported():
     assert sys.getrecursionlimit() == EVM_RECURSION_LIMIT
 
 
-def test_a_contract_recursing_to_the_evm_depth_limit_executes(chain, keys):
-    stopped = []
-    chain.app.on_fatal = stopped.append
-    (deployed,) = chain.block([transfer(keys[0], 0, "", 0, gas=200_000, data=DEPLOY_RECURSE)])
-    assert deployed.code == 0
-    contract = "0x" + generate_contract_address(bytes.fromhex(keys[0].address[2:]), 0).hex()
-    (result,) = chain.block([transfer(keys[0], 1, contract, 0, gas=100_000_000)])
-    assert result.code == 0 and stopped == []
-    assert result.gas_used > 21_000 + 1_023 * 60  # every level down to 1,024 ran
+def test_a_contract_recursing_to_the_evm_depth_limit_executes(tmp_path, keys):
+    """With gas priced to the engine a level costs ~2,800 gas and keeps 1/64 of the rest, so a
+    60M-gas block reaches ~620 levels; a genesis may raise the block gas limit, and 2e12 gas
+    reaches the EVM's 1,024."""
+    gas = 2 * 10**12
+    chain = Chain.start(str(tmp_path / "db"), app_state(keys, block_gas_limit=gas))
+    try:
+        stopped = []
+        chain.app.on_fatal = stopped.append
+        (deployed,) = chain.block([transfer(keys[0], 0, "", 0, gas=200_000, data=DEPLOY_RECURSE)])
+        assert deployed.code == 0
+        contract = "0x" + generate_contract_address(bytes.fromhex(keys[0].address[2:]), 0).hex()
+        (result,) = chain.block([transfer(keys[0], 1, contract, 0, gas=gas)])
+        assert result.code == 0 and stopped == []
+        assert result.gas_used > 21_000 + 1_023 * 2_800  # every level down to 1,024 ran
+    finally:
+        chain.app.close()
 
 
 def test_nested_json_in_queries_is_a_bad_request_not_a_crash(tmp_path):

@@ -24,9 +24,9 @@ GAS_PER_POOL_MEMBER = 4 * GAS_WORD_READ   # a pool slot and three words of the m
 def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> list[bytes]:
     """Pool members that may sit on the order's panel when the hash of block `seed_height` draws
     it: eligible at that block and neither the buyer nor the seller. It reads the whole pool and
-    charges for each member."""
+    charges for each member before it reads them."""
+    ctx.charge(GAS_PER_POOL_MEMBER * len(st.pool))
     members = list(st.pool)
-    ctx.charge(GAS_PER_POOL_MEMBER * len(members))
     params = st.params()
     parties = (int_address(order.buyer), int_address(order.seller))
     return [m for m in members if m not in parties and rules.eligible_at(st.eligibility(m), seed_height, params)]
