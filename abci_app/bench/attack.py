@@ -285,10 +285,10 @@ VECTORS = {  # name -> (untimed preparation or None, attack or None)
 
 # ---- a phase, and the whole run ---------------------------------------------------------------
 
-def _honest(run: Run, stop: threading.Event) -> tuple[list[tuple[str, float]], int]:
+def _honest(run: Run, stop: threading.Event) -> tuple[list[tuple[str, float]], list[str]]:
     """One transfer every HONEST_PERIOD_S until `stop`: (tx hash, monotonic time the wallet
-    started sending it) each, and how many the node refused."""
-    sent, refused = [], 0
+    started sending it) each, and why the node refused (or never answered) the others."""
+    sent, refused = [], []
     started = time.monotonic()
     for i in itertools.count():
         if stop.wait(max(0.0, started + i * HONEST_PERIOD_S - time.monotonic())):
@@ -296,8 +296,8 @@ def _honest(run: Run, stop: threading.Event) -> tuple[list[tuple[str, float]], i
         at = time.monotonic()
         try:
             sent.append((run.honest.send(RECIPIENT, HONEST_VALUE_WEI), at))
-        except RpcError:
-            refused += 1
+        except RpcError as exc:
+            refused.append(str(exc)[:200])
 
 
 def _drain(run: Run) -> None:
@@ -338,8 +338,9 @@ def run_phase(run: Run, name: str, seconds: float) -> dict:
     return {
         "phase": name,
         "seconds": seconds,
-        "honest_sent": len(sent) + refused,
-        "honest_refused": refused,
+        "honest_sent": len(sent) + len(refused),
+        "honest_refused": len(refused),
+        "honest_refusals": sorted(set(refused)),
         "honest_confirmed": sum(1 for seen, _ in outcomes if seen is not None and seen[2] == 0),
         "honest_failed": sum(1 for seen, _ in outcomes if seen is not None and seen[2] != 0),
         "honest_p50_s": percentile(waits, 0.50),
@@ -418,4 +419,6 @@ def table(doc: dict) -> str:
         counts = ", ".join(f"{key} {phase[key]}" for key in EXTRAS if phase.get(key))
         if counts:
             lines.append(f"{phase['phase']}: {counts}")
+        for reason in phase.get("honest_refusals", ()):
+            lines.append(f"{phase['phase']}: an honest transfer refused: {reason}")
     return "\n".join(lines)
