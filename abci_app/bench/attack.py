@@ -11,20 +11,17 @@ balance drop over the phase, per minute of attack).
 
 Everyone talks to the node through public interfaces only (the gateway's JSON-RPC and CometBFT's
 RPC), so the run measures the same thing whichever process inside serves queries. Both accounts
-send as a wallet does: eth_gasPrice, then tip TIP_WEI and max fee 2 x the price + the tip. At
-equal tips the proposer takes txs in mempool order, so the attacker keeps at most `backlog` of its
-txs in the mempool: the honest tx waits behind at most that many.
+send as a wallet does, with the same tip (bench/eth_wallet.py). At equal tips the proposer takes
+txs in mempool order, so the attacker keeps at most `backlog` of its txs in the mempool: the
+honest tx waits behind at most that many.
 """
 
 import base64
 import itertools
-import json
 import math
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +39,9 @@ from ..rpc import RpcError
 from ..staking import ADDRESS as STAKING
 from . import gas_work
 from .chain_watch import ChainWatcher
+from .eth_wallet import TIP_WEI, Eth, Wallet
 from .supply import db_supply
 
-TIP_WEI = GWEI
 HONEST_PERIOD_S = 1.0
 HONEST_VALUE_WEI = WEI_PER_CMT // 1000
 RECIPIENT = "0x" + "be" * 20
@@ -82,56 +79,6 @@ def percentile(values: list[float], share: float) -> float | None:
     """Nearest rank: the smallest value at or above `share` of them (None for none)."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else None
-
-
-class Eth:
-    """A minimal Ethereum JSON-RPC client: `eth("eth_gasPrice")`; RpcError for an error answer
-    or an unreachable gateway."""
-
-    def __init__(self, url: str, timeout_s: float = 120) -> None:
-        self.url, self.timeout_s = url, timeout_s
-
-    def __call__(self, method: str, *params):
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
-        request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                answer = json.loads(response.read())
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise RpcError(f"{method}: cannot reach the gateway at {self.url}: {exc}") from None
-        if "error" in answer:
-            raise RpcError(f"{method}: {answer['error']}")
-        return answer["result"]
-
-
-class Wallet:
-    """One account sending through the gateway, one tx at a time, in nonce order."""
-
-    def __init__(self, key, eth: Eth) -> None:
-        self.key, self.eth, self.nonce = key, eth, 0
-
-    def sync(self) -> None:
-        self.nonce = int(self.eth("eth_getTransactionCount", self.key.address, "pending"), 16)
-
-    def balance_wei(self) -> int:
-        return int(self.eth("eth_getBalance", self.key.address, "latest"), 16)
-
-    def send(self, to: str, value_wei: int = 0, gas: int = 21_000, data: bytes = b"") -> str:
-        """Sign at the current gas price and send; the tx hash. A refusal (RpcError) resyncs the
-        nonce from the node."""
-        price = int(self.eth("eth_gasPrice"), 16)
-        tx = {"nonce": self.nonce, "value": value_wei, "gas": gas, "chainId": DEFAULT_EVM_CHAIN_ID, "data": data,
-              "maxFeePerGas": 2 * price + TIP_WEI, "maxPriorityFeePerGas": TIP_WEI}
-        if to:
-            tx["to"] = to_checksum_address(to)
-        raw = bytes(self.key.sign_transaction(tx).raw_transaction)
-        try:
-            tx_hash = self.eth("eth_sendRawTransaction", "0x" + raw.hex())
-        except RpcError:
-            self.sync()
-            raise
-        self.nonce += 1
-        return tx_hash.lower()
 
 
 @dataclass
