@@ -1,4 +1,5 @@
-"""`miles bench all|app|node`: throughput through the application object, the ABCI socket and end to end.
+"""`miles bench all|app|node|attack`: throughput through the application object, the ABCI socket and
+end to end; and issue 14's attack run.
 
 `all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
 the application-object level and through the ABCI socket (our server in its own process, driven
@@ -14,6 +15,10 @@ RocksDB, in-process.
 RPC (batched broadcast_tx_sync) and the clock stops when the last one is committed.
 Signing happens before the clock starts: it is the wallet's cost, not the chain's.
 Each figure is the median of `--runs` runs on this machine.
+`attack`: a fresh node; an attacker drives each vector in turn for `--phase-seconds` while an
+honest account sends a transfer a second (abci_app/bench/attack.py); a table of what the honest
+user saw, the longest gap between blocks, the app's memory and the attacker's cost; exit 1 if the
+supply invariant or a module's solvency broke.
 """
 
 import argparse
@@ -25,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
-from ..bench import node_level, report, workloads
+from ..bench import attack, node_level, report, workloads
 from ..logs import configure_logging
 from ..bench.levels import measure_app as measure_workload
 from .localnode import LocalNode, wait_until
@@ -61,6 +66,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     node.add_argument("--txs", type=int, default=2000)
     node.add_argument("--runs", type=int, default=3)
     node.set_defaults(run=run_node_bench)
+    attacked = bench.add_parser("attack", help="issue 14's attack run: each vector in turn beside an honest sender")
+    attacked.add_argument("--phase-seconds", type=float, default=60, help="how long each vector runs (default 60)")
+    attacked.add_argument("--backlog", type=int, default=attack.BACKLOG,
+                     help=f"attacker txs kept in the mempool at once (default {attack.BACKLOG})")
+    attacked.add_argument("--flood-clients", type=int, default=attack.FLOOD_CLIENTS,
+                     help=f"concurrent eth_call clients (default {attack.FLOOD_CLIENTS})")
+    attacked.add_argument("--json", metavar="PATH", help="write every figure as JSON")
+    attacked.set_defaults(run=run_attack_bench)
 
 
 def _transfers(keys: list, first_nonces: list[int], count: int) -> list[bytes]:
@@ -141,3 +154,17 @@ def _run_all(args: argparse.Namespace) -> int:
     if args.json:
         report.write_json(doc, args.json)
     return 0 if all(doc[check] for check in report.CHECKS) else 1
+
+
+def run_attack_bench(args: argparse.Namespace) -> int:
+    configure_logging(args.log_format, level=logging.WARNING)
+    try:
+        doc = attack.measure(args.phase_seconds, args.backlog, args.flood_clients)
+    finally:
+        configure_logging(args.log_format)
+    print(attack.table(doc))
+    print(f"supply invariant {'holds' if doc['supply_ok'] else 'BROKEN'}; "
+          f"{'every module solvent' if doc['solvent'] else 'a module is INSOLVENT'}")
+    if args.json:
+        report.write_json(doc, args.json)
+    return 0 if doc["supply_ok"] and doc["solvent"] else 1
