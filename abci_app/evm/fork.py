@@ -29,12 +29,28 @@ VM = PragueVM
 Header = PragueBlockHeader
 TX_BUILDER = VM.get_transaction_builder()
 
+# A transaction is charged at least 1/DECLARED_GAS_DIVISOR of the gas it declares (RulesExecutor).
+DECLARED_GAS_DIVISOR = 2
+
 # A precompile account holds this one-byte code (INVALID, never run: precompiles are dispatched
 # first) and nonce 1: it then exists for EIP-161 and for Solidity's extcodesize check.
 PRECOMPILE_CODE = b"\xfe"
 
 
-class DecodedTxExecutor(PragueTransactionExecutor):
+class RulesExecutor(PragueTransactionExecutor):
+    """Prague's executor with the chain's floor on gas used: at least half the gas a transaction
+    declares (as Evmos's `min_gas_multiplier`). Proposals count declared gas, so without it a
+    transfer declaring the whole block gas limit held a block for 21,000 gas (block stuffing for
+    ~0.01 CMT a minute); the floor goes where Prague's calldata floor goes, so the sender's
+    charge, the fee credited and the receipt stay one number."""
+
+    @staticmethod
+    def calc_data_floor_gas(transaction: SignedTransactionAPI, gas_used: int, gas_refund: int) -> int:
+        calldata_floor = PragueTransactionExecutor.calc_data_floor_gas(transaction, gas_used, gas_refund)
+        return max(calldata_floor, transaction.gas // DECLARED_GAS_DIVISOR - (gas_used - gas_refund))
+
+
+class DecodedTxExecutor(RulesExecutor):
     """Applies transactions that evm/tx.py's decode_tx already validated, signature included: only
     the checks that depend on state remain (py-evm would validate the transaction, and for legacy
     transactions recover and verify its signature, a second time)."""
@@ -99,6 +115,6 @@ def make_vm(precompiles: Mapping[bytes, Callable[[ComputationAPI], ComputationAP
     state = PragueState.configure(
         __name__="MilesState", computation_class=computation,
         account_db_class=AccountDB if bare else BatchedAccountDB,
-        transaction_executor_class=PragueTransactionExecutor if bare else DecodedTxExecutor,
+        transaction_executor_class=RulesExecutor if bare else DecodedTxExecutor,
     )
     return (VM if bare else ChargedGasVM).configure(__name__="MilesVM", _state_class=state)

@@ -155,10 +155,34 @@ def test_fee_history():
     assert methods.METHODS["eth_feeHistory"].parse(["0x4", "0x2", []]) == [4, 2, []]
 
 
+class TippedBlocks(CallChain):
+    """Blocks 1-10 at a 1 gwei base fee; `tips[height]` lists the tips its txs paid."""
+
+    def __init__(self, tips: dict[int, list[int]]):
+        super().__init__(0, 0)
+        self.tips = tips
+
+    def block(self, height):
+        receipts = [{"effective_gas_price": str(10**9 + tip), "gas_used": 21_000} for tip in self.tips.get(height, [])]
+        return StoredBlock({"height": height, "gas_used": 21_000 * len(receipts), "base_fee_wei": 10**9,
+                            "receipts": receipts}, "0x", ())
+
+
 def test_gas_price_leaves_room_for_a_full_blocks_rise():
     """A legacy tx priced at eth_gasPrice still pays the next block's base fee after one full
-    block (found by review)."""
-    assert methods.gas_price(CallChain(0, 0)) == hex(10**9 + 10**9 // 8)
+    block (found by review), and offers the suggested tip."""
+    assert methods.gas_price(TippedBlocks({})) == hex(10**9 + 10**9 // 8)
+    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8 + 7)
+
+
+def test_the_suggested_tip_is_what_recent_blocks_paid_at_their_low_end():
+    """geth's oracle: the 60th percentile of each block's 3 lowest tips over the last 20 blocks; 0
+    with no txs. It answered 0 always, so a wallet that followed it waited behind every tipped tx
+    (issue 14's attack run)."""
+    assert methods.max_priority_fee(TippedBlocks({})) == "0x0"
+    assert methods.max_priority_fee(TippedBlocks({10: [5, 1, 9, 100]})) == hex(5)   # 1, 5, 9: the 60th is 5
+    tips = {9: [2 * 10**9] * 4, 10: [10**9] * 4}                                       # full blocks at 1-2 gwei
+    assert methods.max_priority_fee(TippedBlocks(tips)) == hex(2 * 10**9)
 
 
 def test_fee_history_takes_at_most_100_percentiles():

@@ -16,7 +16,7 @@ from .chain import CometChain, StoredBlock
 from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
-PRIORITY_FEE_WEI = 0  # the base fee is all a tx needs to be included; a tip buys an earlier place
+TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
 TRANSFER_GAS = 21_000
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
 
@@ -81,13 +81,26 @@ def block_number(chain: CometChain) -> str:
 
 def gas_price(chain: CometChain) -> str:
     """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
-    price taken now still pays the block it lands in."""
+    price taken now still pays the block it lands in, plus the suggested tip."""
     base = chain.next_base_fee()
-    return fmt.quantity(base + -(-base // 8) + PRIORITY_FEE_WEI)
+    return fmt.quantity(base + -(-base // 8) + suggested_tip(chain))
 
 
 def max_priority_fee(chain: CometChain) -> str:
-    return fmt.quantity(PRIORITY_FEE_WEI)
+    return fmt.quantity(suggested_tip(chain))
+
+
+def suggested_tip(chain: CometChain) -> int:
+    """geth's oracle: the 60th percentile of the 3 lowest tips paid in each of the last 20 blocks
+    (0 when they carried no tx: the base fee is then all a tx needs). A wallet that tips 0 while
+    others pay waits behind all of them (found by issue 14's attack run)."""
+    latest = chain.height()
+    tips = []
+    for height in range(max(1, latest - TIP_BLOCKS + 1), latest + 1):
+        block = _committed_block(chain, height)
+        base = block.base_fee_wei(chain.params.min_gas_price_wei)
+        tips += sorted(int(r["effective_gas_price"]) - base for r in block.record["receipts"])[:TIP_LOWEST]
+    return sorted(tips)[(len(tips) - 1) * TIP_PERCENTILE // 100] if tips else 0
 
 
 # accounts
