@@ -179,8 +179,8 @@ class QueryPool:
         self._db_path = db_path
         self._settings = settings
         self._spawn = spawn
-        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()  # bounded by `_waiting` <= query_queue
-        self._waiting = 0
+        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()  # bounded: see `_pending`
+        self._pending = 0  # queries submitted and not yet answered: at most query_workers + query_queue
         self._lock = threading.Lock()
         self._closed = False
         self._workers: dict[int, WorkerProcess] = {}
@@ -198,12 +198,12 @@ class QueryPool:
             if self._closed:
                 future.set_result(refusal(codes.QUERY_WORKER_FAILED, "the node is stopping"))
                 return future
-            if self._waiting >= self._settings.query_queue:
+            if self._pending >= self._settings.query_workers + self._settings.query_queue:
                 future.set_result(refusal(codes.QUERY_BUSY, (
-                    f"this node's query workers are busy ({self._waiting} queries waiting: app.query_queue); "
-                    "try again later")))
+                    f"this node's query workers are busy ({self._settings.query_queue} queries waiting: "
+                    "app.query_queue); try again later")))
                 return future
-            self._waiting += 1
+            self._pending += 1
             self._jobs.put(_Job(join_request(height, req), req.path, future))
         return future
 
@@ -218,7 +218,7 @@ class QueryPool:
                     break
                 if job is not None and job.future.set_running_or_notify_cancel():
                     job.future.set_result(refusal(codes.QUERY_WORKER_FAILED, "the node is stopping"))
-            self._waiting = 0
+            self._pending = 0
             for _ in self._threads:
                 self._jobs.put(None)
             for worker in self._workers.values():
@@ -232,9 +232,8 @@ class QueryPool:
     def _serve(self, index: int) -> None:
         worker = self._start(index)
         while (job := self._jobs.get()) is not None:
-            with self._lock:
-                self._waiting = max(0, self._waiting - 1)
             if not job.future.set_running_or_notify_cancel():
+                self._answered()
                 continue  # its asker is gone (the ABCI connection closed)
             try:
                 if worker is None or not worker.alive:
@@ -243,9 +242,14 @@ class QueryPool:
             except Exception:  # a bug here must not leave the query, or this thread, hanging
                 log.exception("query_pool_bug", path=job.path)
                 answer = refusal(codes.INTERNAL, "internal error")
+            self._answered()
             job.future.set_result(answer)
         if worker is not None:
             worker.kill()
+
+    def _answered(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
 
     def _start(self, index: int) -> WorkerProcess | None:
         secondary = str(Path(self._db_path).parent / f"query-worker-{index}")
