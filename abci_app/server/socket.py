@@ -117,6 +117,8 @@ class SocketServer:
             log.warning("abci_connection_garbage", peer=peer, error=str(exc))
         except ConnectionError as exc:
             log.info("abci_connection_lost", peer=peer, error=str(exc))
+        except asyncio.CancelledError:  # the server is stopping: end as a closed connection does
+            log.info("abci_connection_closed", peer=peer, reason="server stopping")
         finally:
             self._connections.discard(task)
             writer.close()
