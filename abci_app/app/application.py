@@ -406,7 +406,9 @@ class Application(BaseApplication):
         query, and any before the first Commit, is answered here."""
         if self._queries is None or self.height == 0 or route_of(req.path) not in OFFLOADED_ROUTES:
             return self.query(req)
-        return await asyncio.wrap_future(self._queries.submit(req, self.height))
+        answer = await asyncio.wrap_future(self._queries.submit(req, self.height))
+        self.metrics.worker_answered(answer.code)
+        return answer
 
     def start_query_workers(self) -> None:
         """Answer the expensive queries in worker processes from now on (a node does; tests that

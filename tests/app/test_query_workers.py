@@ -111,6 +111,9 @@ def test_past_the_queue_a_query_is_answered_busy_at_once(chain):
     assert sorted(a.code for a in answers) == [codes.QUERY_BUSY] * 3 + [codes.QUERY_TIMEOUT] * 3  # 1 ran, 2 waited
     busy = next(a for a in answers if a.code == codes.QUERY_BUSY)
     assert "busy" in busy.log and "app.query_queue" in busy.log
+    counted = chain.app.metrics.registry.get_sample_value
+    assert counted("miles_worker_queries_total", {"code": str(codes.QUERY_BUSY)}) == 3
+    assert counted("miles_worker_queries_total", {"code": str(codes.QUERY_TIMEOUT)}) == 3
     assert chain.app.query(_request("/chain")).code == 0  # cheap queries are answered in the app
 
 
