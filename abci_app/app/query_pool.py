@@ -19,6 +19,7 @@ each request is the app's committed height (8 bytes) and a RequestQuery; each an
 ResponseQuery.
 """
 
+import dataclasses
 import json
 import os
 import select
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-import dataclasses
 from concurrent.futures import Future
 from pathlib import Path
 from queue import Empty, SimpleQueue
