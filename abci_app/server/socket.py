@@ -131,23 +131,24 @@ class SocketServer:
         reading = asyncio.create_task(self._read(reader, owed))
         try:
             while (item := await owed.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item  # how reading ended: garbage, a lost connection
                 request, response = item
                 if not isinstance(response, types.Response):
                     response = await response
                 writer.write(encode_frame(response.SerializeToString()))
                 if request.HasField("flush") or owed.empty():
                     await writer.drain()
-            await reading  # its FramingError or BadRequest, if that is how it ended
         finally:
             reading.cancel()
             while not owed.empty():
                 item = owed.get_nowait()
-                if item is not None and not isinstance(item[1], types.Response):
+                if isinstance(item, tuple) and not isinstance(item[1], types.Response):
                     item[1].cancel()
 
     async def _read(self, reader: asyncio.StreamReader, owed: asyncio.Queue) -> None:
-        """Read frames and answer them (a Query: start answering) until the peer closes; then
-        (or on garbage, raised) a None after the last answer owed."""
+        """Read frames and answer them (a Query: start answering) until the peer closes, then a
+        None after the last answer owed; or the exception that ended reading (garbage)."""
         try:
             decoder = FrameDecoder()
             while chunk := await reader.read(READ_CHUNK_BYTES):
@@ -156,8 +157,10 @@ class SocketServer:
                     await owed.put((request, answer(self._app, request)))
             if decoder.pending_bytes:
                 raise FramingError(f"connection closed inside a frame ({decoder.pending_bytes} bytes pending)")
-        finally:
-            await owed.put(None)
+        except Exception as exc:
+            await owed.put(exc)
+            return
+        await owed.put(None)
 
 
 async def serve_socket(app: Application, host: str, port: int, *, ready: asyncio.Event | None = None) -> None:
