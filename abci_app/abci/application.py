@@ -4,6 +4,10 @@ One synchronous method per ABCI call, named like the call in snake_case; each ta
 `RequestX` message and returns the `ResponseX` message. The servers never call two methods at
 once, so an application needs no locks. Flush is the transport's business and has no method.
 
+Query is the one call the servers await (`query_async`): an application may answer it elsewhere
+(another process) while the other connections, consensus among them, go on. The default
+answers at once with `query`.
+
 The defaults make an empty chain that accepts everything. They never answer an UNKNOWN (0)
 status where CometBFT treats it as an error: ProcessProposal and VerifyVoteExtension would
 panic the node, and the snapshot calls would abort state sync with an error.
@@ -40,6 +44,12 @@ class Application:
 
     def query(self, req: types.RequestQuery) -> types.ResponseQuery:
         return types.ResponseQuery()
+
+    async def query_async(self, req: types.RequestQuery) -> types.ResponseQuery:
+        """What the servers await for a Query: `query`'s answer unless the application answers
+        it elsewhere. Only the awaiting is concurrent: no other method runs while this one runs
+        on the event loop."""
+        return self.query(req)
 
     def check_tx(self, req: types.RequestCheckTx) -> types.ResponseCheckTx:
         return types.ResponseCheckTx()

@@ -5,6 +5,7 @@ receipts, height, app hash), so a crash at any instant leaves the last committed
 CometBFT's handshake replays the rest (DESIGN.md §3).
 """
 
+import asyncio
 import json
 import os
 import sys
@@ -29,8 +30,9 @@ from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
 from .ordering import ByTip
-from .pruning import kept_roots, oldest_kept, prune, state_root_at
-from .query import QueryContext, route_query
+from .pruning import kept_roots, prune
+from .query import OFFLOADED_ROUTES, CommittedView, answer_query, route_of
+from .query_pool import QueryPool
 from .settings import AppSettings
 
 log = structlog.get_logger(__name__)
@@ -49,6 +51,8 @@ class Application(BaseApplication):
         self.settings = settings
         self.on_fatal = stop_process  # what a node-local fault does (stop before Commit); tests watch it instead
         self.store = Store(db_path)
+        self._db_path = db_path
+        self._queries: QueryPool | None = None  # the query workers, once started
         self.metrics = metrics or AppMetrics()
         self.metrics.watch_state_size(self.store.size_bytes)
         self.height = int.from_bytes(self.store.get(keys.META_HEIGHT) or b"\0", "big")
@@ -72,6 +76,9 @@ class Application(BaseApplication):
     # ---- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
+        if self._queries is not None:
+            self._queries.close()
+            self._queries = None
         self.store.close()
 
     def _validator_count(self) -> int | None:
@@ -387,39 +394,27 @@ class Application(BaseApplication):
     # ---- ABCI: queries ---------------------------------------------------------------------
 
     def query(self, req: types.RequestQuery) -> types.ResponseQuery:
+        """The answer, here and now (query.answer_query): what the query workers answer too."""
         if self.reader is None:
             return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, log="chain not initialised")
-        height = req.height or self.height
-        try:
-            reader = self._reader_at(height)
-            if reader is None:
-                return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=self.height, log=self._no_state(height))
-            context = QueryContext(reader, self.store, self.genesis, height, staking.state_view(reader.state),
-                                   self.settings.audit_max_reads, self.settings.call_gas_cap, req.data)
-            result = route_query(req.path, context)
-        except Exception:
-            log.exception("query_bug", path=req.path)
-            return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
-        return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
+        return answer_query(req, CommittedView(self.store, self.genesis, self.height, self.reader), self.settings)
 
-    def _no_state(self, height: int) -> str:
-        oldest = oldest_kept(self.store, self.height, self.settings.keep_recent)
-        if 0 < height < oldest:
-            return (f"no state at height {height}: pruned or before this node's first state (it answers for "
-                    f"{oldest} to {self.height}; keep_recent {self.settings.keep_recent})")
-        return f"no state at height {height}: the last committed block is {self.height}"
+    async def query_async(self, req: types.RequestQuery) -> types.ResponseQuery:
+        """What the ABCI servers await: a query that runs the EVM or reads much of the store
+        (query.OFFLOADED_ROUTES) goes to the query workers, once started (query_pool.py), and
+        is answered at the height committed now; the loop runs blocks meanwhile. Any other
+        query, and any before the first Commit, is answered here."""
+        if self._queries is None or self.height == 0 or route_of(req.path) not in OFFLOADED_ROUTES:
+            return self.query(req)
+        answer = await asyncio.wrap_future(self._queries.submit(req, self.height))
+        self.metrics.worker_answered(answer.code)
+        return answer
 
-    def _reader_at(self, height: int) -> StateReader | None:
-        """The committed state after block `height`: every block record keeps its state root
-        (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
-        if height == self.height:
-            return self.reader
-        if height < oldest_kept(self.store, self.height, self.settings.keep_recent):
-            return None
-        root = state_root_at(self.store, height) if 0 < height < self.height else None
-        if root is None:
-            return None
-        return StateReader(VM, Overlay(self.store), root, self.genesis.chain_id)
+    def start_query_workers(self) -> None:
+        """Answer the expensive queries in worker processes from now on (a node does; tests that
+        drive the app in process need not)."""
+        if self._queries is None:
+            self._queries = QueryPool(self._db_path, self.settings)
 
     # ---- ABCI: state sync (snapshots.py) ---------------------------------------------------
 

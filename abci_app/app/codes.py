@@ -8,6 +8,9 @@ EXECUTION_FAILED = 32  # included and charged, but the EVM reverted or ran out o
 QUERY_NOT_FOUND = 40
 QUERY_BAD_REQUEST = 41
 QUERY_TOO_MANY_RESULTS = 42
+QUERY_BUSY = 43            # the node's query workers and their queue are full: ask again later
+QUERY_TIMEOUT = 44         # the query ran past the node's time budget and was abandoned
+QUERY_WORKER_FAILED = 45   # the worker process answering the query died or could not start
 
 TX_CODES: dict[type[errors.TxRejected], int] = {
     errors.Undecodable: 2,

@@ -38,8 +38,12 @@ class AppMetrics:
                                          namespace=NAMESPACE, buckets=RECHECK_SECONDS_BUCKETS, registry=r)
         self.recheck = Counter("mempool_recheck", "Recheck CheckTx calls by ABCI code", ["code"],
                                namespace=NAMESPACE, registry=r)
+        self.worker_queries = Counter("worker_queries", "Queries answered by the query workers, by ABCI code "
+                                      "(43 busy, 44 over the time budget, 45 a worker failed)", ["code"],
+                                      namespace=NAMESPACE, registry=r)
         self.check_tx.labels(result="accepted", code="0")  # present at 0 before the first answer
         self.recheck.labels(code="0")
+        self.worker_queries.labels(code="0")
         self.supply = Gauge("supply_cmt", "Total CMT supply after the last block (float, display only)",
                             namespace=NAMESPACE, registry=r)
         self.validators = Gauge("validators", "Number of validators in the committed state",
@@ -53,6 +57,9 @@ class AppMetrics:
             self.recheck_seconds.observe(seconds)
         else:
             self.check_tx.labels(result="accepted" if code == 0 else "rejected", code=str(code)).inc()
+
+    def worker_answered(self, code: int) -> None:
+        self.worker_queries.labels(code=str(code)).inc()
 
     def block_finalized(self, txs: int, gas_used: int, seconds: float, supply_wei: int) -> None:
         self.block_seconds.observe(seconds)

@@ -2,6 +2,8 @@
 
 State paths answer at the query's height when it names a recent committed block (the app keeps
 every block's state root, and state nodes are never deleted), else at the last committed block.
+`answer_query` is the whole answer, the same in the app process and in a query worker
+(OFFLOADED_ROUTES run there: app/query_pool.py).
 """
 
 import dataclasses
@@ -11,14 +13,26 @@ from dataclasses import dataclass
 
 from eth_utils import is_hex_address, to_canonical_address
 
+import structlog
+
+from .. import staking
+from ..abci import types
 from ..evm import BlockContext
 from ..evm.reader import StateReader
-from ..evm.simulate import CallRequest, simulate
+from ..evm.simulate import CallRequest, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import chain_records, codes, solvency
 from .genesis import Genesis
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
+from .pruning import oldest_kept, state_root_at
+from .settings import AppSettings
+
+log = structlog.get_logger(__name__)
+
+# The routes that run the EVM or may read much of the store: a node answers them in a query
+# worker process, never on the loop that runs blocks (issue 14).
+OFFLOADED_ROUTES = frozenset({"call", "estimate", "logs", "solvency"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +108,10 @@ def query_storage(ctx: QueryContext, arg: str) -> QueryResult:
     return _json({"address": "0x" + address.hex(), "slot": hex(slot), "value": "0x" + value.to_bytes(32, "big").hex()})
 
 
-def query_call(ctx: QueryContext, arg: str) -> QueryResult:
-    """`/call` with a JSON body {from, to, data, value, gas} as query data: runs the call on the
-    committed state and keeps nothing (eth_call, gas estimation). Gas above the node's
-    `call_gas_cap` (and a call that names none) gets the cap, as geth's RPCGasCap does."""
+def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
+    """The JSON body {from, to, data, value, gas} of `/call` and `/estimate`, its gas capped at
+    the node's `call_gas_cap` (a call that names none gets the cap, as geth's RPCGasCap does);
+    a QueryResult (code 41) if it is malformed."""
     try:
         doc = json.loads(ctx.data or b"{}")
         to = doc.get("to")
@@ -112,10 +126,36 @@ def query_call(ctx: QueryContext, arg: str) -> QueryResult:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")
     if request.gas <= 0 or request.value_wei < 0:
         return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be > 0 and value >= 0")
-    request = dataclasses.replace(request, gas=min(request.gas, ctx.call_gas_cap))
-    result = simulate(ctx.reader, request, _call_block(ctx))
-    return _json({"success": result.success, "output": "0x" + result.output.hex(), "gas_used": result.gas_used,
-                  "error": result.error})
+    return dataclasses.replace(request, gas=min(request.gas, ctx.call_gas_cap))
+
+
+def _call_json(result) -> dict:
+    return {"success": result.success, "output": "0x" + result.output.hex(), "gas_used": result.gas_used,
+            "error": result.error}
+
+
+def query_call(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/call` with a JSON body {from, to, data, value, gas} as query data: runs the call on the
+    committed state and keeps nothing (eth_call). Gas above the node's `call_gas_cap` (and a call
+    that names none) gets the cap."""
+    request = _call_request(ctx)
+    if isinstance(request, QueryResult):
+        return request
+    return _json(_call_json(simulate(ctx.reader, request, _call_block(ctx))))
+
+
+def query_estimate(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/estimate` with a `/call` body: the smallest gas at which the call succeeds, searched for
+    within the body's gas (capped as `/call`'s) in one query, so the whole search has one time
+    budget (eth_estimateGas). Answers `gas` (null if the call fails with all of it) and the
+    call's result with all of it (`success`, `output`, `gas_used`, `error`)."""
+    request = _call_request(ctx)
+    if isinstance(request, QueryResult):
+        return request
+    block = _call_block(ctx)
+    gas, at_most = estimate_gas(lambda gas: simulate(ctx.reader, dataclasses.replace(request, gas=gas), block),
+                                request.gas)
+    return _json({"gas": gas, **_call_json(at_most)})
 
 
 def _call_block(ctx: QueryContext) -> BlockContext:
@@ -239,6 +279,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "code": query_code,
     "storage": query_storage,
     "call": query_call,
+    "estimate": query_estimate,
     "chain": query_chain,
     "tx": query_tx,
     "block": query_block,
@@ -254,6 +295,11 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
 }
 
 
+def route_of(path: str) -> str:
+    """The route of a query path: `call` for `/call`, `account` for `/account/0x..`."""
+    return path.strip("/").partition("/")[0]
+
+
 def route_query(path: str, ctx: QueryContext) -> QueryResult:
     """Dispatch `/<route>/<argument>` to its handler."""
     route, _, arg = path.strip("/").partition("/")
@@ -262,3 +308,54 @@ def route_query(path: str, ctx: QueryContext) -> QueryResult:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"unknown query path {path!r}; known: "
                            + ", ".join(f"/{name}/..." for name in sorted(ROUTES)))
     return handler(ctx, arg)
+
+
+# ---- the whole answer --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CommittedView:
+    """The last committed block as a query sees it: its height, the state after it, the store."""
+
+    store: Store
+    genesis: Genesis
+    height: int
+    reader: StateReader  # the state after block `height`
+
+
+def answer_query(req: types.RequestQuery, view: CommittedView, settings: AppSettings) -> types.ResponseQuery:
+    """The answer to `req` from `view`: at `req.height` if that block's state is kept, else at
+    the view's. A bug in a handler answers INTERNAL (and is logged), never an exception."""
+    height = req.height or view.height
+    try:
+        reader = reader_at(view, settings, height)
+        if reader is None:
+            return types.ResponseQuery(code=codes.QUERY_NOT_FOUND, height=view.height,
+                                       log=_no_state(view, settings, height))
+        context = QueryContext(reader, view.store, view.genesis, height, staking.state_view(reader.state),
+                               settings.audit_max_reads, settings.call_gas_cap, req.data)
+        result = route_query(req.path, context)
+    except Exception:
+        log.exception("query_bug", path=req.path)
+        return types.ResponseQuery(code=codes.INTERNAL, log="internal error")
+    return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
+
+
+def _no_state(view: CommittedView, settings: AppSettings, height: int) -> str:
+    oldest = oldest_kept(view.store, view.height, settings.keep_recent)
+    if 0 < height < oldest:
+        return (f"no state at height {height}: pruned or before this node's first state (it answers for "
+                f"{oldest} to {view.height}; keep_recent {settings.keep_recent})")
+    return f"no state at height {height}: the last committed block is {view.height}"
+
+
+def reader_at(view: CommittedView, settings: AppSettings, height: int) -> StateReader | None:
+    """The committed state after block `height`: every block record keeps its state root
+    (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
+    if height == view.height:
+        return view.reader
+    if height < oldest_kept(view.store, view.height, settings.keep_recent):
+        return None
+    root = state_root_at(view.store, height) if 0 < height < view.height else None
+    if root is None:
+        return None
+    return StateReader(view.reader.vm, Overlay(view.store), root, view.genesis.chain_id)

@@ -15,9 +15,15 @@ class AppSettings:
     min_gas_price_wei: int = 0      # CheckTx refuses cheaper txs (above the chain's own minimum)
     audit_max_reads: int = 2_000    # store reads one /solvency query may make (~0.1 s); past it, code 42
     call_gas_cap: int = 10_000_000  # the most gas one /call (eth_call, eth_estimateGas) may use
+    query_workers: int = 1          # processes answering /call, /estimate, /logs, /solvency (app/query_pool.py)
+    query_queue: int = 16           # such queries waiting for a worker; past it, code 43 (busy)
+    query_timeout_ms: int = 5_000   # one such query's time budget; past it, abandoned with code 44
 
     def __post_init__(self) -> None:
         for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads",
                      "call_gas_cap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
+        for name in ("query_workers", "query_queue", "query_timeout_ms"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1")

@@ -118,6 +118,13 @@ class AppSection:
     call_gas_cap: int = _key(_APP.call_gas_cap,
                              "the most gas one eth_call, eth_estimateGas or /call may use (more is capped)",
                              _range(21_000))
+    query_workers: int = _key(_APP.query_workers,
+                              "processes answering eth_call, eth_estimateGas, logs and /solvency queries "
+                              "(never the one running blocks)", _range(1, 16))
+    query_queue: int = _key(_APP.query_queue, "such queries waiting for a worker; past it, code 43 (busy)",
+                            _range(1, 1000))
+    query_timeout_ms: int = _key(_APP.query_timeout_ms,
+                                 "one such query's time budget; past it, abandoned with code 44", _range(100))
 
 
 @dataclass(frozen=True, slots=True)

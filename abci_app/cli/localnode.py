@@ -90,8 +90,8 @@ class LocalNode:
         accounts and params added to the dev genesis (`dev_app_state`)."""
         home = Home(base)
         config = cometbft.NodeConfig(
-            rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), abci=abci,
-            timeout_commit="200ms", empty_blocks_interval="1s",
+            rpc_port=free_port(), p2p_port=free_port(), abci_port=free_port(), prometheus_port=free_port(),
+            abci=abci, timeout_commit="200ms", empty_blocks_interval="1s",
         )
         binary = create_home(home, config, genesis_extra=genesis_extra,
                              app={**DEVNET_APP_SETTINGS, **(app_settings or {})})

@@ -197,9 +197,12 @@ def serving(args: argparse.Namespace, settings: Config, start: bool) -> Serving:
 
 
 def open_app(home: Home, settings: Config) -> Application:
+    """The application on the home's store, its query workers started (app/query_pool.py)."""
     db = settings.app_db(home.path)
     db.parent.mkdir(parents=True, exist_ok=True)
-    return Application(str(db), settings=settings.app_settings())
+    app = Application(str(db), settings=settings.app_settings())
+    app.start_query_workers()
+    return app
 
 
 def start_metrics(app: Application, port: int | None):
@@ -235,7 +238,7 @@ def run_app(args: argparse.Namespace) -> int:
     gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)
     metrics = start_metrics(app, chosen.metrics_port)
     try:
-        asyncio.run(serve(app, config))
+        asyncio.run(_serve_until_signalled(app, config))
     except KeyboardInterrupt:
         pass
     finally:
@@ -270,6 +273,22 @@ def run_start(args: argparse.Namespace) -> int:
             gateway.stop()
         _stop(metrics)
         app.close()
+
+
+async def _serve_until_signalled(app: Application, config: cometbft.NodeConfig) -> None:
+    """Serve until SIGINT or SIGTERM, then stop serving (the caller closes the app)."""
+    server = asyncio.create_task(serve(app, config))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    waiter = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait({waiter, server}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if server in done:
+        return server.result()  # its failure (a port in use) ends the command
+    server.cancel()
+    await asyncio.gather(server, return_exceptions=True)
 
 
 async def _run_both(app: Application, config: cometbft.NodeConfig, binary: Path, home: Home, gateway=None) -> int:

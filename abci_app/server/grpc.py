@@ -2,13 +2,15 @@
 
 Service `tendermint.abci.ABCI`, one unary RPC per call. The handlers run on one event loop and
 call the synchronous application without awaiting in between, so calls never overlap even
-though CometBFT's four clients call concurrently. An application exception becomes status
+though CometBFT's four clients call concurrently. A Query is awaited (`query_async`: the app may
+answer it in another process) while the other calls go on. An application exception becomes status
 INTERNAL, which CometBFT treats like ResponseException and stops.
 
 CometBFT dials `host:port` with no scheme: grpc-go would read `tcp://` as an unknown resolver.
 """
 
 import asyncio
+import inspect
 
 import grpc
 import structlog
@@ -33,9 +35,11 @@ class _Servicer(types_pb2_grpc.ABCIServicer):
     def __init__(self, app: Application) -> None:
         self._app = app
 
-    async def _call(self, kind: str, request, context: grpc.aio.ServicerContext):
+    async def _call(self, kind: str, request, context: grpc.aio.ServicerContext, method=None):
         try:
-            response = getattr(self._app, kind)(request)
+            response = (method or getattr(self._app, kind))(request)
+            if inspect.isawaitable(response):
+                response = await response
             if response is None:
                 raise TypeError(f"{kind} returned no response")
             return response
@@ -56,7 +60,7 @@ class _Servicer(types_pb2_grpc.ABCIServicer):
         return await self._call("init_chain", request, context)
 
     async def Query(self, request, context):
-        return await self._call("query", request, context)
+        return await self._call("query", request, context, self._app.query_async)
 
     async def CheckTx(self, request, context):
         return await self._call("check_tx", request, context)

@@ -7,12 +7,18 @@ from rocksdict import AccessType, Options, Rdict, WriteBatch, WriteOptions
 
 class Store:
     """A RocksDB database. All writes go through `write`, one atomic batch at a time.
-    `read_only`: another process may have it open (it must exist)."""
+    `read_only`: another process may have it open (it must exist). `secondary`: a folder of its
+    own for a read-only follower of the process that has it open (`catch_up` reads that
+    process's newer writes, whole batches only)."""
 
-    def __init__(self, path: str, read_only: bool = False) -> None:
+    def __init__(self, path: str, read_only: bool = False, secondary: str | None = None) -> None:
         options = Options(raw_mode=True)
-        options.create_if_missing(not read_only)
-        access = AccessType.read_only() if read_only else AccessType.read_write()
+        options.create_if_missing(not read_only and secondary is None)
+        if secondary is not None:
+            options.set_max_open_files(-1)  # keep every table open: the primary may delete them
+            access = AccessType.secondary(secondary)
+        else:
+            access = AccessType.read_only() if read_only else AccessType.read_write()
         self._db = Rdict(path, options, access_type=access)
         self._sync = WriteOptions()
         self._sync.sync = True
@@ -43,6 +49,10 @@ class Store:
         """RocksDB's estimate of live data plus the memtables (for metrics)."""
         return sum(self._db.property_int_value(name) or 0
                    for name in ("rocksdb.estimate-live-data-size", "rocksdb.cur-size-all-mem-tables"))
+
+    def catch_up(self) -> None:
+        """A secondary: see what the primary has written since (complete write batches only)."""
+        self._db.try_catch_up_with_primary()
 
     def close(self) -> None:
         self._db.close()

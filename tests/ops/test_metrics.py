@@ -14,6 +14,7 @@ SERIES = (
     "miles_height", "miles_block_execution_seconds_count", "miles_block_txs_sum", "miles_txs_total",
     "miles_block_gas_used_sum", "miles_gas_used_total", "miles_check_tx_total", "miles_mempool_recheck_total",
     "miles_mempool_recheck_seconds_count", "miles_supply_cmt", "miles_validators", "miles_state_size_bytes",
+    "miles_worker_queries_total",
 )
 
 

@@ -6,6 +6,7 @@ against a real node.
 
 import pytest
 
+from abci_app.evm.simulate import CallResult, estimate_gas
 from abci_app.rpc.gateway import methods
 from abci_app.rpc.gateway.chain import ChainParams, StoredBlock
 from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError
@@ -73,7 +74,8 @@ def test_code_and_storage():
 
 
 class CallChain(StubChain):
-    """/call succeeds iff gas >= `needs`; it reports `used` (< needs models a refund)."""
+    """/call succeeds iff gas >= `needs`; it reports `used` (< needs models a refund). /estimate
+    is the app's search (evm/simulate.py) over that /call, in one query."""
 
     GAS_LIMIT = 30_000_000
 
@@ -95,6 +97,15 @@ class CallChain(StubChain):
         ok = request["gas"] >= self.needs
         return {"success": ok, "output": "0x2a" if ok else "0x", "gas_used": self.used if ok else request["gas"],
                 "error": "" if ok else "OutOfGas: out of gas"}
+
+    def estimate(self, request, height=0):
+        def run(gas: int) -> CallResult:
+            answer = self.call({**request, "gas": gas}, height)
+            return CallResult(answer["success"], bytes.fromhex(answer["output"][2:]), answer["gas_used"],
+                              answer["error"])
+        gas, at_high = estimate_gas(run, request["gas"])
+        return {"gas": gas, "success": at_high.success, "output": "0x" + at_high.output.hex(),
+                "gas_used": at_high.gas_used, "error": at_high.error}
 
 
 @pytest.mark.parametrize(("needs", "used"), [

@@ -55,3 +55,13 @@ def test_app_returning_nothing_is_internal_error(stub):
         stub.Query(types.RequestQuery(data=b"k"), timeout=TIMEOUT_S)
     assert failure.value.code() == grpc.StatusCode.INTERNAL
     assert "query returned no response" in failure.value.details()
+
+
+def test_a_slow_query_holds_up_no_other_call(stub, app):
+    """Issue 14: a query answered elsewhere (a worker process) lets FinalizeBlock and Commit go on."""
+    slow = stub.Query.future(types.RequestQuery(path="/slow"), timeout=TIMEOUT_S)
+    assert len(stub.FinalizeBlock(types.RequestFinalizeBlock(txs=[b"1"]), timeout=TIMEOUT_S).tx_results) == 1
+    stub.Commit(types.RequestCommit(), timeout=TIMEOUT_S)
+    assert not slow.done()
+    app.gate.set()
+    assert slow.result(timeout=TIMEOUT_S).value == b"slow"

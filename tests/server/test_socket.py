@@ -85,6 +85,20 @@ def test_frames_sent_one_byte_at_a_time(connect):
     assert responses[1].check_tx.gas_wanted == 3
 
 
+def test_a_slow_query_holds_up_only_its_own_connection(connect, app):
+    """Issue 14: a query answered elsewhere (a worker process) keeps its place in its
+    connection's order, and the consensus connection goes on meanwhile."""
+    queries, consensus = connect(), connect()
+    queries.send(types.Request(query=types.RequestQuery(path="/slow")), echo("after the query"), flush())
+    block = consensus.call(types.Request(finalize_block=types.RequestFinalizeBlock(txs=[b"1"])))
+    assert len(block.finalize_block.tx_results) == 1
+    assert consensus.call(types.Request(commit=types.RequestCommit())).WhichOneof("value") == "commit"
+    app.gate.set()
+    responses = queries.receive(3)
+    assert [r.WhichOneof("value") for r in responses] == ["query", "echo", "flush"]
+    assert responses[0].query.value == b"slow" and responses[1].echo.message == "after the query"
+
+
 def test_app_exception_becomes_response_exception_and_connection_stays(connect):
     client = connect()
     with capture_logs() as logs:

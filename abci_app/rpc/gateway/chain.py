@@ -120,6 +120,12 @@ class CometChain:
         Answers {"success", "output": "0x..", "gas_used", "error"}."""
         return self._query_json("/call", json.dumps(request).encode(), height)
 
+    def estimate(self, request: dict, height: int = 0) -> dict:
+        """`/estimate`: the smallest gas at which {from, to, data, value, gas} succeeds, searched
+        for by the app in one query (one time budget). Answers {"gas": int | None, and the
+        call's result with all the gas: "success", "output", "gas_used", "error"}."""
+        return self._query_json("/estimate", json.dumps(request).encode(), height)
+
     # blocks, transactions and logs
 
     def receipt(self, tx_hash: bytes) -> dict | None:

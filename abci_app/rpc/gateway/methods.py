@@ -17,7 +17,6 @@ from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpc
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
 TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
-TRANSFER_GAS = 21_000
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
 
 
@@ -166,31 +165,14 @@ def eth_call(chain: CometChain, call: dict, tag) -> str:
 
 
 def estimate_gas(chain: CometChain, call: dict, tag) -> str:
-    """The smallest gas at which the call succeeds, by binary search over `/call`.
-
-    The upper end is the call's own gas or the block gas limit; a call that fails there fails
-    (code 3 with the reason for a revert). The lower end is what the call used at the upper
-    end (gas used is after refunds, so it never exceeds what the call needs), and at least
-    the 21,000 of a plain transfer. Success is what is searched for, never gas used, so refunds,
-    the 63/64 rule and precompiles that charge their own way never cause an underestimate."""
-    height = _state_height(tag)
-    call = _cap_gas(chain, call)
-    high = call["gas"]
-    result = chain.call(call, height)
-    if not result["success"]:
-        raise _call_failed(result)
-    low = max(TRANSFER_GAS, int(result["gas_used"]))  # the first probe: the answer for most calls
-    if low >= high:
-        return fmt.quantity(high)
-    if chain.call({**call, "gas": low}, height)["success"]:
-        return fmt.quantity(low)
-    while low + 1 < high:  # low fails, high succeeds
-        middle = (low + high) // 2
-        if chain.call({**call, "gas": middle}, height)["success"]:
-            high = middle
-        else:
-            low = middle
-    return fmt.quantity(high)
+    """The smallest gas at which the call succeeds, within the call's own gas or the block gas
+    limit: the app searches for it in one `/estimate` query, which its time budget bounds whole
+    (evm/simulate.py: estimate_gas). A call that fails with all of it fails (code 3 with the
+    reason for a revert)."""
+    answer = chain.estimate(_cap_gas(chain, call), _state_height(tag))
+    if answer["gas"] is None:
+        raise _call_failed(answer)
+    return fmt.quantity(answer["gas"])
 
 
 # transactions

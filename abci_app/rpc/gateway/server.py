@@ -32,6 +32,7 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_BATCH = 1000
 WORKER_THREADS = 8
 START_TIMEOUT_S = 10.0
+STOP_GRACE_S = 1.0  # what requests under way get to finish when the gateway stops
 
 
 def _error(request_id, error: JsonRpcError) -> dict:
@@ -139,7 +140,7 @@ class Gateway:
         app.router.add_post("/", self._http)
         app.router.add_get("/", self._websocket)
         app.router.add_route("OPTIONS", "/", self._preflight)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         await web.SockSite(self._runner, listener).start()
         self._poller = asyncio.ensure_future(self.subscriptions.run())
