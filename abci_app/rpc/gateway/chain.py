@@ -21,6 +21,7 @@ from .filters import Filters, LogLimits
 
 # CometBFT caps unconfirmed_txs at 100 per call; pending nonces see only that many mempool txs.
 MEMPOOL_SCAN_LIMIT = 100
+EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAIT_S = 1, 0.1   # eth_call and eth_estimateGas at once, and the wait for a turn
 QUERY_NOT_FOUND = 40  # abci_app.app.codes: codes are append-only
 QUERY_TOO_MANY_RESULTS = 42
 BLOCK_CACHE_SIZE = 256
@@ -67,6 +68,7 @@ class CometChain:
         self.filters = Filters()
         self._blocks: OrderedDict[int, StoredBlock] = OrderedDict()  # committed blocks never change
         self._lock = threading.Lock()
+        self._expensive = threading.BoundedSemaphore(EXPENSIVE_IN_FLIGHT)
 
     def _query(self, path: str, data: bytes = b"", height: int = 0) -> tuple[int, bytes, str]:
         try:
@@ -118,13 +120,25 @@ class CometChain:
     def call(self, request: dict, height: int = 0) -> dict:
         """`/call`: run {from, to, data, value, gas} on committed state, keeping nothing.
         Answers {"success", "output": "0x..", "gas_used", "error"}."""
-        return self._query_json("/call", json.dumps(request).encode(), height)
+        return self._expensive_query_json("/call", json.dumps(request).encode(), height)
 
     def estimate(self, request: dict, height: int = 0) -> dict:
         """`/estimate`: the smallest gas at which {from, to, data, value, gas} succeeds, searched
         for by the app in one query (one time budget). Answers {"gas": int | None, and the
         call's result with all the gas: "success", "output", "gas_used", "error"}."""
-        return self._query_json("/estimate", json.dumps(request).encode(), height)
+        return self._expensive_query_json("/estimate", json.dumps(request).encode(), height)
+
+    def _expensive_query_json(self, path: str, data: bytes, height: int):
+        """At most EXPENSIVE_IN_FLIGHT EVM queries of this gateway in the node's query pipeline:
+        CometBFT answers abci_query in order on one connection, so every cheap read (a nonce, a
+        receipt) waits behind the calls sent before it; past the bound, busy after a short wait
+        (found by issue 14's attack run: a flood of eth_calls starved wallets' reads)."""
+        if not self._expensive.acquire(timeout=EXPENSIVE_WAIT_S):
+            raise LimitExceeded(f"busy: {EXPENSIVE_IN_FLIGHT} calls are running; try again")
+        try:
+            return self._query_json(path, data, height)
+        finally:
+            self._expensive.release()
 
     # blocks, transactions and logs
 

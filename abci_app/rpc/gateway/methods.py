@@ -80,9 +80,10 @@ def block_number(chain: CometChain) -> str:
 
 def gas_price(chain: CometChain) -> str:
     """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
-    price taken now still pays the block it lands in, plus the suggested tip."""
+    price taken now still pays the block it lands in (what it leaves is its tip). One query: a
+    wallet asks it for every tx, and every query waits while the node runs a block."""
     base = chain.next_base_fee()
-    return fmt.quantity(base + -(-base // 8) + suggested_tip(chain))
+    return fmt.quantity(base + -(-base // 8))
 
 
 def max_priority_fee(chain: CometChain) -> str:
