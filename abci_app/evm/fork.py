@@ -76,6 +76,15 @@ class ChargedGasVM(PragueVM):
         refund = cls.calculate_net_gas_refund(consumed, computation.get_gas_refund())
         return consumed - refund + computation.data_floor_gas
 
+    @classmethod
+    def executed_gas(cls, transaction: SignedTransactionAPI, computation: ComputationAPI) -> int:
+        """The gas by Ethereum's rules (refunds, the calldata floor), before the chain's floor on
+        declared gas: what a call reports and a gas estimate starts from (a tx sent with that
+        estimate is charged no more)."""
+        consumed = transaction.gas - computation.get_gas_remaining()
+        refund = cls.calculate_net_gas_refund(consumed, computation.get_gas_refund())
+        return consumed - refund + PragueTransactionExecutor.calc_data_floor_gas(transaction, consumed, refund)
+
 
 class RulesComputation(PragueComputation):
     """Prague under the chain's rules: SELFDESTRUCT destroys no CMT (evm/selfdestruct.py) and gas

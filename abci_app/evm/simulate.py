@@ -47,7 +47,7 @@ def simulate(reader: StateReader, request: CallRequest, block: BlockContext) -> 
         tx = SpoofTransaction(unsigned, from_=request.sender)
         tx.validate()  # the chain's executor leaves this to decode_tx, which a call never meets
         computation = state.apply_transaction(tx)
-        gas_used = vm.finalize_gas_used(tx, computation)
+        gas_used = vm.executed_gas(tx, computation)
         if computation.is_error:
             return CallResult(False, computation.output, gas_used, revert_reason(computation))
         return CallResult(True, computation.output, gas_used, "")

@@ -21,6 +21,7 @@ from ..chain import transfer
 from .test_history_and_logs import TRANSFER_TOPIC, _token
 
 LOOP = {"data": "0x5b5f56"}        # JUMPDEST PUSH0 JUMP as a deployment: runs until the gas is gone
+LONG_CALLS = 60_000_000            # call_gas_cap for the LOOP to outlast a budget: 10M gas is ~0.3 s
 SPEND_ALL = {"data": "0x5b6113885a115f5700"}  # loop while GAS > 5000, then STOP: succeeds at any gas
 BALANCE_OF = keccak(b"balanceOf(address)")[:4]
 
@@ -84,7 +85,7 @@ def test_workers_answer_exactly_as_the_app_does(chain, keys, token):
 
 
 def test_a_query_past_its_budget_is_abandoned_and_the_worker_serves_on(chain):
-    _start(chain, query_timeout_ms=300)
+    _start(chain, query_timeout_ms=300, call_gas_cap=LONG_CALLS)
     _ask(chain.app, "/call", {"gas": 100_000})  # the worker has started
     started = time.monotonic()
     answer = _ask(chain.app, "/call", LOOP)
@@ -105,7 +106,7 @@ def test_an_estimate_pays_one_budget_for_its_whole_search(chain):
 
 
 def test_past_the_queue_a_query_is_answered_busy_at_once(chain):
-    _start(chain, query_queue=2, query_timeout_ms=400)
+    _start(chain, query_queue=2, query_timeout_ms=400, call_gas_cap=LONG_CALLS)
     _ask(chain.app, "/call", {"gas": 100_000})
     answers = _ask_all(chain.app, *[_request("/call", LOOP) for _ in range(6)])
     assert sorted(a.code for a in answers) == [codes.QUERY_BUSY] * 3 + [codes.QUERY_TIMEOUT] * 3  # 1 ran, 2 waited
@@ -118,7 +119,7 @@ def test_past_the_queue_a_query_is_answered_busy_at_once(chain):
 
 
 def test_a_worker_that_dies_answers_its_query_and_is_replaced(chain):
-    pool = _start(chain, query_timeout_ms=3_000)
+    pool = _start(chain, query_timeout_ms=3_000, call_gas_cap=LONG_CALLS)
     _ask(chain.app, "/call", {"gas": 100_000})
     victim = pool._workers[0].process.pid
 

@@ -23,7 +23,7 @@ def test_the_calldata_floor_with_a_refund_charges_what_it_reports(chain, keys):
     assert deployed.code == 0
     contract = "0x" + generate_contract_address(bytes.fromhex(keys[0].address[2:]), 0).hex()
     before = chain.balance(keys[1].address)
-    (result,) = chain.block([transfer(keys[1], 0, contract, 0, gas=300_000, data=b"\xff" * 2_000)])
+    (result,) = chain.block([transfer(keys[1], 0, contract, 0, gas=200_000, data=b"\xff" * 2_000)])
     assert result.code == 0, result.log
     floor = 21_000 + 10 * 4 * 2_000
     assert result.gas_used == floor  # executed gas less the refund is below the floor
