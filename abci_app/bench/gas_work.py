@@ -94,12 +94,14 @@ def _ecrecover_input() -> bytes:
     return digest + b"".join(word.to_bytes(32, "big") for word in (27 + signature.v, signature.r, signature.s))
 
 
-def _bls_g1(point) -> bytes:
+def bls_g1(point) -> bytes:
+    """A BLS12-381 G1 point as EIP-2537 encodes it."""
     x, y = normalize(point)
     return int(x).to_bytes(64, "big") + int(y).to_bytes(64, "big")
 
 
-def _bls_g2(point) -> bytes:
+def bls_g2(point) -> bytes:
+    """A BLS12-381 G2 point as EIP-2537 encodes it."""
     x, y = normalize(point)
     return b"".join(int(c).to_bytes(64, "big") for c in (*x.coeffs, *y.coeffs))
 
@@ -134,11 +136,11 @@ WORK = {
     "bn256 mul": calls(7, encode(["uint256"] * 2, list(BN_G1)) + SCALAR),
     "bn256 pairing (2 pairs)": calls(8, encode(["uint256"] * 6, [*BN_G1, *BN_G2]) * 2),
     "blake2f (12 rounds)": calls(9, BLAKE2F_INPUT),
-    "bls12-381 g1 add": calls(0x0B, _bls_g1(BLS_G1) + _bls_g1(multiply(BLS_G1, 5))),
-    "bls12-381 g1 msm (8 points)": calls(0x0C, (_bls_g1(BLS_G1) + SCALAR) * 8),
-    "bls12-381 g2 add": calls(0x0D, _bls_g2(BLS_G2) + _bls_g2(multiply(BLS_G2, 5))),
-    "bls12-381 g2 msm (8 points)": calls(0x0E, (_bls_g2(BLS_G2) + SCALAR) * 8),
-    "bls12-381 pairing (2 pairs)": calls(0x0F, (_bls_g1(BLS_G1) + _bls_g2(BLS_G2)) * 2),
+    "bls12-381 g1 add": calls(0x0B, bls_g1(BLS_G1) + bls_g1(multiply(BLS_G1, 5))),
+    "bls12-381 g1 msm (8 points)": calls(0x0C, (bls_g1(BLS_G1) + SCALAR) * 8),
+    "bls12-381 g2 add": calls(0x0D, bls_g2(BLS_G2) + bls_g2(multiply(BLS_G2, 5))),
+    "bls12-381 g2 msm (8 points)": calls(0x0E, (bls_g2(BLS_G2) + SCALAR) * 8),
+    "bls12-381 pairing (2 pairs)": calls(0x0F, (bls_g1(BLS_G1) + bls_g2(BLS_G2)) * 2),
     "bls12-381 map to g1": calls(0x10, b"\0" * 16 + b"\x11" * 48),
     "bls12-381 map to g2": calls(0x11, (b"\0" * 16 + b"\x11" * 48) * 2),
     "staking params()": calls(int.from_bytes(STAKING, "big"), keccak(b"params()")[:4], kind=STATICCALL),

@@ -30,10 +30,11 @@ import pytest
 import rlp
 from eth._utils.address import generate_contract_address
 from eth_hash.auto import keccak
-from py_ecc.optimized_bls12_381 import G1, G2, normalize
+from py_ecc.optimized_bls12_381 import G1, G2
 
 from abci_app.abci import types
 from abci_app.app import AppSettings, Application, snapshots
+from abci_app.bench.gas_work import bls_g1, bls_g2
 from abci_app.evm.pricing import TARGET_GAS_PER_US
 from abci_app.store import keys as store_keys
 
@@ -74,16 +75,6 @@ def _precompile(number: int) -> str:
 # ---- 1. gas does not bound time: py-evm's own precompiles -------------------------------------------
 
 
-def _g1(point) -> bytes:
-    x, y = normalize(point)
-    return int(x).to_bytes(64, "big") + int(y).to_bytes(64, "big")
-
-
-def _g2(point) -> bytes:
-    x, y = normalize(point)
-    return b"".join(int(c).to_bytes(64, "big") for c in (*x.coeffs, *y.coeffs))
-
-
 def _kzg_input() -> bytes:
     """A valid EIP-4844 point evaluation: the commitment and proof at infinity, z = y = 0."""
     infinity = b"\xc0" + b"\0" * 47
@@ -94,7 +85,7 @@ def _kzg_input() -> bytes:
 SLOW_PRECOMPILES = [
     # (address, input, gas limit of the tx); 0x0a: tests/evm/test_kzg.py (its setup loads once)
     pytest.param(0x09, (300_000).to_bytes(4, "big") + b"\0" * 208 + b"\x01", 400_000, id="blake2f_0x09"),
-    pytest.param(0x0F, (_g1(G1) + _g2(G2)) * 2, 30_000_000, id="bls12_pairing_check_0x0f"),
+    pytest.param(0x0F, (bls_g1(G1) + bls_g2(G2)) * 2, 30_000_000, id="bls12_pairing_check_0x0f"),
 ]
 
 
