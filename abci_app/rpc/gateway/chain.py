@@ -69,6 +69,7 @@ class CometChain:
         self._blocks: OrderedDict[int, StoredBlock] = OrderedDict()  # committed blocks never change
         self._lock = threading.Lock()
         self._expensive = threading.BoundedSemaphore(EXPENSIVE_IN_FLIGHT)
+        self.tip_suggestion: tuple[int, int] | None = None  # (height, tip): methods.suggested_tip's
 
     def _query(self, path: str, data: bytes = b"", height: int = 0) -> tuple[int, bytes, str]:
         try:

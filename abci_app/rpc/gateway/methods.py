@@ -4,6 +4,7 @@ A handler takes the chain view and its parsed params and returns the JSON result
 parsed by the Method's parsers before the handler runs, so a handler never sees bad input.
 """
 
+import heapq
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,12 +96,17 @@ def suggested_tip(chain: CometChain) -> int:
     (0 when they carried no tx: the base fee is then all a tx needs). A wallet that tips 0 while
     others pay waits behind all of them (found by issue 14's attack run)."""
     latest = chain.height()
+    cached = getattr(chain, "tip_suggestion", None)  # (height, tip): one computation per block
+    if cached is not None and cached[0] == latest:
+        return cached[1]
     tips = []
     for height in range(max(1, latest - TIP_BLOCKS + 1), latest + 1):
         block = _committed_block(chain, height)
         base = block.base_fee_wei(chain.params.min_gas_price_wei)
-        tips += sorted(int(r["effective_gas_price"]) - base for r in block.record["receipts"])[:TIP_LOWEST]
-    return sorted(tips)[(len(tips) - 1) * TIP_PERCENTILE // 100] if tips else 0
+        tips += heapq.nsmallest(TIP_LOWEST, (int(r["effective_gas_price"]) - base for r in block.record["receipts"]))
+    tip = sorted(tips)[(len(tips) - 1) * TIP_PERCENTILE // 100] if tips else 0
+    chain.tip_suggestion = (latest, tip)
+    return tip
 
 
 # accounts
