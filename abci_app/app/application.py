@@ -53,6 +53,7 @@ class Application(BaseApplication):
         self.store = Store(db_path)
         self._db_path = db_path
         self._queries: QueryPool | None = None  # the query workers, once started
+        self.snapshotter = snapshots.Snapshotter(self.store)  # state-sync snapshots, off the Commit path
         self.metrics = metrics or AppMetrics()
         self.metrics.watch_state_size(self.store.size_bytes)
         self.height = int.from_bytes(self.store.get(keys.META_HEIGHT) or b"\0", "big")
@@ -79,6 +80,7 @@ class Application(BaseApplication):
         if self._queries is not None:
             self._queries.close()
             self._queries = None
+        self.snapshotter.close()
         self.store.close()
 
     def _validator_count(self) -> int | None:
@@ -261,6 +263,7 @@ class Application(BaseApplication):
         """Execute the block. A transaction's own fault fails that transaction (evm/execute.py);
         any other fault stops the node here, before Commit, so it never commits a state (or a
         receipt) the other nodes do not have. CometBFT replays the block after a restart."""
+        self.snapshotter.block_started()  # a snapshot being built steps aside until Commit
         try:
             return self._finalize_block(req)
         except Exception as exc:
@@ -387,9 +390,10 @@ class Application(BaseApplication):
             deleted = prune(self.store, kept_roots(self.store, height, keep))
             log.info("state_pruned", height=height, kept_versions=keep, deleted_keys=deleted,
                      duration_ms=round((time.perf_counter() - started) * 1000, 1))
+        self.snapshotter.block_done()  # a snapshot being built goes on (snapshots.Snapshotter)
         interval = self.settings.snapshot_interval
-        if interval and height % interval == 0:  # state sync: snapshots.py; failures are logged, not fatal
-            snapshots.take_after_commit(self.store, height, self.state_root, self.settings.snapshot_keep)
+        if interval and height % interval == 0:  # state sync: built in its own thread, failures logged
+            self.snapshotter.start(height, self.state_root, self.settings.snapshot_keep)
 
     # ---- ABCI: queries ---------------------------------------------------------------------
 

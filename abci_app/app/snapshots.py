@@ -27,8 +27,9 @@ one batch, so pruning the state never breaks a kept snapshot.
 """
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import rlp
@@ -36,15 +37,15 @@ import structlog
 from eth_hash.auto import keccak
 
 from ..abci import types
-from ..evm.nodes import state_keys
+from ..evm.nodes import state_entries
 from ..evm.rlp_bounds import RLPNestingError, check_rlp_nesting
-from ..store import Store, keys
+from ..store import ReadView, Store, keys
 from . import chain_records
 from .pruning import restored_from, restored_marker
 
 log = structlog.get_logger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 CHUNK_BYTES = 1 << 20      # state chunk budget; CometBFT accepts chunks up to 16 MB
 # A state chunk is at most the budget plus one entry (contract code, 24 KiB at most, or a trie
 # node); anything larger is not one of ours and is refused before it is decoded.
@@ -53,6 +54,9 @@ ENTRY_MIN_BYTES = 35       # [32-byte key, value]: list header, key with its pre
 HASH_ITEM_BYTES = 33       # a 32-byte hash with its prefix
 _LIST_HEADER = 5           # an RLP list prefix of a payload under 4 GiB
 _ENTRY_OVERHEAD = 9        # [key, value]: list prefix <= 4, key prefix 1, value prefix <= 4
+_DELETE_BATCH = 1024       # keys deleted per write when unfinished snapshots are cleaned
+PAUSE_S = 1.0              # the builder waits this long for a block to end ...
+SLICE_S = 0.05             # ... then builds this long beside it before it waits again
 
 ApplyResult = types.ResponseApplySnapshotChunk.Result
 OfferResult = types.ResponseOfferSnapshot.Result
@@ -87,76 +91,172 @@ class SnapshotError(ValueError):
 # ---- taking and serving -------------------------------------------------------------------------
 
 
-def _state_getter(store: Store):
+class Stopped(Exception):
+    """The node is closing: the snapshot being built is left unlisted (cleaned before the next)."""
+
+
+def _state_getter(source, pace: Callable[[], None] | None = None):
+    """get(key) of state keys in `source` (a Store or a ReadView); SnapshotError if one is missing.
+    `pace` runs before every read (the builder's pause and stop point)."""
     def get(key: bytes) -> bytes:
-        value = store.get(keys.state_key(key))
+        if pace is not None:
+            pace()
+        value = source.get(keys.state_key(key))
         if value is None:
             raise SnapshotError(f"state key {key.hex()} missing")
         return value
     return get
 
 
-def build(store: Store, height: int, app_hash: bytes) -> list[bytes]:
-    """The chunks of the snapshot of committed `height` whose app hash (state root) is `app_hash`."""
-    get = _state_getter(store)
-    chunks = [rlp.encode([height, app_hash, store.get(keys.META_GENESIS) or b""])]
+def build(get: Callable[[bytes], bytes], height: int, app_hash: bytes, genesis: bytes) -> Iterator[bytes]:
+    """The chunks of the snapshot of committed `height` whose app hash (state root) is `app_hash`,
+    one at a time (`get`: that height's state keys)."""
+    yield rlp.encode([height, app_hash, genesis])
     entries: list[list[bytes]] = []
     size = _LIST_HEADER
-    for key in state_keys(get, app_hash):
-        value = get(key)
+    for key, value in state_entries(get, app_hash):
         entry_size = len(key) + len(value) + _ENTRY_OVERHEAD
         if entries and size + entry_size > CHUNK_BYTES:
-            chunks.append(rlp.encode(entries))
+            yield rlp.encode(entries)
             entries, size = [], _LIST_HEADER
         entries.append([key, value])
         size += entry_size
     if entries:
-        chunks.append(rlp.encode(entries))
-    return chunks
+        yield rlp.encode(entries)
 
 
 def describe(height: int, app_hash: bytes, chunks: list[bytes]) -> Snapshot:
-    hashes = [hashlib.sha256(chunk).digest() for chunk in chunks]
-    return Snapshot(height=height, format=FORMAT, chunks=len(chunks), hash=hashlib.sha256(b"".join(hashes)).digest(),
+    return _described(height, app_hash, [hashlib.sha256(chunk).digest() for chunk in chunks])
+
+
+def _described(height: int, app_hash: bytes, hashes: list[bytes]) -> Snapshot:
+    return Snapshot(height=height, format=FORMAT, chunks=len(hashes), hash=hashlib.sha256(b"".join(hashes)).digest(),
                     metadata=rlp.encode([app_hash, hashes]))
 
 
-def take(store: Store, height: int, app_hash: bytes, keep: int) -> Snapshot:
-    """Snapshot committed `height` and drop all but the newest `keep` snapshots (0: keep all), in
-    one write batch."""
+def take(store: Store, view: ReadView, height: int, app_hash: bytes, keep: int,
+         pace: Callable[[], None] | None = None) -> Snapshot:
+    """Snapshot committed `height` from `view` (the store as of that height) into `store`. Each
+    chunk is its own write as it fills; the record comes last, in one write with the dropping of
+    all but the newest `keep` snapshots (0: keep all), so a listed snapshot is always whole."""
     started = time.perf_counter()
-    chunks = build(store, height, app_hash)
-    snapshot = describe(height, app_hash, chunks)
-    puts = {keys.snapshot_key(height): rlp.encode([snapshot.format, snapshot.chunks, snapshot.hash,
-                                                   snapshot.metadata])}
-    for index, chunk in enumerate(chunks):
-        puts[keys.snapshot_chunk_key(height, index)] = chunk
+    _drop_unlisted_chunks(store)
+    hashes: list[bytes] = []
+    size = 0
+    for index, chunk in enumerate(build(_state_getter(view, pace), height, app_hash,
+                                        view.get(keys.META_GENESIS) or b"")):
+        store.write({keys.snapshot_chunk_key(height, index): chunk})
+        hashes.append(hashlib.sha256(chunk).digest())
+        size += len(chunk)
+    snapshot = _described(height, app_hash, hashes)
     heights = sorted({s.height for s in listed(store)} | {height})
     doomed: list[bytes] = []
     for old in heights[:-keep] if keep else []:
         doomed.append(keys.snapshot_key(old))
         doomed.extend(store.keys(keys.SNAPSHOT_CHUNK + old.to_bytes(8, "big")))
-    store.write(puts, doomed)
-    log.info("snapshot_taken", height=height, chunks=len(chunks), bytes=sum(map(len, chunks)),
+    store.write({keys.snapshot_key(height): rlp.encode([snapshot.format, snapshot.chunks, snapshot.hash,
+                                                        snapshot.metadata])}, doomed)
+    log.info("snapshot_taken", height=height, chunks=len(hashes), bytes=size,
              dropped=len(heights[:-keep]) if keep else 0,
              duration_ms=round((time.perf_counter() - started) * 1000, 1))
     return snapshot
 
 
-def take_after_commit(store: Store, height: int, app_hash: bytes, keep: int) -> None:
-    """Local housekeeping: a failed snapshot is logged and skipped, never a reason to stop the node
-    (the block is committed already; the next interval tries again)."""
-    try:
-        take(store, height, app_hash, keep)
-    except Exception:
-        log.exception("snapshot_failed", height=height)
+def _drop_unlisted_chunks(store: Store) -> int:
+    """Delete the chunks no record lists: those of a snapshot the node stopped (or was killed)
+    while writing. Reads every chunk key once: the kept snapshots' and one unfinished one's."""
+    listed_heights = {key[len(keys.SNAPSHOT):] for key in store.keys(keys.SNAPSHOT)}
+    doomed: list[bytes] = []
+    dropped = 0
+    for key in store.keys(keys.SNAPSHOT_CHUNK):
+        if key[len(keys.SNAPSHOT_CHUNK):len(keys.SNAPSHOT_CHUNK) + 8] not in listed_heights:
+            doomed.append(key)
+        if len(doomed) >= _DELETE_BATCH:
+            store.write({}, doomed)
+            dropped += len(doomed)
+            doomed = []
+    store.write({}, doomed)
+    dropped += len(doomed)
+    if dropped:
+        log.info("snapshot_partial_dropped", chunks=dropped)
+    return dropped
+
+
+class Snapshotter:
+    """Takes snapshots off the consensus thread: one at a time, each from a read view of the store
+    taken at its Commit, so later blocks and pruning change nothing it reads. Python threads
+    share one interpreter lock, so the builder steps aside while a block runs (FinalizeBlock to
+    the end of Commit): it waits for the block up to PAUSE_S, then builds for SLICE_S beside it
+    (a node replaying blocks back to back still finishes its snapshot)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._thread: threading.Thread | None = None
+        self._building = 0
+        self._stopping = threading.Event()
+        self._quiet = threading.Event()   # set: no block in progress
+        self._quiet.set()
+        self._slice_end = 0.0
+
+    def start(self, height: int, app_hash: bytes, keep: int) -> bool:
+        """Begin the snapshot of `height`, just committed (call it on the commit thread); False
+        if the last one is still being built (this one is skipped, the next interval tries)."""
+        if self._thread is not None and self._thread.is_alive():
+            log.warning("snapshot_skipped", height=height, reason=f"the snapshot of {self._building} is not done")
+            return False
+        view = self._store.view()
+        self._building = height
+        self._thread = threading.Thread(target=self._run, args=(view, height, app_hash, keep),
+                                        name=f"snapshot-{height}", daemon=True)
+        self._thread.start()
+        return True
+
+    def block_started(self) -> None:
+        self._quiet.clear()
+
+    def block_done(self) -> None:
+        self._quiet.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once no snapshot is being built (tests, benchmarks)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._thread is None or not self._thread.is_alive()
+
+    def close(self) -> None:
+        """Stop a snapshot being built (within one state read) and wait for its thread."""
+        self._stopping.set()
+        self._quiet.set()
+        self.wait()
+
+    def _run(self, view: ReadView, height: int, app_hash: bytes, keep: int) -> None:
+        """A failed snapshot is logged and skipped, never a reason to stop the node (the block is
+        committed; the next interval tries again)."""
+        try:
+            take(self._store, view, height, app_hash, keep, self._pace)
+        except Stopped:
+            log.info("snapshot_stopped", height=height)
+        except Exception:
+            log.exception("snapshot_failed", height=height)
+        finally:
+            view.close()
+
+    def _pace(self) -> None:
+        if not self._quiet.is_set() and time.monotonic() >= self._slice_end:
+            if not self._quiet.wait(PAUSE_S):
+                self._slice_end = time.monotonic() + SLICE_S
+        if self._stopping.is_set():
+            raise Stopped
 
 
 def listed(store: Store) -> list[Snapshot]:
     """The kept snapshots, oldest first."""
     found = []
     for key in store.keys(keys.SNAPSHOT):
-        fmt, chunks, digest, metadata = rlp.decode(store.get(key))
+        record = store.get(key)
+        if record is None:  # dropped by the snapshot thread since the key was read
+            continue
+        fmt, chunks, digest, metadata = rlp.decode(record)
         found.append(Snapshot(height=int.from_bytes(key[len(keys.SNAPSHOT):], "big"), format=_int(fmt),
                               chunks=_int(chunks), hash=digest, metadata=metadata))
     return found
@@ -258,7 +358,7 @@ class Restore:
         if len(self.applied) < len(self.chunk_hashes):
             return types.ResponseApplySnapshotChunk(result=ApplyResult.ACCEPT), None
         try:
-            entries = sum(1 for _ in state_keys(_state_getter(store), self.app_hash))
+            entries = sum(1 for _ in state_entries(_state_getter(store), self.app_hash))
         except SnapshotError as exc:
             return self._reject(f"incomplete state: {exc}"), None
         if not chain_records.genesis_matches(self.state_at(self.app_hash), self.genesis):

@@ -3,8 +3,12 @@
 State is content-addressed (a node's key is the keccak of its RLP, code's key the keccak of the
 code), so the keys reachable from a root are exactly the data that version of the state needs:
 pruning keeps the keys of the roots it keeps, a snapshot ships the keys of its root.
+`state_keys` remembers every key it has seen (what pruning needs: shared subtrees walked once);
+`state_entries` streams one root's entries in memory that does not grow with the state (what a
+snapshot and a restore need).
 """
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 import rlp
@@ -72,3 +76,53 @@ def state_keys(get: Callable[[bytes], bytes], state_root: bytes, seen: set[bytes
         if code_hash != EMPTY_SHA3 and code_hash not in seen:
             seen.add(code_hash)
             yield code_hash
+
+
+RECENT_SHARED = 1 << 16  # storage roots and code hashes remembered by state_entries (~10 MiB)
+_ACCOUNT_NODE, _STORAGE_NODE, _ACCOUNT, _CODE = range(4)
+
+
+def state_entries(get: Callable[[bytes], bytes], state_root: bytes,
+                  recent: int = RECENT_SHARED) -> Iterator[tuple[bytes, bytes]]:
+    """(key, value) of every trie node and code the state at `state_root` needs, depth first in
+    key order: each account trie node, then, right after an account's leaf, its storage trie and
+    its code. The order is a function of the state alone.
+
+    Memory: the pending siblings on the current path (at most 16 per level of the two tries)
+    and the last `recent` storage roots and code hashes emitted, so that a contract's code or
+    storage shared by many accounts is sent once per stretch in which it stays among them. A
+    key may come more than once, none is left out. `get` raises for a key it lacks."""
+    shared: OrderedDict[bytes, None] = OrderedDict()
+
+    def first_time(key: bytes) -> bool:
+        if key in shared:
+            shared.move_to_end(key)
+            return False
+        shared[key] = None
+        if len(shared) > recent:
+            shared.popitem(last=False)
+        return True
+
+    pending: list[tuple[int, bytes | list]] = [] if state_root == BLANK_ROOT_HASH else [(_ACCOUNT_NODE, state_root)]
+    while pending:
+        kind, item = pending.pop()
+        if kind == _CODE:
+            yield item, get(item)
+        elif kind == _ACCOUNT:
+            _nonce, _balance, storage_root, code_hash = rlp.decode(item)
+            if code_hash != EMPTY_SHA3 and first_time(code_hash):
+                pending.append((_CODE, code_hash))
+            if storage_root != BLANK_ROOT_HASH and first_time(storage_root):
+                pending.append((_STORAGE_NODE, storage_root))
+        else:
+            if isinstance(item, bytes):
+                if len(item) != HASH_SIZE:
+                    continue
+                value = get(item)
+                yield item, value
+                node = rlp.decode(value)
+            else:
+                node = item  # embedded in its parent: no key of its own
+            pending.extend((kind, child) for child in reversed(list(_children(node))))
+            if kind == _ACCOUNT_NODE:
+                pending.extend((_ACCOUNT, leaf) for leaf in reversed(list(_leaf_values(node))))

@@ -38,6 +38,10 @@ class Store:
             batch.delete(key)
         self._db.write(batch, self._sync)
 
+    def view(self) -> "ReadView":
+        """The store as it is now, for as long as the view is open (a RocksDB snapshot)."""
+        return ReadView(self._db.snapshot())
+
     def keys(self, prefix: bytes) -> Iterator[bytes]:
         """Every key that starts with `prefix`, in order."""
         for key in self._db.keys(from_key=prefix):
@@ -56,3 +60,22 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+class ReadView:
+    """A consistent read of the store as it was when taken: later writes and deletes (pruning's
+    too) do not show. Close it when done: until then RocksDB keeps everything it sees on disk."""
+
+    def __init__(self, snapshot) -> None:
+        self._snapshot = snapshot
+
+    def get(self, key: bytes) -> bytes | None:
+        try:
+            return self._snapshot[key]
+        except Exception as exc:  # rocksdict's snapshot raises a bare Exception for a missing key
+            if str(exc) == "key not found":
+                return None
+            raise
+
+    def close(self) -> None:
+        self._snapshot = None  # dropping rocksdict's object releases the RocksDB snapshot

@@ -62,12 +62,19 @@ def _source(path: str, keys, height: int = 12) -> tuple[Chain, str, dict[int, li
     chain.app.settings = SETTINGS
     deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
     blocks = {1: [deploy, transfer(keys[1], 0, RECIPIENT, 7), _probe_deploy(keys)]}
-    assert all(r.code == 0 for r in chain.block(blocks[1]))
+    assert all(r.code == 0 for r in _settled(chain, blocks[1]))
     counter = _contract(chain, deploy)
     for number in range(2, height + 1):
         blocks[number] = _next_txs(chain, keys, counter, number)
-        assert all(r.code == 0 for r in chain.block(blocks[number])), number
+        assert all(r.code == 0 for r in _settled(chain, blocks[number])), number
     return chain, counter, blocks
+
+
+def _settled(chain: Chain, txs: list[bytes]) -> list[types.ExecTxResult]:
+    """chain.block, then the snapshot it started is built (in its own thread) before going on."""
+    results = chain.block(txs)
+    assert chain.app.snapshotter.wait(60)
+    return results
 
 
 def _offer(app: Application, snapshot: types.Snapshot, app_hash: bytes) -> int:
@@ -142,7 +149,7 @@ def test_snapshots_every_interval_keep_the_newest_two(tmp_path, keys):
         other_format = types.RequestLoadSnapshotChunk(height=10, format=snapshots.FORMAT + 1, chunk=0)
         assert source.app.load_snapshot_chunk(other_format).chunk == b""
         for _ in range(3):
-            source.block([])
+            _settled(source, [])
         assert sorted(_listed(source.app)) == [10, 15]
         assert not list(source.app.store.keys(store_keys.SNAPSHOT_CHUNK + (5).to_bytes(8, "big")))  # chunks too
     finally:
@@ -158,7 +165,7 @@ def test_a_failed_snapshot_is_logged_and_the_chain_goes_on(tmp_path, keys, monke
     monkeypatch.setattr(snapshots, "build", broken)
     try:
         for nonce in range(6):
-            assert chain.block([transfer(keys[0], nonce, RECIPIENT, 1)])[0].code == 0
+            assert _settled(chain, [transfer(keys[0], nonce, RECIPIENT, 1)])[0].code == 0
         assert chain.app.height == 6 and _listed(chain.app) == {}
     finally:
         chain.app.close()
@@ -180,7 +187,7 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         # the restored node executes the chain's next blocks to the same app hashes
         follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
         for height in (11, 12):
-            assert [r.code for r in follower.block(blocks[height])] == [0] * len(blocks[height])
+            assert [r.code for r in _settled(follower, blocks[height])] == [0] * len(blocks[height])
             assert follower.app_hashes[-1] == source.app_hashes[height]
 
         # it keeps records only of the blocks it executed (none of what no app hash proves)
@@ -189,7 +196,7 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         assert logs.code == 0 and json.loads(logs.value)["logs"]
         for height in range(13, 17):
             txs = _next_txs(source, keys, counter, height)
-            assert [r.code for r in source.block(txs)] == [r.code for r in follower.block(txs)] == [0] * 4
+            assert [r.code for r in _settled(source, txs)] == [r.code for r in _settled(follower, txs)] == [0] * 4
             assert follower.app_hashes[-1] == source.app_hashes[-1]
         assert _queries(target, counter) == _queries(source.app, counter)
 
@@ -205,8 +212,8 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
         assert list(target._recent_hashes) == [hashlib.sha256(b"block-%d" % h).digest() for h in range(1, 17)]
         follower.app = target
         txs = _next_txs(source, keys, counter, 17)
-        source.block(txs)
-        follower.block(txs)
+        _settled(source, txs)
+        _settled(follower, txs)
         assert follower.app_hashes[-1] == source.app_hashes[-1]
     finally:
         source.app.close()
@@ -239,7 +246,7 @@ def test_a_node_killed_at_any_step_of_a_restore_restarts_into_it(tmp_path, keys)
         assert (info.last_block_height, info.last_block_app_hash) == (10, source.app_hashes[10])
         follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
         for height in (11, 12):
-            assert [r.code for r in follower.block(blocks[height])] == [0] * len(blocks[height])
+            assert [r.code for r in _settled(follower, blocks[height])] == [0] * len(blocks[height])
             assert follower.app_hashes[-1] == source.app_hashes[height]
         assert _offer(target, snapshot, source.app_hashes[10]) == Offer.ABORT    # confirmed now
     finally:
@@ -261,7 +268,7 @@ def test_an_unconfirmed_restore_gives_way_to_an_older_snapshot(tmp_path, keys):
         assert target.info(types.RequestInfo()).last_block_height == 5
         follower = Chain(target, height=5, time_s=GENESIS_TIME_S + 5)
         for height in range(6, 13):
-            follower.block(blocks[height])
+            _settled(follower, blocks[height])
             assert follower.app_hashes[-1] == source.app_hashes[height], height
     finally:
         source.app.close()
@@ -428,8 +435,8 @@ def test_a_restored_node_prunes_across_the_snapshot_height(tmp_path, keys):
     try:
         _state_sync(source, target, 10)
         follower = Chain(target, height=10, time_s=GENESIS_TIME_S + 10)
-        follower.block(blocks[11])
-        follower.block(blocks[12])          # prunes keeping 10..12: the state of 9 was never here
+        _settled(follower, blocks[11])
+        _settled(follower, blocks[12])          # prunes keeping 10..12: the state of 9 was never here
         assert follower.app_hashes[-1] == source.app_hashes[12]
         before = target.query(types.RequestQuery(path="/chain", height=9))
         assert before.code == codes.QUERY_NOT_FOUND and "first state" in before.log and "10 to 12" in before.log

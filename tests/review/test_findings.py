@@ -225,6 +225,7 @@ def test_a_snapshot_peer_cannot_fill_the_store_with_entries_the_state_does_not_r
     try:
         for nonce in range(3):
             source.block([transfer(keys[0], nonce, "0x" + "be" * 20, 1)])
+        assert source.app.snapshotter.wait(60)
         (listed,) = source.app.list_snapshots(types.RequestListSnapshots()).snapshots
         chunk0 = source.app.load_snapshot_chunk(
             types.RequestLoadSnapshotChunk(height=listed.height, format=listed.format, chunk=0)).chunk
@@ -314,9 +315,9 @@ def test_a_snapshot_chunk_is_refused_before_it_costs_more_than_its_size(tmp_path
         keys = [dev_account(0)]
         source = Chain.start({str(tmp_path / "source")!r}, app_state(keys))
         source.app.settings = AppSettings(snapshot_interval=2, snapshot_keep=1, keep_recent=0)
-        source.block([]); source.block([])
+        source.block([]); source.block([]); source.app.snapshotter.wait()
         (listed,) = source.app.list_snapshots(types.RequestListSnapshots()).snapshots
-        chunk0 = source.app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=2, format=2, chunk=0)).chunk
+        chunk0 = source.app.load_snapshot_chunk(types.RequestLoadSnapshotChunk(height=2, format=snapshots.FORMAT, chunk=0)).chunk
         items = 2_000_000
         junk = bytes([0xFA]) + items.to_bytes(3, "big") + b"\\xc0" * items      # [[], [], ...]: 2 MB
         forged = snapshots.describe(2, source.app_hashes[2], [chunk0, junk]).to_abci()
