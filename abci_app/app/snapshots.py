@@ -263,8 +263,11 @@ def listed(store: Store) -> list[Snapshot]:
 
 
 def load_chunk(store: Store, height: int, fmt: int, index: int) -> bytes:
-    """A kept snapshot's chunk; empty if this node has no such chunk."""
+    """A kept snapshot's chunk; empty if this node has no such chunk, or only an unfinished
+    snapshot's (no record lists it yet, or ever)."""
     if fmt != FORMAT or not 0 <= index < 2**32 or not 0 <= height < 2**64:
+        return b""
+    if store.get(keys.snapshot_key(height)) is None:
         return b""
     return store.get(keys.snapshot_chunk_key(height, index)) or b""
 

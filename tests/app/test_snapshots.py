@@ -6,6 +6,8 @@ restored with other block hashes than the chain's would compute other app hashes
 
 import hashlib
 import json
+import threading
+import time
 
 import pytest
 import rlp
@@ -55,18 +57,20 @@ def _probe_deploy(keys) -> bytes:
     return transfer(keys[2], 0, "", 0, gas=200_000, data=PROBE_INIT)
 
 
-def _source(path: str, keys, height: int = 12) -> tuple[Chain, str, dict[int, list[bytes]]]:
+def _source(path: str, keys, height: int = 12, settings: AppSettings = SETTINGS,
+            step=None) -> tuple[Chain, str, dict[int, list[bytes]]]:
     """A chain with a Counter and a probe deploy, transfers, probe calls and increments, run to
-    `height`; its blocks' txs."""
+    `height` (each block by `step`, by default one that waits for the snapshots); its blocks' txs."""
+    step = step or _settled
     chain = Chain.start(path, app_state(keys))
-    chain.app.settings = SETTINGS
+    chain.app.settings = settings
     deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
     blocks = {1: [deploy, transfer(keys[1], 0, RECIPIENT, 7), _probe_deploy(keys)]}
-    assert all(r.code == 0 for r in _settled(chain, blocks[1]))
+    assert all(r.code == 0 for r in step(chain, blocks[1]))
     counter = _contract(chain, deploy)
     for number in range(2, height + 1):
         blocks[number] = _next_txs(chain, keys, counter, number)
-        assert all(r.code == 0 for r in _settled(chain, blocks[number])), number
+        assert all(r.code == 0 for r in step(chain, blocks[number])), number
     return chain, counter, blocks
 
 
@@ -154,6 +158,81 @@ def test_snapshots_every_interval_keep_the_newest_two(tmp_path, keys):
         assert not list(source.app.store.keys(store_keys.SNAPSHOT_CHUNK + (5).to_bytes(8, "big")))  # chunks too
     finally:
         source.app.close()
+
+
+def test_commit_returns_before_the_snapshot_is_built_and_later_blocks_and_pruning_do_not_change_it(
+        tmp_path, keys, monkeypatch):
+    """The builder of the snapshot at 5 is held after its chunk 0 while the chain commits five
+    more blocks and prunes the state of 5 away (keep_recent 2). Commit never waits for it, the
+    interval at 10 is skipped rather than queued, nothing unfinished is listed or served, and
+    the snapshot, once built from its read view, is byte for byte the one of a node that waited
+    for it, and restores."""
+    twin, _, _ = _source(str(tmp_path / "twin"), keys, height=5)
+    held, release = threading.Event(), threading.Event()
+    build = snapshots.build
+
+    def held_build(*args):
+        chunks = build(*args)
+        yield next(chunks)
+        held.set()
+        release.wait(60)
+        yield from chunks
+    monkeypatch.setattr(snapshots, "build", held_build)
+    settings = AppSettings(snapshot_interval=5, snapshot_keep=2, keep_recent=2)
+    chain, _, _ = _source(str(tmp_path / "source"), keys, height=10, settings=settings,
+                          step=lambda chain, txs: chain.block(txs))
+    target = Application(str(tmp_path / "target"))
+    try:
+        assert held.wait(10) and not chain.app.snapshotter.wait(0)       # still building 5
+        assert chain.app.height == 10 and chain.app_hashes[:6] == twin.app_hashes
+        assert chain.app.store.get(store_keys.state_key(chain.app_hashes[5])) is None     # pruned
+        assert _listed(chain.app) == {} and _chunk(chain.app, 5, 0) == b""
+        release.set()
+        assert chain.app.snapshotter.wait(60)
+        assert _listed(chain.app) == _listed(twin.app) and sorted(_listed(chain.app)) == [5]
+        assert _source_chunks(chain, 5) == _source_chunks(twin, 5)
+        assert _state_sync(chain, target, 5)[-1] == Apply.ACCEPT
+        assert target.info(types.RequestInfo()).last_block_app_hash == twin.app_hashes[5]
+    finally:
+        release.set()
+        chain.app.close()
+        twin.app.close()
+        target.close()
+
+
+def test_a_snapshot_steps_aside_for_blocks_and_closing_stops_it_unlisted(tmp_path, keys, monkeypatch):
+    """A block in progress (FinalizeBlock to the end of Commit) pauses the builder; closing the
+    app stops it there. The unfinished snapshot is never listed nor served, and the next snapshot
+    deletes its chunks."""
+    monkeypatch.setattr(snapshots, "PAUSE_S", 60.0)
+    block_done = snapshots.Snapshotter.block_done
+    monkeypatch.setattr(snapshots.Snapshotter, "block_done", lambda self: None)   # block 5 never ends
+    path = str(tmp_path / "db")
+    chain = Chain.start(path, app_state(keys))
+    chain.app.settings = SETTINGS
+    for nonce in range(5):
+        chain.block([transfer(keys[0], nonce, RECIPIENT, 1)])
+    partial = store_keys.snapshot_chunk_key(5, 0)
+    for _ in range(200):
+        if chain.app.store.get(partial) is not None:
+            break
+        time.sleep(0.05)
+    assert chain.app.store.get(partial) is not None and not chain.app.snapshotter.wait(0.2)   # paused
+    started = time.perf_counter()
+    chain.app.close()
+    assert time.perf_counter() - started < 5
+    monkeypatch.setattr(snapshots.Snapshotter, "block_done", block_done)
+    chain.app = Application(path, settings=SETTINGS)
+    try:
+        assert _listed(chain.app) == {} and _chunk(chain.app, 5, 0) == b""
+        assert chain.app.store.get(partial) is not None
+        for nonce in range(5, 10):
+            _settled(chain, [transfer(keys[0], nonce, RECIPIENT, 1)])
+        assert sorted(_listed(chain.app)) == [10]
+        assert {key[len(store_keys.SNAPSHOT_CHUNK):][:8] for key in chain.app.store.keys(store_keys.SNAPSHOT_CHUNK)} \
+            == {(10).to_bytes(8, "big")}
+    finally:
+        chain.app.close()
 
 
 def test_a_failed_snapshot_is_logged_and_the_chain_goes_on(tmp_path, keys, monkeypatch):
