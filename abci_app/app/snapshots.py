@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import rlp
 import structlog
+from rlp.codec import encode_raw  # lists of bytes, as rlp.encode has them, without its sedes inference
 from eth_hash.auto import keccak
 
 from ..abci import types
@@ -117,12 +118,12 @@ def build(get: Callable[[bytes], bytes], height: int, app_hash: bytes, genesis: 
     for key, value in state_entries(get, app_hash):
         entry_size = len(key) + len(value) + _ENTRY_OVERHEAD
         if entries and size + entry_size > CHUNK_BYTES:
-            yield rlp.encode(entries)
+            yield encode_raw(entries)
             entries, size = [], _LIST_HEADER
         entries.append([key, value])
         size += entry_size
     if entries:
-        yield rlp.encode(entries)
+        yield encode_raw(entries)
 
 
 def describe(height: int, app_hash: bytes, chunks: list[bytes]) -> Snapshot:

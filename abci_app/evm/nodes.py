@@ -19,9 +19,19 @@ from trie.utils.nodes import get_node_type
 HASH_SIZE = 32
 
 
+def _node_type(node: list) -> int:
+    """py-trie's get_node_type without decoding the path to nibbles (most of a walk's time):
+    a two-item node's hex-prefix flag says leaf or extension."""
+    if len(node) == 17:
+        return NODE_TYPE_BRANCH
+    if len(node) == 2 and isinstance(node[0], bytes) and node[0]:
+        return NODE_TYPE_LEAF if node[0][0] & 0x20 else NODE_TYPE_EXTENSION
+    return get_node_type(node)
+
+
 def _children(node: list) -> Iterator[list | bytes]:
     """A decoded node's child references: 32-byte hashes, or nodes embedded in their parent."""
-    node_type = get_node_type(node)
+    node_type = _node_type(node)
     if node_type == NODE_TYPE_BRANCH:
         yield from (child for child in node[:16] if child not in (b"", []))
     elif node_type == NODE_TYPE_EXTENSION:
@@ -29,7 +39,7 @@ def _children(node: list) -> Iterator[list | bytes]:
 
 
 def _leaf_values(node: list) -> Iterator[bytes]:
-    node_type = get_node_type(node)
+    node_type = _node_type(node)
     if node_type == NODE_TYPE_LEAF:
         yield node[1]
     elif node_type == NODE_TYPE_BRANCH and node[16]:
