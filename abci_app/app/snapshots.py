@@ -1,29 +1,39 @@
-"""State sync: snapshots of the committed state, served to and restored from CometBFT (format 2).
+"""State sync: snapshots of the committed state, served to and restored from CometBFT (format 3).
 
 A snapshot at height H is the state the app hash of H commits to, plus the genesis JSON (the
-state holds only its hash). Format 2, all RLP, every byte a function of the chain alone (two
+state holds only its hash). Format 3, all RLP, every byte a function of the chain alone (two
 nodes snapshotting the same height produce identical snapshots):
 
 - chunk 0: [H, app_hash, genesis];
-- chunks 1..n, state: [[key, value] ...]: every trie node and contract code the app hash reaches
-  (`evm.nodes.state_keys`, in its walk order), each chunk at most CHUNK_BYTES (a single larger
-  entry gets a chunk of its own);
+- chunks 1..n, state: [[key, value] ...]: every trie node and contract code the app hash reaches,
+  depth first in key order, an account's storage trie and code right after its leaf
+  (`evm.nodes.state_entries`; a storage trie or code shared by many accounts may come more than
+  once), each chunk at most CHUNK_BYTES (a single larger entry gets a chunk of its own);
 - metadata: [app_hash, [sha256(chunk) ...]]; the snapshot hash is sha256 of the chunk hashes.
+
+Taking one never holds up a block: Commit only takes a RocksDB read view of H and starts a
+thread (`Snapshotter`, one at a time; an interval that comes while one is built is skipped). The
+view keeps what pruning deletes meanwhile; the walk holds a path, not the state; each chunk is
+written as it fills, and the snapshot's record last, in one write with the dropping of old
+snapshots, so only whole snapshots are listed or served. A node stopped or killed mid-way leaves
+unlisted chunks, deleted before its next snapshot.
 
 Restoring trusts only the app hash CometBFT's light client verified, and keeps only what it
 proves: every chunk must match its hash from the metadata, every state entry must be
-content-addressed (keccak(value) == key), after the last chunk a walk from the trusted root must
-find every key, and the genesis must hash to what the state records (`chain_records`). The
-hashes of the last 256 blocks are read from that state too; block records (transactions, gas,
-proposer), which no app hash proves, are not restored: a restored node has records of the blocks
-it executed, from H + 1 on. Untrusted RLP is checked for nesting depth before it is decoded.
+content-addressed (keccak(value) == key), after the last chunk a walk from the trusted root (the
+same stream) must find every key, and the genesis must hash to what the state records
+(`chain_records`). The hashes of the last 256 blocks are read from that state too; block records
+(transactions, gas, proposer), which no app hash proves, are not restored: a restored node has
+records of the blocks it executed, from H + 1 on. Untrusted RLP is checked for nesting depth
+before it is decoded.
 
-A restore is one write batch after the last chunk. Until a block is committed on top of it, it is
-unconfirmed: CometBFT, killed before it recorded the restore, offers snapshots again at its next
-start, and such a node takes one (a node with any other committed state aborts state sync).
+A restore writes each chunk as it comes and commits with one write batch after the last. Until a
+block is committed on top of it, it is unconfirmed: CometBFT, killed before it recorded the
+restore, offers snapshots again at its next start, and such a node takes one (a node with any
+other committed state aborts state sync).
 
-Snapshots live in the same RocksDB under their own prefixes, written (and the oldest dropped) in
-one batch, so pruning the state never breaks a kept snapshot.
+Snapshots live in the same RocksDB under their own prefixes, so pruning the state never breaks a
+kept snapshot.
 """
 
 import hashlib
@@ -34,8 +44,8 @@ from dataclasses import dataclass, field
 
 import rlp
 import structlog
-from rlp.codec import encode_raw  # lists of bytes, as rlp.encode has them, without its sedes inference
 from eth_hash.auto import keccak
+from rlp.codec import encode_raw  # lists of bytes, as rlp.encode has them, without its sedes inference
 
 from ..abci import types
 from ..evm.nodes import state_entries
