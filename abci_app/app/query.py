@@ -341,7 +341,7 @@ def answer_query(req: types.RequestQuery, view: CommittedView, settings: AppSett
 
 
 def _no_state(view: CommittedView, settings: AppSettings, height: int) -> str:
-    oldest = oldest_kept(view.store, view.height, settings.keep_recent)
+    oldest = oldest_kept(view.store)
     if 0 < height < oldest:
         return (f"no state at height {height}: pruned or before this node's first state (it answers for "
                 f"{oldest} to {view.height}; keep_recent {settings.keep_recent})")
@@ -350,10 +350,10 @@ def _no_state(view: CommittedView, settings: AppSettings, height: int) -> str:
 
 def reader_at(view: CommittedView, settings: AppSettings, height: int) -> StateReader | None:
     """The committed state after block `height`: every block record keeps its state root
-    (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
+    (the app hash), and pruning keeps every node of the versions from oldest_kept on."""
     if height == view.height:
         return view.reader
-    if height < oldest_kept(view.store, view.height, settings.keep_recent):
+    if height < oldest_kept(view.store):
         return None
     root = state_root_at(view.store, height) if 0 < height < view.height else None
     if root is None:

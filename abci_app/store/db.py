@@ -38,9 +38,9 @@ class Store:
             batch.delete(key)
         self._db.write(batch, self._sync)
 
-    def keys(self, prefix: bytes) -> Iterator[bytes]:
-        """Every key that starts with `prefix`, in order."""
-        for key in self._db.keys(from_key=prefix):
+    def keys(self, prefix: bytes, start: bytes | None = None) -> Iterator[bytes]:
+        """Every key that starts with `prefix`, in order (from `start` on, if given)."""
+        for key in self._db.keys(from_key=start or prefix):
             if not key.startswith(prefix):
                 return
             yield key
