@@ -18,6 +18,7 @@ class AppSettings:
     query_workers: int = 1          # processes answering /call, /estimate, /logs, /solvency (app/query_pool.py)
     query_queue: int = 16           # such queries waiting for a worker; past it, code 43 (busy)
     query_timeout_ms: int = 5_000   # one such query's time budget; past it, abandoned with code 44
+    genesis_accounts_file: str = ""  # the accounts file the genesis names, if it names one (InitChain only)
 
     def __post_init__(self) -> None:
         for name in ("keep_recent", "snapshot_interval", "snapshot_keep", "min_gas_price_wei", "audit_max_reads",

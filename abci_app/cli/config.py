@@ -125,6 +125,9 @@ class AppSection:
                             _range(1, 1000))
     query_timeout_ms: int = _key(_APP.query_timeout_ms,
                                  "one such query's time budget; past it, abandoned with code 44", _range(100))
+    genesis_accounts_file: str = _key(_APP.genesis_accounts_file,
+                                      "the accounts file the genesis names by hash, if it names one (absolute "
+                                      "path; read once, by InitChain)")
 
 
 @dataclass(frozen=True, slots=True)
