@@ -24,7 +24,7 @@ from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
 from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
-from . import chain_records, codes, pruning, snapshots
+from . import chain_records, codes, history, pruning, snapshots
 from .events import block_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
 from .genesis_accounts import genesis_accounts_root
@@ -308,6 +308,7 @@ class Application(BaseApplication):
             journal = self._overlay.journal
             self._staged.update(pruning.stage(self.store, req.height, journal.inserted, journal.removed,
                                               self.settings.keep_recent))
+        self._staged.update(history.stage(self.store, req.height, self.settings.keep_blocks))
         prune_seconds = time.perf_counter() - prune_started
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,

@@ -107,6 +107,8 @@ class AppSection:
 
     keep_recent: int = _key(_APP.keep_recent, "state versions kept for queries; 0 keeps every version",
                             _COUNT)
+    keep_blocks: int = _key(_APP.keep_blocks, "block records and receipts kept (and so the states and logs "
+                            "queries reach); 0 keeps all: an archive node", _COUNT)
     snapshot_interval: int = _key(_APP.snapshot_interval,
                                   "a state-sync snapshot every this many blocks; 0: never", _COUNT)
     snapshot_keep: int = _key(_APP.snapshot_keep, "snapshots kept (the newest)", _COUNT)

@@ -50,3 +50,4 @@ def node_count_key(node: bytes) -> bytes:
 
 def prune_journal_key(height: int) -> bytes:
     return PRUNE_JOURNAL + height.to_bytes(8, "big")
+META_HISTORY_FROM = b"m/history_from"   # history pruning (app/history.py): the oldest block record kept
