@@ -121,7 +121,7 @@ def stage(store: Store, height: int, placed: list[bytes], taken_out: list[bytes]
         if taken:
             writes[keys.prune_journal_key(height)] = b"".join(node * times for node, times in sorted(taken.items()))
     for node, delta in deltas.items():
-        counts.add(node, delta, writes)
+        counts.add(node, delta, writes, stored=delta < 0)
     return writes
 
 
@@ -130,30 +130,31 @@ def _hashes(journal: bytes) -> list[bytes]:
 
 
 class _Counts:
-    """Stored nodes' counts, each read once: the count key, else 1 if the node is stored, else 0."""
+    """Stored nodes' counts, each read once: the count key, else 1 if the node is stored, else 0
+    (a node a due journal took out is stored: no need to read it to know)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._read: dict[bytes, tuple[int, bool]] = {}  # node -> (count, has a count key)
 
     def get(self, node: bytes) -> int:
-        return self._entry(node)[0]
+        return self._entry(node, False)[0]
 
-    def _entry(self, node: bytes) -> tuple[int, bool]:
+    def _entry(self, node: bytes, stored: bool) -> tuple[int, bool]:
         entry = self._read.get(node)
         if entry is None:
-            stored = self._store.get(keys.node_count_key(node))
-            if stored is not None:
-                entry = (int.from_bytes(stored, "big"), True)
+            count = self._store.get(keys.node_count_key(node))
+            if count is not None:
+                entry = (int.from_bytes(count, "big"), True)
             else:
-                entry = (1 if self._store.get(keys.state_key(node)) is not None else 0, False)
+                entry = (1 if stored or self._store.get(keys.state_key(node)) is not None else 0, False)
             self._read[node] = entry
         return entry
 
-    def add(self, node: bytes, delta: int, writes: dict[bytes, bytes | None]) -> None:
+    def add(self, node: bytes, delta: int, writes: dict[bytes, bytes | None], stored: bool) -> None:
         """Add `delta` to the node's count in `writes`, deleting the node when it reaches 0 (a
-        node never stored and left at 0 is not written at all)."""
-        count, has_key = self._entry(node)
+        node never stored and left at 0 is not written at all). `stored`: known to be stored."""
+        count, has_key = self._entry(node, stored)
         new = count + delta
         count_key = keys.node_count_key(node)
         if new < 0:  # taken out more often than it was placed: a bug; deleting nothing is safe
