@@ -70,6 +70,13 @@ def encode_call(contract: str, function: str, *args) -> bytes:
     return function_abi_to_4byte_selector(abi) + abi_encode(get_abi_input_types(abi), list(args))
 
 
+def encode_deploy(contract: str, *args) -> bytes:
+    """`contract`'s creation code with its constructor's arguments, typed by the compiled ABI."""
+    artifact = load_contract(contract)
+    constructor = next((e for e in artifact.abi if e["type"] == "constructor"), {"inputs": []})
+    return artifact.bytecode + abi_encode(get_abi_input_types(constructor), list(args))
+
+
 def list_contracts() -> list[str]:
     """Names of all compiled contracts, sorted."""
     return sorted(path.stem for path in BUILD_DIR.glob("*.json"))

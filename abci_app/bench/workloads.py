@@ -4,8 +4,8 @@ A workload is a genesis (funded accounts, a raised block gas limit), setup block
 deployment, token distribution, campaigns) run untimed, and the timed transactions. Contract and
 campaign addresses are deterministic, so everything can be signed up front, and the same bytes
 feed the application and the bare py-evm baseline. The timed transactions may come in stages
-(a seller ships an order once it exists): each stage is committed before the next is sent, at
-every level.
+(the marketplace: a seller ships an order once it exists): each stage is committed before the
+next is sent, at every level.
 """
 
 from dataclasses import dataclass, field
@@ -35,7 +35,7 @@ BLOCK_GAS_LIMIT = 2_000_000_000  # application and socket levels: blocks of 1,00
 ERC20_GAS = 60_000    # a transfer takes 35,683 gas (57,583 to a new holder): a wallet's margin
 CLAIM_GAS = 250_000   # a claim takes 173,027 gas (224,327 the first in a campaign)
 TIP = 50 * GWEI       # max fee 100 gwei: room for the base fee to rise over a sustained run of full blocks
-NAMES = ("cmt", "erc20", "coupons", "mix")
+NAMES = ("cmt", "erc20", "coupons", "mix", "marketplace")
 FUNDING_CMT = 1000  # each key's genesis balance unless the workload says otherwise
 
 
@@ -163,7 +163,9 @@ def mix(count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
 
 
 def build(name: str, count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
-    """Workload `name`; campaigns (coupons, mix) start at block time `start_s`."""
+    """Workload `name`; campaigns (coupons, mix, marketplace) start at block time `start_s`."""
+    from .marketplace import marketplace  # it builds on this module
+
     builders = {"cmt": cmt, "erc20": erc20, "coupons": partial(claims, start_s=start_s),
-                "mix": partial(mix, start_s=start_s)}
+                "mix": partial(mix, start_s=start_s), "marketplace": partial(marketplace, start_s=start_s)}
     return builders[name](count, accounts)
