@@ -172,7 +172,8 @@ class _Watch:
                                    lambda: len(self.sent) - len(self.seen), window, stop_at) for lane in lanes]
             while not all(f.done() for f in futures) or len(self.seen) < len(self.sent):
                 if time.perf_counter() > deadline:
-                    raise RuntimeError(f"only {len(self.seen)} of {len(self.sent)} txs sent committed after {timeout_s} s")
+                    raise RuntimeError(
+                        f"only {len(self.seen)} of {len(self.sent)} txs sent committed after {timeout_s} s")
                 for f in futures:
                     if f.done() and f.exception():
                         raise f.exception()

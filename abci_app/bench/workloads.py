@@ -119,7 +119,8 @@ def _round_robin(senders: list, count: int, make) -> tuple[list[bytes], list[str
 
 def cmt(count: int, accounts: int, tag: str = "cmt") -> Workload:
     keys = seeded_keys(tag, accounts)
-    return Workload("cmt", keys, [], *_round_robin(keys, count, lambda k, nonce, _: sign_bench_tx(k, nonce, RECIPIENT, 1)))
+    return Workload("cmt", keys, [], *_round_robin(keys, count,
+                                                    lambda k, nonce, _: sign_bench_tx(k, nonce, RECIPIENT, 1)))
 
 
 def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
@@ -127,10 +128,11 @@ def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
     token = load_contract("Token")
     per_sender = -(-count // accounts)
     deploy = sign_bench_tx(deployer, 0, "", data=token.bytecode + encode(["string", "string", "uint256"],
-                                                                  ["Bench", "BNC", 10**30]), gas=3_000_000)
+                                                                         ["Bench", "BNC", 10**30]), gas=3_000_000)
     address = "0x" + generate_contract_address(bytes.fromhex(deployer.address[2:]), 0).hex()
-    distribute = [sign_bench_tx(deployer, 1 + i, address, data=call("transfer(address,uint256)", k.address, per_sender),
-                       gas=100_000) for i, k in enumerate(senders)]
+    distribute = [sign_bench_tx(deployer, 1 + i, address, gas=100_000,
+                                data=call("transfer(address,uint256)", k.address, per_sender))
+                  for i, k in enumerate(senders)]
     timed = _round_robin(senders, count, lambda k, nonce, _: sign_bench_tx(
         k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=ERC20_GAS))
     return Workload("erc20", [deployer, *senders], [[deploy], distribute], *timed)
