@@ -1,7 +1,8 @@
 """`miles bench all|app|node|attack|scale`: throughput through the application object, the ABCI socket
 and end to end; issue 14's attack run; issue 15's state at a marketplace's size.
 
-`all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
+`all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix, a marketplace day of
+escrowed orders, coupons, disputes, votes, reviews, ads and loyalty points; abci_app/bench/) at
 the application-object level and through the ABCI socket (our server in its own process, driven
 over the wire as CometBFT drives it), each beside the bare py-evm baseline, optionally `--node`
 too (each workload end to end from its own senders through a real cometbft, beside cometbft's
