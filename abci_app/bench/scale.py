@@ -36,7 +36,7 @@ from ..app.genesis_accounts import write_accounts_file
 from ..contracts import load_contract
 from .levels import folder_bytes, peak_rss_mib
 from .workloads import BLOCK_GAS_LIMIT, ERC20_GAS, call
-from .workloads import _sign as sign
+from .workloads import sign_bench_tx as sign
 
 BASELINE_ACCOUNTS = 10_000
 SENDERS = 1_000            # each sends one tx per timed block
