@@ -4,11 +4,15 @@ The JSON files are written by `node contracts/compile.js` (solc pinned in contra
 and committed, so Python needs no compiler. Used by the tests and by `miles bench`.
 """
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from eth_abi import encode as abi_encode
+from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
 
 BUILD_DIR = Path(__file__).resolve().parents[1] / "contracts" / "build"
 
@@ -46,6 +50,31 @@ def load_contract(name: str) -> ContractArtifact:
         bytecode=_decode_hex(data["bytecode"]),
         deployed_bytecode=_decode_hex(data["deployedBytecode"]),
     )
+
+
+@functools.cache
+def contract_functions(name: str) -> dict[str, dict]:
+    """A compiled contract's functions by name, from its ABI (calls by name need no overloads)."""
+    functions: dict[str, dict] = {}
+    for entry in load_contract(name).abi:
+        if entry["type"] == "function":
+            if entry["name"] in functions:
+                raise ValueError(f"{name}.{entry['name']} is overloaded: encode it by signature")
+            functions[entry["name"]] = entry
+    return functions
+
+
+def encode_call(contract: str, function: str, *args) -> bytes:
+    """Selector and ABI-encoded arguments of `contract`'s `function`, typed by the compiled ABI."""
+    abi = contract_functions(contract)[function]
+    return function_abi_to_4byte_selector(abi) + abi_encode(get_abi_input_types(abi), list(args))
+
+
+def encode_deploy(contract: str, *args) -> bytes:
+    """`contract`'s creation code with its constructor's arguments, typed by the compiled ABI."""
+    artifact = load_contract(contract)
+    constructor = next((e for e in artifact.abi if e["type"] == "constructor"), {"inputs": []})
+    return artifact.bytecode + abi_encode(get_abi_input_types(constructor), list(args))
 
 
 def list_contracts() -> list[str]:

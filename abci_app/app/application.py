@@ -22,15 +22,16 @@ from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, en
 from ..evm.accounts import FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
 from ..evm.reader import StateReader
+from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
-from . import chain_records, codes, snapshots
+from . import chain_records, codes, history, pruning, snapshots
 from .events import block_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
+from .genesis_accounts import genesis_accounts_root
 from .mempool import MempoolView
 from .metrics import AppMetrics
 from .modules import MIDDLEWARE, PRECOMPILES
 from .ordering import ByTip
-from .pruning import kept_roots, prune
 from .query import OFFLOADED_ROUTES, CommittedView, answer_query, route_of
 from .query_pool import QueryPool
 from .settings import AppSettings
@@ -66,8 +67,13 @@ class Application(BaseApplication):
         self._staged: dict[bytes, bytes | None] = {}
         self._pending_block: tuple[int, bytes] | None = None
         # Where the next FinalizeBlock starts: the committed state (or InitChain's, with its staged
-        # genesis). A FinalizeBlock never committed (CometBFT died in between) is dropped back to it.
-        self._base: tuple[bytes, dict[bytes, bytes | None]] = (self.state_root, {})
+        # genesis and its overlay's journal). A FinalizeBlock never committed (CometBFT died in
+        # between) is dropped back to it.
+        self._base: tuple[bytes, dict[bytes, bytes | None], NodeJournal | None] = (self.state_root, {}, None)
+        self._counted = self.store.get(keys.META_NODE_COUNTS) is not None  # pruning.py: counts complete
+        if settings.keep_recent and self.height and not self._counted:
+            log.warning("pruning_off", reason="this store has no node counts (made before incremental pruning, "
+                        "or restored without them): it keeps every version")
         self._txs: TxCache | None = None
         self.accounts = FlatAccounts()  # the committed state's accounts, for blocks and CheckTx
         self.accounts.advance(self.state_root)
@@ -138,12 +144,12 @@ class Application(BaseApplication):
     def init_chain(self, req: types.RequestInitChain) -> types.ResponseInitChain:
         genesis = parse_genesis(req.app_state_bytes)
         genesis_json = genesis.to_json()  # what the store keeps, and chain_records proves
-        overlay = Overlay(self.store)
+        overlay = Overlay(self.store, journal=NodeJournal())
         ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis,
                                   genesis.params.min_gas_price_wei)
-        execution = BlockExecution(VM, overlay, EMPTY_ROOT, ctx, genesis.chain_id)
-        for address, balance_wei in genesis.balances_wei:
-            execution.state.set_balance(address, balance_wei)
+        accounts_root = genesis_accounts_root(self.store, genesis.balances_wei, genesis.accounts_file,
+                                              self.settings.genesis_accounts_file)
+        execution = BlockExecution(VM, overlay, accounts_root, ctx, genesis.chain_id)
         for address in sorted(PRECOMPILES):
             execution.state.set_code(address, PRECOMPILE_CODE)
             execution.state.set_nonce(address, 1)
@@ -156,12 +162,14 @@ class Application(BaseApplication):
         self.app_hash = self.state_root
         self.genesis = genesis
         self._overlay = overlay
-        self._staged = {keys.META_GENESIS: genesis_json}
-        self._base = (self.state_root, dict(self._staged))
+        self._staged = {keys.META_GENESIS: genesis_json, **pruning.genesis_marks(req.initial_height)}
+        self._counted = True
+        self._base = (self.state_root, dict(self._staged), overlay.journal.copy())
         self._pending_block = None
         self._reset_views(overlay)
         log.info("init_chain", chain_id=req.chain_id, evm_chain_id=genesis.chain_id,
-                 accounts=len(genesis.balances_wei), supply_wei=str(genesis.supply_wei))
+                 accounts=len(genesis.balances_wei) + (genesis.accounts_file.accounts if genesis.accounts_file else 0),
+                 supply_wei=str(genesis.supply_wei))
         return types.ResponseInitChain(app_hash=self.app_hash, validators=[validator_update(v) for v in validators])
 
     # ---- ABCI: mempool ---------------------------------------------------------------------
@@ -277,14 +285,13 @@ class Application(BaseApplication):
 
     def _finalize_block(self, req: types.RequestFinalizeBlock) -> types.ResponseFinalizeBlock:
         started = time.perf_counter()  # wall clock for the log and metrics only, never for state
-        if self._overlay is None:
-            self._overlay = Overlay(self.store, self.accounts)
         if self._pending_block is not None:
             # CometBFT restarted between our FinalizeBlock and its Commit and now replays the
             # block: execute it again from the committed state, not on top of the lost attempt.
-            # (The overlay may keep that attempt's trie nodes: content-addressed, never wrong.)
             log.warning("uncommitted_block_discarded", height=self._pending_block[0], replayed=req.height)
             self._discard_uncommitted()
+        if self._overlay is None:
+            self._overlay = Overlay(self.store, self.accounts, journal=NodeJournal())
         params = self.genesis.params
         base_fee = self.base_fee_wei  # from the committed state (_reset_views)
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
@@ -299,6 +306,13 @@ class Application(BaseApplication):
         ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
         chain_records.record_block(execution.state, req.height, req.hash)
         self.state_root = app_hash = execution.finish()
+        prune_started = time.perf_counter()
+        if self._counted:
+            journal = self._overlay.journal
+            self._staged.update(pruning.stage(self.store, req.height, journal.inserted, journal.removed,
+                                              self.settings.keep_recent))
+        self._staged.update(history.stage(self.store, req.height, self.settings.keep_blocks))
+        self.prune_seconds = prune_seconds = time.perf_counter() - prune_started  # for metrics and benchmarks
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
             "app_hash": app_hash.hex(), "gas_used": execution.gas_used, "base_fee_wei": base_fee,
@@ -312,17 +326,24 @@ class Application(BaseApplication):
         seconds = time.perf_counter() - started
         self.metrics.block_finalized(len(req.txs), execution.gas_used, seconds, ended.supply_wei)
         log.info("block_finalized", height=req.height, txs=len(req.txs), gas_used=execution.gas_used,
-                 duration_ms=round(seconds * 1000, 2), app_hash=app_hash.hex()[:16])
+                 duration_ms=round(seconds * 1000, 2), prune_ms=round(prune_seconds * 1000, 2),
+                 app_hash=app_hash.hex()[:16])
         return types.ResponseFinalizeBlock(
             tx_results=results, app_hash=app_hash, events=block_events(ended),
             validator_updates=[validator_update(v) for v in ended.updates],
         )
 
     def _discard_uncommitted(self) -> None:
-        """Back to where the next FinalizeBlock starts: the committed state (or InitChain's)."""
-        self.state_root, staged = self._base
+        """Back to where the next FinalizeBlock starts: the committed state (or InitChain's, whose
+        overlay holds the genesis state: kept, with its journal; the lost attempt's nodes in it
+        are content-addressed, never wrong)."""
+        self.state_root, staged, journal = self._base
         self._staged = dict(staged)
         self._pending_block = None
+        if journal is None:
+            self._overlay = None
+        else:
+            self._overlay.journal = journal.copy()
 
     def _execute(self, execution: BlockExecution, raw: bytes, height: int, index: int,
                  tx_hashes: list[str]) -> types.ExecTxResult:
@@ -371,7 +392,7 @@ class Application(BaseApplication):
         height, block_hash = self._pending_block
         self.height = height
         self.app_hash = self.state_root
-        self._base = (self.state_root, {})
+        self._base = (self.state_root, {}, None)
         self._pending_block = None
         self._recent_hashes.append(block_hash)
         self._overlay = None
@@ -382,14 +403,8 @@ class Application(BaseApplication):
         self._maintain(height)
 
     def _maintain(self, height: int) -> None:
-        """Local housekeeping after a commit: pruning old state versions. It changes nothing any
-        query at a kept height can see, so nodes with other settings still agree."""
-        keep = self.settings.keep_recent
-        if keep and height % keep == 0:
-            started = time.perf_counter()
-            deleted = prune(self.store, kept_roots(self.store, height, keep))
-            log.info("state_pruned", height=height, kept_versions=keep, deleted_keys=deleted,
-                     duration_ms=round((time.perf_counter() - started) * 1000, 1))
+        """Local housekeeping after a commit: a state-sync snapshot now and then. (Pruning is
+        part of each block's write: pruning.py.) Nodes with other settings still agree."""
         self.snapshotter.block_done()  # a snapshot being built goes on (snapshots.Snapshotter)
         interval = self.settings.snapshot_interval
         if interval and height % interval == 0:  # state sync: built in its own thread, failures logged
@@ -455,8 +470,9 @@ class Application(BaseApplication):
         self.height = restored.height
         self.app_hash = restored.app_hash
         self.state_root = restored.app_hash
-        self._base = (self.state_root, {})
+        self._base = (self.state_root, {}, None)
         self.genesis = parse_genesis(restored.genesis)
+        self._counted = self.store.get(keys.META_NODE_COUNTS) is not None
         self._recent_hashes = deque(self._load_recent_hashes(), BLOCKHASH_WINDOW)
         self._overlay = None
         self._staged = {}

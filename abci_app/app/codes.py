@@ -11,6 +11,7 @@ QUERY_TOO_MANY_RESULTS = 42
 QUERY_BUSY = 43            # the node's query workers and their queue are full: ask again later
 QUERY_TIMEOUT = 44         # the query ran past the node's time budget and was abandoned
 QUERY_WORKER_FAILED = 45   # the worker process answering the query died or could not start
+QUERY_PRUNED = 46          # below the history this node keeps (keep_blocks, keep_recent): ask an archive node
 
 TX_CODES: dict[type[errors.TxRejected], int] = {
     errors.Undecodable: 2,

@@ -1,6 +1,7 @@
 """The genesis app_state: chain id, parameters and funded accounts, read from CometBFT's genesis.
 
-Amounts are decimal strings of wei, since JSON numbers lose precision past 2**53.
+Amounts are decimal strings of wei, since JSON numbers lose precision past 2**53. Millions of
+accounts go in an accounts file the genesis names by hash (genesis_accounts.py).
 """
 
 import json
@@ -11,6 +12,7 @@ from eth_utils import is_hex_address, to_canonical_address
 from ..economics import MintParams
 from ..errors import GenesisError
 from ..staking import StakingGenesis, parse_staking_genesis
+from .genesis_accounts import AccountsFile
 from .modules import MIDDLEWARE
 
 WEI_PER_CMT = 10**18
@@ -36,11 +38,14 @@ class Genesis:
     staking: StakingGenesis
     mint_params: MintParams
     middleware: dict[str, object]  # module NAME -> its params record
+    accounts_file: AccountsFile | None = None
 
     @property
     def supply_wei(self) -> int:
-        """Genesis supply: funded accounts plus the genesis validators' self-stakes."""
-        return sum(balance for _, balance in self.balances_wei) + self.staking.staked_wei
+        """Genesis supply: funded accounts (listed and in the accounts file) plus the genesis
+        validators' self-stakes."""
+        in_file = self.accounts_file.balance_wei if self.accounts_file else 0
+        return sum(balance for _, balance in self.balances_wei) + in_file + self.staking.staked_wei
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -55,6 +60,7 @@ class Genesis:
                     {"address": "0x" + address.hex(), "balance_wei": str(balance)}
                     for address, balance in self.balances_wei
                 ],
+                **({"accounts_file": self.accounts_file.to_json()} if self.accounts_file else {}),
                 "staking": self.staking.to_json(),
                 **{m.NAME: m.params_json(self.middleware[m.NAME]) for m in MIDDLEWARE},
                 "economics": {"inflation_bps": self.mint_params.inflation_bps,
@@ -96,6 +102,7 @@ def parse_genesis(app_state: bytes) -> Genesis:
         if canonical in balances:
             raise GenesisError(f"account listed twice: {address}")
         balances[canonical] = _positive_int(entry.get("balance_wei"), f"balance of {address}")
+    accounts_file = _accounts_file(doc.get("accounts_file"))
     try:
         staking = parse_staking_genesis(doc.get("staking") or {})
     except ValueError as exc:
@@ -114,10 +121,23 @@ def parse_genesis(app_state: bytes) -> Genesis:
             middleware[module.NAME] = module.parse_params(doc.get(module.NAME) or {})
         except ValueError as exc:
             raise GenesisError(f"{module.NAME}: {exc}") from None
-    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking, mint_params, middleware)
+    genesis = Genesis(chain_id, params, tuple(sorted(balances.items())), staking, mint_params, middleware,
+                      accounts_file)
     if genesis.supply_wei > SUPPLY_CAP_WEI:
         raise GenesisError("genesis balances exceed the supply cap")
     return genesis
+
+
+def _accounts_file(entry) -> AccountsFile | None:
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or set(entry) != {"sha256", "accounts", "balance_wei"}:
+        raise GenesisError("accounts_file must be {\"sha256\", \"accounts\", \"balance_wei\"}")
+    digest = entry["sha256"]
+    if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise GenesisError("accounts_file.sha256 must be 64 lowercase hex digits")
+    return AccountsFile(bytes.fromhex(digest), _positive_int(entry["accounts"], "accounts_file.accounts"),
+                        _positive_int(entry["balance_wei"], "accounts_file.balance_wei"))
 
 
 def _non_negative_int(value, name: str) -> int:

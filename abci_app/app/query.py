@@ -24,6 +24,7 @@ from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import chain_records, codes, solvency
 from .genesis import Genesis
+from .history import oldest_block, pruned_log
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 from .pruning import oldest_kept, state_root_at
 from .settings import AppSettings
@@ -83,7 +84,9 @@ def query_tx(ctx: QueryContext, arg: str) -> QueryResult:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"not a transaction hash: {arg!r}")
     stored = ctx.store.get(keys.receipt_key(tx_hash))
     if stored is None:
-        return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed transaction {arg}")
+        oldest = oldest_block(ctx.store)
+        return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed transaction {arg}"
+                           + (f" ({pruned_log(ctx.store)})" if oldest > 1 else ""))
     return QueryResult(codes.OK, stored)
 
 
@@ -191,6 +194,8 @@ def query_block(ctx: QueryContext, arg: str) -> QueryResult:
     height = int(arg) if arg.isdecimal() else 0
     if height < 1:
         return QueryResult(codes.QUERY_BAD_REQUEST, log="use /block/<height>")
+    if height < oldest_block(ctx.store):
+        return QueryResult(codes.QUERY_PRUNED, log=f"block {height}: {pruned_log(ctx.store)}")
     block = stored_block(ctx.store, height)
     if block is None:
         return QueryResult(codes.QUERY_NOT_FOUND, log=f"no committed block {height}")
@@ -200,7 +205,10 @@ def query_block(ctx: QueryContext, arg: str) -> QueryResult:
 def query_logs(ctx: QueryContext, arg: str) -> QueryResult:
     """`/logs` with a JSON filter {from, to, address, topics, limit} as query data (eth_getLogs)."""
     try:
-        logs = collect_logs(ctx.store, parse_filter(ctx.data, ctx.height))
+        logfilter = parse_filter(ctx.data, ctx.height)
+        if logfilter.from_height < oldest_block(ctx.store):
+            return QueryResult(codes.QUERY_PRUNED, log=f"logs from block {logfilter.from_height}: {pruned_log(ctx.store)}")
+        logs = collect_logs(ctx.store, logfilter)
     except TooManyLogs as exc:
         return QueryResult(codes.QUERY_TOO_MANY_RESULTS, log=str(exc))
     except (ValueError, TypeError, RecursionError) as exc:
@@ -340,20 +348,25 @@ def answer_query(req: types.RequestQuery, view: CommittedView, settings: AppSett
     return types.ResponseQuery(code=result.code, value=result.value, log=result.log, height=height)
 
 
+def _oldest_state(store: Store) -> int:
+    """The oldest height whose state a query can read: its nodes kept, and its block record."""
+    return max(oldest_kept(store), oldest_block(store))
+
+
 def _no_state(view: CommittedView, settings: AppSettings, height: int) -> str:
-    oldest = oldest_kept(view.store, view.height, settings.keep_recent)
+    oldest = _oldest_state(view.store)
     if 0 < height < oldest:
         return (f"no state at height {height}: pruned or before this node's first state (it answers for "
-                f"{oldest} to {view.height}; keep_recent {settings.keep_recent})")
+                f"{oldest} to {view.height}; keep_recent {settings.keep_recent}, keep_blocks {settings.keep_blocks})")
     return f"no state at height {height}: the last committed block is {view.height}"
 
 
 def reader_at(view: CommittedView, settings: AppSettings, height: int) -> StateReader | None:
     """The committed state after block `height`: every block record keeps its state root
-    (the app hash) and state nodes are never deleted, so recent blocks stay readable."""
+    (the app hash), and pruning keeps every node of the versions from oldest_kept on."""
     if height == view.height:
         return view.reader
-    if height < oldest_kept(view.store, view.height, settings.keep_recent):
+    if height < _oldest_state(view.store):
         return None
     root = state_root_at(view.store, height) if 0 < height < view.height else None
     if root is None:

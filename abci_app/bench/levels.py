@@ -122,53 +122,74 @@ def _app_height(rpc) -> int:
     return int(rpc.call("abci_info")["response"].get("last_block_height") or 0)
 
 
-def send_and_confirm(rpc, lanes: list[list[bytes]], timeout_s: float = 300, window: int = IN_FLIGHT_WINDOW,
+def send_and_confirm(rpc, stages: list[list[list[bytes]]], timeout_s: float = 300, window: int = IN_FLIGHT_WINDOW,
                      seconds: float | None = None) -> dict:
-    """Send every lane (in order, one thread each) with broadcast_tx_async; watch the blocks.
+    """Send each stage's lanes (in order, one thread each) with broadcast_tx_async; watch the
+    blocks; the next stage goes once every tx of this one is committed.
 
     A transaction's confirmation latency runs from just before its batch is posted to when a
     poller (every 10 ms) first sees the app's last committed height (abci_info) reach the block
     holding it: the app has run FinalizeBlock and Commit, so its receipt is queryable. With
     `seconds`, a sustained run: no new tx is posted `seconds` after the start, and what was sent
-    is waited for. tx/s: confirmed txs / (last confirmation - first post). Raises if a confirmed
-    tx failed (its ExecTxResult code). `heights`: the blocks holding the txs.
+    is waited for. tx/s: confirmed txs / (last confirmation - first post), the waits between
+    stages included. Raises if a confirmed tx failed (its ExecTxResult code). `heights`: the
+    blocks holding the txs.
     """
-    wanted = {raw for lane in lanes for raw in lane}
-    sent: dict[bytes, float] = {}
-    seen: dict[bytes, float] = {}
-    heights: set[int] = set()
-    height = _app_height(rpc)
+    watch = _Watch(rpc, {raw for lanes in stages for lane in lanes for raw in lane})
     started = time.perf_counter()
     stop_at = started + seconds if seconds else math.inf
     deadline = started + (seconds or 0) + timeout_s
-    with ThreadPoolExecutor(len(lanes)) as pool:
-        futures = [pool.submit(_broadcast_async, rpc, lane, sent, lambda: len(sent) - len(seen), window, stop_at)
-                   for lane in lanes]
-        while not all(f.done() for f in futures) or len(seen) < len(sent):
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"only {len(seen)} of {len(sent)} txs sent committed after {timeout_s} s")
-            for f in futures:
-                if f.done() and f.exception():
-                    raise f.exception()
-            latest = _app_height(rpc)
-            now = time.perf_counter()
-            for h in range(height + 1, latest + 1):
-                for tx in rpc.call("block", height=str(h))["block"]["data"]["txs"] or []:
-                    raw = base64.b64decode(tx)
-                    if raw in wanted and raw not in seen:
-                        seen[raw] = now
-                        heights.add(h)
-            height = latest
-            time.sleep(0.01)
-    _check_results(rpc, heights)
+    for lanes in stages:
+        if time.perf_counter() >= stop_at:
+            break
+        watch.send(lanes, window, stop_at, deadline, timeout_s)
+    _check_results(rpc, watch.heights)
+    sent, seen = watch.sent, watch.seen
     latencies = sorted(seen[raw] - sent[raw] for raw in seen)
     return {
         "txs": len(seen),
         "tx_per_s": len(seen) / (max(seen.values()) - min(sent.values())),
         "latency_p50_s": latencies[len(latencies) // 2],
         "latency_p99_s": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        "heights": sorted(heights),
+        "heights": sorted(watch.heights),
     }
+
+
+class _Watch:
+    """What was posted when, and when each of `wanted` was first seen committed, over stages."""
+
+    def __init__(self, rpc, wanted: set[bytes]) -> None:
+        self.rpc, self.wanted = rpc, wanted
+        self.sent: dict[bytes, float] = {}
+        self.seen: dict[bytes, float] = {}
+        self.heights: set[int] = set()
+        self.height = _app_height(rpc)
+
+    def send(self, lanes: list[list[bytes]], window: int, stop_at: float, deadline: float, timeout_s: float) -> None:
+        """Post the lanes and poll until every tx posted is seen committed."""
+        with ThreadPoolExecutor(len(lanes)) as pool:
+            futures = [pool.submit(_broadcast_async, self.rpc, lane, self.sent,
+                                   lambda: len(self.sent) - len(self.seen), window, stop_at) for lane in lanes]
+            while not all(f.done() for f in futures) or len(self.seen) < len(self.sent):
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(
+                        f"only {len(self.seen)} of {len(self.sent)} txs sent committed after {timeout_s} s")
+                for f in futures:
+                    if f.done() and f.exception():
+                        raise f.exception()
+                self._poll()
+                time.sleep(0.01)
+
+    def _poll(self) -> None:
+        latest = _app_height(self.rpc)
+        now = time.perf_counter()
+        for h in range(self.height + 1, latest + 1):
+            for tx in self.rpc.call("block", height=str(h))["block"]["data"]["txs"] or []:
+                raw = base64.b64decode(tx)
+                if raw in self.wanted and raw not in self.seen:
+                    self.seen[raw] = now
+                    self.heights.add(h)
+        self.height = latest
 
 
 def _check_results(rpc, heights: set[int]) -> None:
@@ -214,7 +235,7 @@ def measure_kvstore(count: int, size: int, lanes: int = 10) -> dict:
 
             wait_until(started, 60, "cometbft kvstore to make a block")
             txs = kvstore_txs(count, size)
-            figures = send_and_confirm(rpc, [txs[i::lanes] for i in range(lanes)])
+            figures = send_and_confirm(rpc, [[txs[i::lanes] for i in range(lanes)]])
             del figures["heights"]
             return figures
         finally:

@@ -3,7 +3,9 @@
 Each run gets a fresh node whose genesis also funds the workload's accounts and keeps the chain's
 block gas limit (`LocalNode.create(..., genesis_extra=workload.genesis(engine=False))`). The setup blocks go through
 the node untimed, each committed and successful before the next; then the timed txs, from all the
-workload's senders, with broadcast_tx_async over LANES client lanes (`send_and_confirm`). Block
+workload's senders, with broadcast_tx_async over LANES client lanes (`send_and_confirm`), stage by
+stage (the marketplace's: each committed before the next is sent; one that must be included in
+order goes as one lane). Block
 execution time comes from the app's `block_finalized` log lines (FinalizeBlock only, as the app
 measures it), database growth from the app's DB folder before and after the timed txs.
 """

@@ -3,7 +3,9 @@
 A workload is a genesis (funded accounts, a raised block gas limit), setup blocks (contract
 deployment, token distribution, campaigns) run untimed, and the timed transactions. Contract and
 campaign addresses are deterministic, so everything can be signed up front, and the same bytes
-feed the application and the bare py-evm baseline.
+feed the application and the bare py-evm baseline. The timed transactions may come in stages
+(the marketplace: a seller ships an order once it exists): each stage is committed before the
+next is sent, at every level.
 """
 
 from dataclasses import dataclass, field
@@ -33,7 +35,16 @@ BLOCK_GAS_LIMIT = 2_000_000_000  # application and socket levels: blocks of 1,00
 ERC20_GAS = 60_000    # a transfer takes 35,683 gas (57,583 to a new holder): a wallet's margin
 CLAIM_GAS = 250_000   # a claim takes 173,027 gas (224,327 the first in a campaign)
 TIP = 50 * GWEI       # max fee 100 gwei: room for the base fee to rise over a sustained run of full blocks
-NAMES = ("cmt", "erc20", "coupons", "mix")
+NAMES = ("cmt", "erc20", "coupons", "mix", "marketplace")
+FUNDING_CMT = 1000  # each key's genesis balance unless the workload says otherwise
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A run of timed txs sent once the previous run is committed."""
+
+    size: int
+    in_order: bool = False  # they create ids that later stages name: included in exactly this order
 
 
 @dataclass
@@ -43,6 +54,8 @@ class Workload:
     setup: list[list[bytes]] = field(default_factory=list)  # untimed blocks
     timed: list[bytes] = field(default_factory=list)  # per sender in nonce order
     senders: list[str] = field(default_factory=list)  # the sender of each timed tx
+    stages: list[Stage] = field(default_factory=list)  # consecutive runs of `timed`; none: one stage of all
+    funding_cmt: dict[str, int] = field(default_factory=dict)  # genesis balances other than FUNDING_CMT
 
     def genesis(self, engine: bool = True) -> dict:
         """The workload's genesis; `engine=True` raises the block gas limit so that blocks of any
@@ -50,20 +63,35 @@ class Workload:
         return {
             "chain_id": DEFAULT_EVM_CHAIN_ID,
             **({"params": {"block_gas_limit": BLOCK_GAS_LIMIT}} if engine else {}),
-            "accounts": [{"address": k.address, "balance_wei": str(1000 * WEI_PER_CMT)} for k in self.keys],
+            "accounts": [{"address": k.address,
+                          "balance_wei": str(self.funding_cmt.get(k.address, FUNDING_CMT) * WEI_PER_CMT)}
+                         for k in self.keys],
         }
 
-    def blocks(self, block_txs: int) -> list[list[bytes]]:
-        return [self.timed[i:i + block_txs] for i in range(0, len(self.timed), block_txs)]
+    def staged(self) -> list[tuple[list[bytes], list[str], bool]]:
+        """Each stage's txs, their senders, and whether they must be included in this order."""
+        parts, first = [], 0
+        for stage in self.stages or [Stage(len(self.timed))]:
+            parts.append((self.timed[first:first + stage.size], self.senders[first:first + stage.size], stage.in_order))
+            first += stage.size
+        return parts
 
-    def lanes(self, count: int) -> list[list[bytes]]:
-        """The timed txs over `count` client lanes, each sender's all in one lane, in order: a lane
-        posts in order, so every sender's nonces reach the mempool in order."""
-        lane_of: dict[str, int] = {}
-        lanes: list[list[bytes]] = [[] for _ in range(count)]
-        for raw, sender in zip(self.timed, self.senders):
-            lanes[lane_of.setdefault(sender, len(lane_of) % count)].append(raw)
-        return lanes
+    def blocks(self, block_txs: int) -> list[list[bytes]]:
+        """Blocks of up to `block_txs` timed txs; a block never holds two stages."""
+        return [txs[i:i + block_txs] for txs, _, _ in self.staged() for i in range(0, len(txs), block_txs)]
+
+    def lanes(self, count: int) -> list[list[list[bytes]]]:
+        """Per stage, its txs over `count` client lanes, each sender's all in one lane, in order: a
+        lane posts in order, so every sender's nonces reach the mempool in order. A stage that must
+        be included in order goes as one lane (at equal tips the proposer takes mempool order)."""
+        stages = []
+        for txs, senders, in_order in self.staged():
+            lane_of: dict[str, int] = {}
+            lanes: list[list[bytes]] = [[] for _ in range(1 if in_order else count)]
+            for raw, sender in zip(txs, senders):
+                lanes[lane_of.setdefault(sender, len(lane_of) % len(lanes))].append(raw)
+            stages.append(lanes)
+        return stages
 
 
 def call(signature: str, *args) -> bytes:
@@ -71,11 +99,13 @@ def call(signature: str, *args) -> bytes:
     return keccak(signature.encode())[:4] + encode([t for t in inputs.split(",") if t], list(args))
 
 
-def _keys(tag: str, count: int) -> list:
+def seeded_keys(tag: str, count: int) -> list:
+    """Keys from fixed seeds: every run signs for the same accounts."""
     return [Account.from_key(keccak(b"bench-%s-%d" % (tag.encode(), i))) for i in range(count)]
 
 
-def _sign(key, nonce: int, to: str, value: int = 0, data: bytes = b"", gas: int = 21_000) -> bytes:
+def sign_bench_tx(key, nonce: int, to: str, value: int = 0, data: bytes = b"", gas: int = 21_000) -> bytes:
+    """Every benchmark tx pays the same tip: at equal tips the proposer keeps mempool order."""
     return sign_tx(key, nonce, to, value, chain_id=DEFAULT_EVM_CHAIN_ID, gas=gas, gas_price_wei=TIP, data=data)
 
 
@@ -88,20 +118,22 @@ def _round_robin(senders: list, count: int, make) -> tuple[list[bytes], list[str
 
 
 def cmt(count: int, accounts: int, tag: str = "cmt") -> Workload:
-    keys = _keys(tag, accounts)
-    return Workload("cmt", keys, [], *_round_robin(keys, count, lambda k, nonce, _: _sign(k, nonce, RECIPIENT, 1)))
+    keys = seeded_keys(tag, accounts)
+    return Workload("cmt", keys, [], *_round_robin(keys, count,
+                                                    lambda k, nonce, _: sign_bench_tx(k, nonce, RECIPIENT, 1)))
 
 
 def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
-    deployer, *senders = _keys(tag, accounts + 1)
+    deployer, *senders = seeded_keys(tag, accounts + 1)
     token = load_contract("Token")
     per_sender = -(-count // accounts)
-    deploy = _sign(deployer, 0, "", data=token.bytecode + encode(["string", "string", "uint256"],
-                                                                  ["Bench", "BNC", 10**30]), gas=3_000_000)
+    deploy = sign_bench_tx(deployer, 0, "", data=token.bytecode + encode(["string", "string", "uint256"],
+                                                                         ["Bench", "BNC", 10**30]), gas=3_000_000)
     address = "0x" + generate_contract_address(bytes.fromhex(deployer.address[2:]), 0).hex()
-    distribute = [_sign(deployer, 1 + i, address, data=call("transfer(address,uint256)", k.address, per_sender),
-                       gas=100_000) for i, k in enumerate(senders)]
-    timed = _round_robin(senders, count, lambda k, nonce, _: _sign(
+    distribute = [sign_bench_tx(deployer, 1 + i, address, gas=100_000,
+                                data=call("transfer(address,uint256)", k.address, per_sender))
+                  for i, k in enumerate(senders)]
+    timed = _round_robin(senders, count, lambda k, nonce, _: sign_bench_tx(
         k, nonce, address, data=call("transfer(address,uint256)", RECIPIENT, 1), gas=ERC20_GAS))
     return Workload("erc20", [deployer, *senders], [[deploy], distribute], *timed)
 
@@ -109,13 +141,13 @@ def erc20(count: int, accounts: int, tag: str = "erc20") -> Workload:
 def claims(count: int, accounts: int, tag: str = "coupons", start_s: int = GENESIS_TIME_S) -> Workload:
     """One campaign per round: sender i claims in campaign 1 + i // accounts (once per campaign).
     Campaigns run from `start_s` (block time) for 10**7 s: a real node's blocks carry wall time."""
-    sponsor, *claimers = _keys(tag, accounts + 1)
+    sponsor, *claimers = seeded_keys(tag, accounts + 1)
     rounds = -(-count // accounts)
     end = start_s + 10**7
-    create = [_sign(sponsor, r, COUPONS, COUPON_VALUE * accounts, gas=1_000_000, data=call(
+    create = [sign_bench_tx(sponsor, r, COUPONS, COUPON_VALUE * accounts, gas=1_000_000, data=call(
         CREATE, MERCHANT, COUPON_VALUE, accounts, *CENTRE, 1_000, start_s, end, "0x" + "00" * 20, "bench"))
         for r in range(rounds)]
-    timed = _round_robin(claimers, count, lambda k, nonce, rnd: _sign(
+    timed = _round_robin(claimers, count, lambda k, nonce, rnd: sign_bench_tx(
         k, nonce, COUPONS, data=call(CLAIM, 1 + rnd, CENTRE[0] + 100, CENTRE[1] - 100, 0, b""), gas=CLAIM_GAS))
     return Workload("coupons", [sponsor, *claimers], [create], *timed)
 
@@ -133,7 +165,9 @@ def mix(count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
 
 
 def build(name: str, count: int, accounts: int, start_s: int = GENESIS_TIME_S) -> Workload:
-    """Workload `name`; campaigns (coupons, mix) start at block time `start_s`."""
+    """Workload `name`; campaigns (coupons, mix, marketplace) start at block time `start_s`."""
+    from .marketplace import marketplace  # it builds on this module
+
     builders = {"cmt": cmt, "erc20": erc20, "coupons": partial(claims, start_s=start_s),
-                "mix": partial(mix, start_s=start_s)}
+                "mix": partial(mix, start_s=start_s), "marketplace": partial(marketplace, start_s=start_s)}
     return builders[name](count, accounts)

@@ -1,7 +1,8 @@
-"""`miles bench all|app|node|attack`: throughput through the application object, the ABCI socket and
-end to end; and issue 14's attack run.
+"""`miles bench all|app|node|attack|scale`: throughput through the application object, the ABCI socket
+and end to end; issue 14's attack run; issue 15's state at a marketplace's size.
 
-`all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix; abci_app/bench/) at
+`all`: every workload (CMT transfers, ERC-20 transfers, coupon claims, a mix, a marketplace day of
+escrowed orders, coupons, disputes, votes, reviews, ads and loyalty points; abci_app/bench/) at
 the application-object level and through the ABCI socket (our server in its own process, driven
 over the wire as CometBFT drives it), each beside the bare py-evm baseline, optionally `--node`
 too (each workload end to end from its own senders through a real cometbft, beside cometbft's
@@ -19,6 +20,9 @@ Each figure is the median of `--runs` runs on this machine.
 honest account sends a transfer a second (abci_app/bench/attack.py); a table of what the honest
 user saw, the longest gap between blocks, the app's memory and the attacker's cost; exit 1 if the
 supply invariant or a module's solvency broke.
+`scale --accounts N`: a state of N accounts (and an ERC-20 held by a tenth of them) beside a
+baseline of 10,000, each in a process of its own: blocks of 1,000 CMT and ERC-20 transfers,
+CheckTx, Commit, pruning, a snapshot and its restore, memory and disk (abci_app/bench/scale.py).
 """
 
 import argparse
@@ -30,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
-from ..bench import attack, node_level, report, workloads
+from ..bench import attack, node_level, report, scale, workloads
 from ..logs import configure_logging
 from ..bench.levels import measure_app as measure_workload
 from .localnode import LocalNode, wait_until
@@ -74,6 +78,13 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                      help=f"concurrent eth_call clients (default {attack.FLOOD_CLIENTS})")
     attacked.add_argument("--json", metavar="PATH", help="write every figure as JSON")
     attacked.set_defaults(run=run_attack_bench)
+    scaled = bench.add_parser("scale", help="issue 15: a state of N accounts beside a 10,000-account baseline")
+    scaled.add_argument("--accounts", type=int, default=100_000)
+    scaled.add_argument("--baseline", type=int, default=scale.BASELINE_ACCOUNTS)
+    scaled.add_argument("--blocks", type=int, default=10, help="timed blocks, CMT and ERC-20 in turn (default 10)")
+    scaled.add_argument("--keep-recent", type=int, default=100)
+    scaled.add_argument("--json", metavar="PATH", help="write every figure as JSON")
+    scaled.set_defaults(run=run_scale_bench)
 
 
 def _transfers(keys: list, first_nonces: list[int], count: int) -> list[bytes]:
@@ -168,3 +179,11 @@ def run_attack_bench(args: argparse.Namespace) -> int:
     if args.json:
         report.write_json(doc, args.json)
     return 0 if doc["supply_ok"] and doc["solvent"] else 1
+
+
+def run_scale_bench(args: argparse.Namespace) -> int:
+    results = scale.run(args.accounts, args.blocks, args.keep_recent, baseline=args.baseline)
+    print(scale.table(results))
+    if args.json:
+        report.write_json(results, args.json)
+    return 0

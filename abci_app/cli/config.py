@@ -107,6 +107,8 @@ class AppSection:
 
     keep_recent: int = _key(_APP.keep_recent, "state versions kept for queries; 0 keeps every version",
                             _COUNT)
+    keep_blocks: int = _key(_APP.keep_blocks, "block records and receipts kept (and so the states and logs "
+                            "queries reach); 0 keeps all: an archive node", _COUNT)
     snapshot_interval: int = _key(_APP.snapshot_interval,
                                   "a state-sync snapshot every this many blocks; 0: never", _COUNT)
     snapshot_keep: int = _key(_APP.snapshot_keep, "snapshots kept (the newest)", _COUNT)
@@ -125,6 +127,9 @@ class AppSection:
                             _range(1, 1000))
     query_timeout_ms: int = _key(_APP.query_timeout_ms,
                                  "one such query's time budget; past it, abandoned with code 44", _range(100))
+    genesis_accounts_file: str = _key(_APP.genesis_accounts_file,
+                                      "the accounts file the genesis names by hash, if it names one (absolute "
+                                      "path; read once, by InitChain)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,17 +10,14 @@ prints the hash). Malformed flags exit 2 before anything is sent.
 import argparse
 import base64
 import binascii
-import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_abi import encode as abi_encode
 from eth_utils import to_checksum_address
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
 
-from ..contracts import load_contract
+from .. import contracts
 from ..rpc import CometRPC, RpcError
 from ..staking import ADDRESS
 from .devgenesis import validator_pubkey
@@ -49,16 +46,14 @@ class StakingCall:
 
 # ---- call data ---------------------------------------------------------------------------------
 
-@functools.cache
 def staking_functions() -> dict[str, dict]:
     """IStaking's functions by name, from the compiled ABI (it has no overloads)."""
-    return {entry["name"]: entry for entry in load_contract("IStaking").abi if entry["type"] == "function"}
+    return contracts.contract_functions("IStaking")
 
 
 def encode_call(function: str, args: tuple) -> bytes:
     """Selector and ABI-encoded arguments of an IStaking function."""
-    abi = staking_functions()[function]
-    return function_abi_to_4byte_selector(abi) + abi_encode(get_abi_input_types(abi), list(args))
+    return contracts.encode_call("IStaking", function, *args)
 
 
 # ---- flag values -------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 - reads of accounts go journal, then a flat `address -> RLP account` cache of the committed
   state that lives across blocks (FlatAccounts), then the trie; py-evm starts every block, and
   every CheckTx view, with a cold cache and walks the trie for each account;
-- the block's account changes reach the trie as one batch (trie_batch.py) instead of key by key;
+- the block's account changes reach the trie as one batch (trie_batch.py) instead of key by key,
+  and so do each account's slot changes (storage.py); the batches record, in the database's
+  NodeJournal (`db.journal`, if it has one), the nodes they place and replace, for pruning;
 - an account's RLP is decoded as a plain list, and a changed account built directly, not through
   rlp's Serializable machinery (decode and copy take a third and a sixth of the time).
 
@@ -23,6 +25,7 @@ from eth_hash.auto import keccak
 from eth.validation import validate_canonical_address, validate_uint64, validate_uint256
 from eth_utils import big_endian_to_int
 
+from .storage import BatchedStorageDB
 from .trie_batch import apply_batch
 
 MISSING = b""  # an address with no account
@@ -101,6 +104,7 @@ class BatchedAccountDB(AccountDB):
     def __init__(self, db, state_root: bytes) -> None:
         super().__init__(db, state_root)
         self._flat: FlatAccounts | None = getattr(db, "accounts", None)
+        self._journal = getattr(db, "journal", None)
         if self._flat is not None:
             self._trie_cache = _FlatFirst(self._trie_cache, self._flat, lambda: self._trie.root_hash)
             self._journaltrie = JournalDB(self._trie_cache)
@@ -127,6 +131,20 @@ class BatchedAccountDB(AccountDB):
         account = self._get_account(address)
         self._set_account(address, Account(nonce, account.balance, account.storage_root, account.code_hash))
 
+    def _get_address_store(self, address: bytes) -> BatchedStorageDB:
+        store = self._account_stores.get(address)
+        if store is None:
+            store = BatchedStorageDB(self._raw_store_db, self._get_storage_root(address), address, self._journal)
+            self._account_stores[address] = store
+        return store
+
+    def set_code(self, address: bytes, code: bytes) -> None:
+        """py-evm's; the code is recorded as placed, so pruning never deletes it (a trie node with
+        the same bytes, and so the same key, may be taken out of the trie later)."""
+        super().set_code(address, code)
+        if self._journal is not None:
+            self._journal.inserted.append(keccak(code))
+
     def make_state_root(self) -> bytes:
         base_root = self._trie.root_hash
         self._committed = None
@@ -140,7 +158,8 @@ class BatchedAccountDB(AccountDB):
         changes = {address: encoded for address, encoded in diff.pending_items()}
         changes.update((address, MISSING) for address in diff.deleted_keys())
         self._committed = changes
-        trie.root_hash = apply_batch(trie.db, trie.root_hash, {keccak(a): v or None for a, v in changes.items()})
+        trie.root_hash = apply_batch(trie.db, trie.root_hash, {keccak(a): v or None for a, v in changes.items()},
+                                     self._journal)
 
 
 def decode_account(encoded: bytes) -> Account:

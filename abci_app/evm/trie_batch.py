@@ -7,11 +7,17 @@ its parent (or the root) refers to it. The result is the same Merkle-Patricia tr
 (tests/evm/test_trie_batch.py checks it against py-trie). New nodes are written; none are deleted
 (old versions stay until pruning, app/pruning.py).
 
+A NodeJournal, if given, records what pruning needs: every stored node the batch places at a
+position of the trie (`inserted`), and every stored node it takes out of one (`removed`), each
+once per position, so a node shared by two positions is counted twice.
+
 Paths are hex strings (one character per nibble), so slicing, comparing and grouping them is
 done by str in C rather than by tuples of ints.
 """
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from itertools import chain, groupby, islice
 
 import rlp
 from rlp.codec import encode_raw
@@ -25,18 +31,40 @@ ODD_FLAG = 1
 Changes = list[tuple[str, bytes | None]]  # sorted by path; None deletes
 
 
-def apply_batch(db: MutableMapping[bytes, bytes], root_hash: bytes, changes: Mapping[bytes, bytes | None]) -> bytes:
+@dataclass(slots=True)
+class NodeJournal:
+    """The stored nodes a block placed in its tries and took out of them (with repeats)."""
+
+    inserted: list[bytes] = field(default_factory=list)
+    removed: list[bytes] = field(default_factory=list)
+
+    def copy(self) -> "NodeJournal":
+        return NodeJournal(list(self.inserted), list(self.removed))
+
+
+def apply_batch(db: MutableMapping[bytes, bytes], root_hash: bytes, changes: Mapping[bytes, bytes | None],
+                journal: NodeJournal | None = None) -> bytes:
     """The root hash after setting every key of `changes` to its value (None or b"" deletes it)
-    in the trie at `root_hash`, whose nodes are in `db`; the new nodes are written to `db`."""
-    batch = _Batch(db)
+    in the trie at `root_hash`, whose nodes are in `db`; the new nodes are written to `db` (and,
+    with the nodes replaced, recorded in `journal`)."""
+    batch = _Batch(db, journal if journal is not None else NodeJournal())
     items = sorted((key.hex(), value or None) for key, value in changes.items())
-    root = batch.update(batch.resolve(root_hash), items) if items else batch.resolve(root_hash)
-    if root == BLANK:
-        return BLANK_ROOT
-    encoded = encode_raw(root)
-    root_hash = keccak(encoded)  # the root is always stored by hash, however small
-    db[root_hash] = encoded
-    return root_hash
+    return batch.store_root(batch.update(batch.resolve(root_hash), items) if items else batch.resolve(root_hash))
+
+
+SORTED_GROUP = 4096  # items built in one piece; above it, a streamed build splits by the next nibble
+
+
+def build_sorted(db: MutableMapping[bytes, bytes], items: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """The root hash of a fresh trie holding `items` ((key, value), keys distinct and in
+    ascending order, values not empty), its nodes written to `db` as they are finished.
+
+    The bulk genesis (issue 15): the items stream by, split by leading nibbles until a group is
+    small enough to build in one piece, so memory holds a few groups rather than the trie, and
+    no node is encoded twice. No journal: the nodes are recorded as placed by whoever makes them
+    part of a state (app/pruning.py)."""
+    batch = _Batch(db, None)
+    return batch.store_root(batch.build_stream((key.hex(), value) for key, value in items))
 
 
 def hex_prefix(path: str, leaf: bool) -> bytes:
@@ -59,15 +87,30 @@ def leaf(path: str, value: bytes) -> list:
 
 
 class _Batch:
-    def __init__(self, db: MutableMapping[bytes, bytes]) -> None:
+    def __init__(self, db: MutableMapping[bytes, bytes], journal: NodeJournal | None) -> None:
         self.db = db
+        self.journal = journal
+
+    def store_root(self, root) -> bytes:
+        """The root node's hash; the root is always stored by hash, however small."""
+        if root == BLANK:
+            return BLANK_ROOT
+        encoded = encode_raw(root)
+        root_hash = keccak(encoded)
+        self.db[root_hash] = encoded
+        if self.journal is not None:
+            self.journal.inserted.append(root_hash)
+        return root_hash
 
     def resolve(self, ref):
-        """A child reference (hash, embedded node or blank) as a node."""
+        """A child reference (hash, embedded node or blank) as a node, taken out of its position:
+        whatever the batch puts there instead (the same node, maybe) goes back through `ref`."""
         if ref == BLANK or ref == BLANK_ROOT:
             return BLANK
         if isinstance(ref, list):
             return ref
+        if self.journal is not None:
+            self.journal.removed.append(ref)
         return rlp.decode(self.db[ref])
 
     def ref(self, node):
@@ -79,6 +122,8 @@ class _Batch:
             return node
         node_hash = keccak(encoded)
         self.db[node_hash] = encoded
+        if self.journal is not None:
+            self.journal.inserted.append(node_hash)
         return node_hash
 
     def update(self, node, changes: Changes):
@@ -163,4 +208,20 @@ class _Batch:
         branch = [BLANK] * 17
         for nibble, sub in self._by_first_nibble(items, branch).items():
             branch[nibble] = self.ref(self.build(sub))
+        return branch
+
+    def build_stream(self, items: Iterator[tuple[str, bytes]]):
+        """`build` of a sorted stream of items, a group of at most SORTED_GROUP at a time."""
+        head = list(islice(items, SORTED_GROUP + 1))
+        if len(head) <= SORTED_GROUP:
+            return self.build(head)
+        children = {}
+        for nibble, group in groupby(chain(head, items), key=lambda item: item[0][0]):
+            children[int(nibble, 16)] = self.build_stream((path[1:], value) for path, value in group)
+        if len(children) == 1:
+            [(nibble, child)] = children.items()
+            return self.extension(f"{nibble:x}", child)
+        branch = [BLANK] * 17
+        for nibble, child in children.items():
+            branch[nibble] = self.ref(child)
         return branch

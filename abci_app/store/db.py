@@ -2,7 +2,10 @@
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from rocksdict import AccessType, Options, Rdict, WriteBatch, WriteOptions
+from rocksdict import AccessType, BlockBasedOptions, Cache, DBCompressionType, Options, Rdict, WriteBatch, WriteOptions
+
+BLOCK_CACHE_BYTES = 128 << 20  # hot trie nodes; the OS page cache holds more
+BLOOM_BITS_PER_KEY = 10        # ~1% false positives: a read of an absent key (a new node, a count) rarely touches disk
 
 
 class Store:
@@ -14,6 +17,12 @@ class Store:
     def __init__(self, path: str, read_only: bool = False, secondary: str | None = None) -> None:
         options = Options(raw_mode=True)
         options.create_if_missing(not read_only and secondary is None)
+        table = BlockBasedOptions()
+        table.set_bloom_filter(BLOOM_BITS_PER_KEY, False)
+        table.set_block_cache(Cache(BLOCK_CACHE_BYTES))
+        options.set_block_based_table_factory(table)
+        options.set_compression_type(DBCompressionType.lz4())
+        options.set_level_compaction_dynamic_level_bytes(True)
         if secondary is not None:
             options.set_max_open_files(-1)  # keep every table open: the primary may delete them
             access = AccessType.secondary(secondary)
@@ -42,9 +51,9 @@ class Store:
         """The store as it is now, for as long as the view is open (a RocksDB snapshot)."""
         return ReadView(self._db.snapshot())
 
-    def keys(self, prefix: bytes) -> Iterator[bytes]:
-        """Every key that starts with `prefix`, in order."""
-        for key in self._db.keys(from_key=prefix):
+    def keys(self, prefix: bytes, start: bytes | None = None) -> Iterator[bytes]:
+        """Every key that starts with `prefix`, in order (from `start` on, if given)."""
+        for key in self._db.keys(from_key=start or prefix):
             if not key.startswith(prefix):
                 return
             yield key

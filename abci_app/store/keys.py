@@ -35,3 +35,19 @@ def snapshot_key(height: int) -> bytes:
 
 def snapshot_chunk_key(height: int, index: int) -> bytes:
     return SNAPSHOT_CHUNK + height.to_bytes(8, "big") + index.to_bytes(4, "big")
+# Incremental pruning (app/pruning.py): a stored node's count of trie positions, when above 1; each
+# block's journal of the nodes it took out of the tries; the oldest version pruning left whole;
+# the marker of a store whose counts are complete (kept since its genesis or restore).
+NODE_COUNT = b"k/"                      # + node hash: its count (big-endian), absent when 1
+PRUNE_JOURNAL = b"j/"                   # + height: the 32-byte hashes block `height` took out
+META_WHOLE_FROM = b"m/whole_from"       # older versions may miss nodes
+META_NODE_COUNTS = b"m/node_counts"
+
+
+def node_count_key(node: bytes) -> bytes:
+    return NODE_COUNT + node
+
+
+def prune_journal_key(height: int) -> bytes:
+    return PRUNE_JOURNAL + height.to_bytes(8, "big")
+META_HISTORY_FROM = b"m/history_from"   # history pruning (app/history.py): the oldest block record kept

@@ -58,11 +58,13 @@ class _PendingStateDB(BaseDB):
 class Overlay(AtomicDB):
     """The atomic py-evm database for one block (or one read-only view). `accounts` (an
     evm.accounts.FlatAccounts, or None) is the committed state's account cache its reads may use;
-    `max_reads` bounds a view's reads of the store (ReadBudgetExceeded past it)."""
+    `max_reads` bounds a view's reads of the store (ReadBudgetExceeded past it); `journal` (an
+    evm.trie_batch.NodeJournal, or None) records the nodes the block's tries place and replace."""
 
-    def __init__(self, store: Store, accounts=None, max_reads: int | None = None) -> None:
+    def __init__(self, store: Store, accounts=None, max_reads: int | None = None, journal=None) -> None:
         self._pending = _PendingStateDB(store, max_reads)
         self.accounts = accounts
+        self.journal = journal
         super().__init__(self._pending)
 
     def pending(self) -> dict[bytes, bytes | None]:

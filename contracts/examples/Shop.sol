@@ -16,6 +16,8 @@ import {LoyaltyPoints} from "./LoyaltyPoints.sol";
 /// confirmation (measured around the call), and through claim() what the order says the buyer
 /// received when it ended otherwise (`paidToBuyer`: a refund, a decided dispute, a timeout's fee
 /// reserve). The precompile credits the shop without running its code, hence the claim.
+/// For the same reason the buyer's review of the seller goes through the shop (`review`), and the
+/// seller records shipment here (`ship`), where the buyer's wallet watches the sale.
 contract Shop {
     ICoupons public constant COUPONS = ICoupons(0x000000000000000000000000000000000000Cc02);
     IArbitration public constant ARBITRATION = IArbitration(0x000000000000000000000000000000000000cc03);
@@ -37,11 +39,13 @@ contract Shop {
     Item[] public items;
     mapping(uint256 => Sale) public sales;            // by arbitration order id
     mapping(uint256 => address) public couponReservedBy;
+    mapping(uint256 => uint64) public shippedAt;      // by arbitration order id; 0: not shipped
 
     event Listed(uint256 indexed itemId, uint256 price, string name);
     event Sold(uint256 indexed orderId, uint256 indexed itemId, address indexed buyer, uint256 couponValue);
     event Delivered(uint256 indexed orderId, address indexed buyer, uint256 points);
     event Claimed(uint256 indexed orderId, address indexed buyer, uint256 amount);
+    event Shipped(uint256 indexed orderId, address indexed buyer, string tracking);
 
     constructor(LoyaltyPoints points_, uint64 deliverySeconds_) {
         seller = msg.sender;
@@ -83,6 +87,16 @@ contract Shop {
         emit Sold(orderId, itemId, msg.sender, couponValue);
     }
 
+    /// The seller records that the order left, with a tracking reference for the buyer; once.
+    function ship(uint256 orderId, string calldata tracking) external {
+        require(msg.sender == seller, "Shop: only the seller ships");
+        Sale storage sale = sales[orderId];
+        require(sale.buyer != address(0) && !sale.closed, "Shop: no open sale");
+        require(shippedAt[orderId] == 0, "Shop: already shipped");
+        shippedAt[orderId] = uint64(block.timestamp);
+        emit Shipped(orderId, sale.buyer, tracking);
+    }
+
     /// The buyer confirms delivery: the seller is paid, the fee reserve comes back to the buyer,
     /// and the buyer earns loyalty points.
     function confirmDelivery(uint256 orderId) external {
@@ -113,6 +127,13 @@ contract Shop {
         sale.closed = true;
         _forward(sale.buyer, order.paidToBuyer);
         emit Claimed(orderId, sale.buyer, order.paidToBuyer);
+    }
+
+    /// The buyer reviews the seller once the order has ended: the shop is the order's buyer
+    /// towards the precompile, so the review is sent from here (the precompile allows one).
+    function review(uint256 orderId, uint8 stars, string calldata comment) external {
+        require(sales[orderId].buyer == msg.sender, "Shop: not your order");
+        ARBITRATION.review(orderId, stars, comment);
     }
 
     function itemCount() external view returns (uint256) {

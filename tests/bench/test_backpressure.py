@@ -1,5 +1,7 @@
-"""The end-to-end load generator waits when CometBFT's mempool is full, and refuses other errors."""
+"""The end-to-end load generator waits when CometBFT's mempool is full, refuses other errors, and sends
+a stage of a workload only once the previous stage is committed."""
 
+import base64
 import time
 
 import pytest
@@ -80,9 +82,19 @@ class InstantChain:
 
 def test_every_lane_is_sent_and_confirmed():
     lanes = [[b"lane-%d-%d" % (lane, i) for i in range(23)] for lane in range(3)]
-    figures = levels.send_and_confirm(InstantChain(), lanes)
+    figures = levels.send_and_confirm(InstantChain(), [lanes])
     assert figures["txs"] == 69 and figures["tx_per_s"] > 0
     assert 0 <= figures["latency_p50_s"] <= figures["latency_p99_s"] and figures["heights"]
+
+
+def test_a_stage_is_sent_once_the_previous_one_is_committed():
+    stages = [[[b"%s-%d-%d" % (name, lane, i) for i in range(17)] for lane in range(3)] for name in (b"a", b"b")]
+    chain = InstantChain()
+    figures = levels.send_and_confirm(chain, stages)
+    assert figures["txs"] == 2 * 3 * 17
+    stage_of = [{base64.b64decode(tx)[:1] for tx in block} for block in chain.blocks]
+    last_first = max(i for i, names in enumerate(stage_of) if b"a" in names)
+    assert all(names == {b"b"} for names in stage_of[last_first + 1:]) and {b"a"} == stage_of[last_first]
 
 
 def test_a_sustained_run_stops_posting_after_its_seconds():
@@ -90,7 +102,7 @@ def test_a_sustained_run_stops_posting_after_its_seconds():
     chain = InstantChain(post_s=0.01)
     lanes = [[b"lane-%d-%d" % (lane, i) for i in range(10_000)] for lane in range(4)]
     started = time.perf_counter()
-    figures = levels.send_and_confirm(chain, lanes, seconds=0.3)
+    figures = levels.send_and_confirm(chain, [lanes], seconds=0.3)
     assert time.perf_counter() - started < 5
     assert max(chain.post_times) - started < 0.3 + 0.1      # the last post began before the end
     posted = sum(len(block) for block in chain.blocks)

@@ -17,7 +17,10 @@ def _senders_and_nonces(txs: list[bytes]) -> dict[bytes, list[int]]:
     return nonces
 
 
-@pytest.mark.parametrize("name", workloads.NAMES)
+EXACT = [name for name in workloads.NAMES if name != "marketplace"]  # the marketplace signs whole sales
+
+
+@pytest.mark.parametrize("name", EXACT)
 def test_workload_has_the_asked_count_in_nonce_order(name):
     workload = workloads.build(name, 31, 5)
     assert len(workload.timed) == 31
@@ -36,16 +39,21 @@ def test_kvstore_txs_are_distinct_and_of_the_asked_size():
 @pytest.mark.parametrize("name", workloads.NAMES)
 @pytest.mark.parametrize("accounts", [7, 10, 13])
 def test_lanes_carry_whole_senders_in_nonce_order(name, accounts):
-    """Each sender's timed txs all go in one lane, in nonce order, whatever the sender count."""
+    """In each stage, each sender's timed txs all go in one lane, in nonce order, whatever the
+    sender count; the stages follow each other in the order of the timed txs."""
     workload = workloads.build(name, 61, accounts)
-    lanes = workload.lanes(10)
-    assert sorted(raw for lane in lanes for raw in lane) == sorted(workload.timed)
-    lane_of = {}
-    for index, lane in enumerate(lanes):
-        for sender, nonces in _senders_and_nonces(lane).items():
-            assert lane_of.setdefault(sender, index) == index, "a sender split over two lanes"
-            assert nonces == list(range(nonces[0], nonces[0] + len(nonces))), "nonces out of order"
-    assert len(lane_of) == len({s.lower() for s in workload.senders})
+    stages = workload.lanes(10)
+    assert sorted(raw for lanes in stages for lane in lanes for raw in lane) == sorted(workload.timed)
+    first = 0
+    for (txs, senders, _), lanes in zip(workload.staged(), stages, strict=True):
+        assert sorted(raw for lane in lanes for raw in lane) == sorted(workload.timed[first:first + len(txs)])
+        first += len(txs)
+        lane_of = {}
+        for index, lane in enumerate(lanes):
+            for sender, nonces in _senders_and_nonces(lane).items():
+                assert lane_of.setdefault(sender, index) == index, "a sender split over two lanes"
+                assert nonces == list(range(nonces[0], nonces[0] + len(nonces))), "nonces out of order"
+        assert len(lane_of) == len({s.lower() for s in senders})
 
 
 @pytest.mark.parametrize("name", workloads.NAMES)

@@ -20,7 +20,7 @@ def test_bench_all_quick_writes_every_figure(tmp_path, capsys):
     path = tmp_path / "bench.json"
     assert cli_main.main(["bench", "all", "--quick", "--json", str(path)]) == 0
     doc = json.loads(path.read_text())
-    assert set(doc["workloads"]) == {"cmt", "erc20", "coupons", "mix"}
+    assert set(doc["workloads"]) == {"cmt", "erc20", "coupons", "mix", "marketplace"}
     for name, result in doc["workloads"].items():
         app = result["app"]
         assert APP_FIGURES <= set(app), name
@@ -56,12 +56,12 @@ def test_bench_all_quick_node_level_has_every_figure_per_workload(tmp_path, caps
     assert set(doc["node"]) == set(workloads.NAMES) and doc["supply_ok"] is True and doc["solvent"] is True
     for name, node in doc["node"].items():
         assert NODE_FIGURES <= set(node) and all(node[f] > 0 for f in NODE_FIGURES), (name, node)
-        assert node["txs"] == node["presigned"] == 60, name
+        assert node["txs"] == node["presigned"] >= 60, name   # the marketplace signs whole sales: 67
         assert node["latency_p50_s"] <= node["latency_p99_s"], name
         assert node["supply_ok"] is True and node["solvent"] is True, name
         assert node["supply"]["sum_balances"] == node["supply"]["total"], name
         kvstore = node["kvstore"]
-        assert kvstore["txs"] == 60 and kvstore["tx_per_s"] > 0, name
+        assert kvstore["txs"] == node["txs"] and kvstore["tx_per_s"] > 0, name
         assert 0 < kvstore["latency_p50_s"] <= kvstore["latency_p99_s"], name
         assert node["ratio_over_kvstore"] > 0, name
     assert doc["node"]["coupons"]["tx_bytes"] > doc["node"]["cmt"]["tx_bytes"]  # each workload's own txs

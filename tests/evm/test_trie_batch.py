@@ -1,10 +1,13 @@
 """The batched trie commit builds exactly the trie py-trie builds key by key."""
 
+from unittest.mock import patch
+
 from hypothesis import given, settings, strategies as st
 from trie import HexaryTrie
 from trie.constants import BLANK_NODE_HASH
 
-from abci_app.evm.trie_batch import apply_batch
+from abci_app.evm import trie_batch
+from abci_app.evm.trie_batch import apply_batch, build_sorted
 
 # Short keys make prefixes of one another, branch values and embedded (< 32 byte) nodes likely;
 # 32-byte keys are the secure trie's shape.
@@ -57,3 +60,16 @@ def test_nodes_of_31_and_32_bytes_are_embedded_and_hashed_as_py_trie_does():
         batch = {b"\x10": b"v" * size, b"\x11": b"w" * size, b"\x20": b"x"}
         db: dict = {}
         assert apply_batch(db, BLANK_NODE_HASH, batch) == key_by_key({}, BLANK_NODE_HASH, batch)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.binary(min_size=32, max_size=32), max_size=300), st.sampled_from([1, 2, 5, 4096]))
+def test_a_sorted_stream_builds_the_same_trie_as_the_batch(keys_, group):
+    """build_sorted, split into groups of any size, is apply_batch on an empty trie."""
+    items = sorted((key, key[:1 + key[0] % 40]) for key in keys_)
+    expected_db: dict = {}
+    expected = apply_batch(expected_db, BLANK_NODE_HASH, dict(items))
+    db: dict = {}
+    with patch.object(trie_batch, "SORTED_GROUP", group):
+        assert build_sorted(db, iter(items)) == expected
+    assert db == expected_db

@@ -400,3 +400,26 @@ def test_stake_redelegated_to_a_candidate_cannot_move_on_before_the_period_ends(
     net.block(seconds=100)
     assert net.send(delegator, "redelegate(address,address,uint256)", v1, candidate.address, 1_000 * CMT).code == 0
     net.assert_supply()
+
+
+def test_a_redelegation_pays_for_both_faults_when_source_and_target_are_slashed_in_one_block(net, stakers):
+    """Stake moved v0 -> v1 was at v0 for v0's fault and is at v1 for v1's: the mover pays v0's
+    cut of what it moved and v1's slash of what it holds, v1's own stake only v1's slash (the
+    invariants' books once charged v1's slash of the pool to the mover)."""
+    v0, v1, delegator = stakers[0].address, stakers[1].address, stakers[3]
+    assert net.send(delegator, "delegate(address)", v0, value=10_000 * CMT).code == 0
+    fault_height = net.chain.height + 1
+    assert net.send(delegator, "redelegate(address,address,uint256)", v0, v1, 4_000 * CMT).code == 0
+    burned, pool_v0 = net.burned(), tokens(net, v0)
+
+    net.block(misbehavior=[duplicate_vote(V0, fault_height), duplicate_vote(V1, fault_height)])
+
+    def held(key) -> int:
+        return net.view(key, "delegation(address,address)", ["uint256", "uint256"], key.address, v1)[1]
+
+    moved_cut = 4_000 * CMT * 500 // 10_000                       # v0's fault, taken from the stake in v1
+    assert held(delegator) == (4_000 * CMT - moved_cut) * 95 // 100  # then v1's 5% of what is left
+    assert held(stakers[1]) == SELF_STAKE * 95 // 100                # v1's slash only
+    v1_cut = (SELF_STAKE + 4_000 * CMT - moved_cut) * 500 // 10_000
+    assert net.burned() - burned == pool_v0 * 500 // 10_000 + moved_cut + v1_cut
+    net.assert_supply()

@@ -4,7 +4,8 @@ Each example runs a fresh chain (two genesis validators, four more funded keys) 
 declare / delegate / undelegate / redelegate / withdrawCandidacy / deactivate / activate calls,
 double-sign misbehavior, absent votes and time, then closes every position and waits out the
 unbonding period. Amounts carry odd wei so that share rounding happens. A slash of a
-redelegation's source burns shares of the delegators who moved stake to the target: their loss.
+redelegation's source burns shares of the delegators who moved stake to the target: their loss;
+the target's own slash lowers the worth of every share of its pool, in the same block too.
 
 Inflation is off and the votes carry no signatures, so no reward ever enters the staking
 precompile: its balance is stake only (rewards keep their own books and tests).
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from abci_app import staking
 from abci_app.abci import types
 from abci_app.staking import rules
-from abci_app.staking.params import WEI_PER_CMT
+from abci_app.staking.params import BPS, WEI_PER_CMT
 
 from .harness import SELF_STAKE, STAKING, StakingChain, pubkey_of, staking_state
 
@@ -86,6 +87,19 @@ def snapshot(net: StakingChain, delegators: list[bytes]) -> Snapshot:
     return Snapshot(net.chain.balance(STAKING), pools, shares, pending, total, view.burned_wei)
 
 
+def own_slashes(net: StakingChain) -> dict[bytes, int]:
+    """The candidates slashed for their own fault in the last block, with the slash in bps: only
+    these pools lose worth per share."""
+    params = staking.state_view(net.chain.app.reader.state).params()
+    bps = {"double_sign": params.slash_double_sign_bps, "downtime": params.slash_downtime_bps}
+    slashed = {}
+    for event in net.last.events:
+        if event.type == "stake.slash":
+            attrs = {a.key: a.value for a in event.attributes}
+            slashed[bytes.fromhex(attrs["operator"][2:])] = bps[attrs["reason"]]
+    return slashed
+
+
 def check(net: StakingChain, books: Books, before: Snapshot, after: Snapshot, delegators: list[bytes]) -> None:
     """The invariants after one block; updates the books with the block's slashes and payouts."""
     net.assert_supply()
@@ -108,27 +122,36 @@ def check(net: StakingChain, books: Books, before: Snapshot, after: Snapshot, de
     # slashes: each delegator loses its proportion of each pool's cut and its unbondings' cuts
     burned = after.burned - before.burned
     attributed = Fraction(0)
+    slashed = own_slashes(net)
     for operator, (tokens, shares) in before.pools.items():
         after_tokens, after_shares = after.pools.get(operator, (tokens, shares))
         cut = tokens - after_tokens
         if cut <= 0 or net.last.tx_results:
             continue  # a call, not a slash, moved these tokens
-        if after_shares < shares:  # a slash of a redelegation's source took stake from its movers here
-            lost = {d: held - after.shares.get((d, op), 0) for (d, op), held in before.shares.items()
-                    if op == operator and after.shares.get((d, op), 0) < held}
-            for delegator, burned_shares in lost.items():
-                books.burned_share[delegator] = (books.burned_share.get(delegator, 0)
-                                                 + Fraction(cut * burned_shares, sum(lost.values())))
-            books.operations += len(lost)  # each cut burns its shares rounded up
-            attributed += cut
-            continue
+        attributed += cut
         if shares == 0:
+            assert operator in slashed
             books.burned_unowned += cut
-            attributed += cut
-        for (delegator, op), held in before.shares.items():
-            if op == operator:
-                books.burned_share[delegator] = books.burned_share.get(delegator, 0) + Fraction(held * cut, shares)
-                attributed += Fraction(held * cut, shares)
+            continue
+        held = {d: s for (d, op), s in before.shares.items() if op == operator}
+        kept = {d: after.shares.get((d, operator), 0) for d in held}
+        moved = {d: held[d] - kept[d] for d in held if kept[d] < held[d]}
+        # the pool's own slash lowers the worth of every share it keeps by the slash's fraction
+        # (give or take the cuts' rounding); a slash of a redelegation's source burns shares of
+        # the stake moved here: the rest of the cut is those movers' loss. Both in one block: a
+        # mover pays both faults, the pool's other delegators only the pool's own.
+        per_share = Fraction(0)
+        if operator in slashed and after_shares:
+            rate, after_rate = Fraction(tokens, shares), Fraction(after_tokens, after_shares)
+            assert 0 <= (after_rate - rate * (BPS - slashed[operator]) / BPS) * after_shares <= 1 + 2 * len(moved)
+            per_share = rate - after_rate
+        assert operator in slashed or moved  # else tokens left a pool that no slash touched
+        for delegator in held:
+            books.burned_share[delegator] = books.burned_share.get(delegator, 0) + kept[delegator] * per_share
+        rest = cut - after_shares * per_share
+        for delegator, burned_shares in moved.items():
+            books.burned_share[delegator] += rest * burned_shares / sum(moved.values())
+        books.operations += len(moved)  # each cut burns its shares rounded up
     for delegator in delegators:
         queue_cut = before.pending.get(delegator, 0) - after.pending.get(delegator, 0) - paid.get(delegator, 0)
         if net.last.tx_results:
@@ -253,10 +276,8 @@ class Run:
         assert final.balance == self.books.orphaned
 
 
-@pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(actions, min_size=10, max_size=30))
-def test_random_staking_keeps_the_books(stakers, plan):
+def keeps_the_books(stakers, plan) -> None:
+    """Run `plan` on a fresh chain (checked after every block), close everything, check the books."""
     with tempfile.TemporaryDirectory() as tmp:
         state = staking_state(stakers, params=PARAMS)
         state["economics"] = {"inflation_bps": 0}
@@ -277,6 +298,20 @@ def test_random_staking_keeps_the_books(stakers, plan):
     for d, wei in drift.items():
         assert abs(wei) <= books.operations + 1, (d.hex(), wei, books.operations)
     assert books.orphaned <= books.operations
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(actions, min_size=10, max_size=30))
+def test_random_staking_keeps_the_books(stakers, plan):
+    keeps_the_books(stakers, plan)
+
+
+def test_a_pool_slashed_in_the_block_that_cuts_a_redelegation_into_it_keeps_the_books(stakers):
+    """Found by the property test: v0 moves 7/8 of its self-stake to v1, then both miss 3 blocks
+    and are slashed for downtime in one block. The books once charged v1's own slash of the pool
+    (10 CMT of it v1's) to v0, because v0's shares there were also cut for v0's fault."""
+    keeps_the_books(stakers, [("redelegate", 0, 4, (7, 0)), ("downtime", 3, 3)])
 
 
 def test_withdraw_candidacy_empties_the_pool_to_the_wei(tmp_path, stakers):

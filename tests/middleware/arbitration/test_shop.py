@@ -2,7 +2,8 @@
 precompile, so every wei the precompile pays it for an order belongs to the real buyer. It forwards
 exactly that (the order's `paidToBuyer`): after a dispute decided by votes (the escrow less the
 arbiters' share), after one decided without votes (the escrow, the penalties and the dispute fee
-it paid), after a timeout (the fee reserve); the shop keeps nothing."""
+it paid), after a timeout (the fee reserve); the shop keeps nothing. The seller records shipment
+once; the buyer's review of the seller goes through the shop, once the order has ended."""
 
 import pytest
 from eth_abi import decode, encode
@@ -120,3 +121,31 @@ def test_only_the_buyer_disputes_and_claims(net, keys, shop):
     for signature, args in (("dispute(uint256,string)", (order_id, "x")), ("claim(uint256)", (order_id,))):
         reverted = net.send(keys[5], signature, *args, gas=3_000_000, to=shop)
         assert reverted.log == "execution reverted: Shop: not your order"
+
+
+def test_the_seller_ships_an_open_sale_once(net, keys, shop):
+    order_id = _buy(net, keys[2], shop)
+    by_buyer = net.send(keys[2], "ship(uint256,string)", order_id, "TRACK-1", gas=3_000_000, to=shop)
+    assert by_buyer.log == "execution reverted: Shop: only the seller ships"
+    result = _shop_call(net, keys[3], shop, "ship(uint256,string)", order_id, "TRACK-1")
+    (log,) = [log for log in net.logs(result) if log["topics"][0] == topic("Shipped(uint256,address,string)")]
+    assert int(log["topics"][2], 16) == int(keys[2].address, 16)
+    assert decode(["string"], bytes.fromhex(log["data"][2:])) == ("TRACK-1",)
+    (shipped_at,) = net.view(keys[0], "shippedAt(uint256)", ["uint64"], order_id, to=shop)
+    assert shipped_at == net.chain.time_s - 1                     # the ship block's time (the view is a block later)
+    for order, reason in ((order_id, "Shop: already shipped"), (order_id + 1, "Shop: no open sale")):
+        reverted = net.send(keys[3], "ship(uint256,string)", order, "TRACK-2", gas=3_000_000, to=shop)
+        assert reverted.log == f"execution reverted: {reason}"
+
+
+def test_the_buyer_reviews_the_seller_through_the_shop_once_the_order_ended(net, keys, shop):
+    order_id = _buy(net, keys[2], shop)
+    too_early = net.send(keys[2], "review(uint256,uint8,string)", order_id, 4, "good", gas=3_000_000, to=shop)
+    assert too_early.log == "execution reverted: order has not ended"
+    _shop_call(net, keys[2], shop, "confirmDelivery(uint256)", order_id)
+    stranger = net.send(keys[5], "review(uint256,uint8,string)", order_id, 1, "bad", gas=3_000_000, to=shop)
+    assert stranger.log == "execution reverted: Shop: not your order"
+    _shop_call(net, keys[2], shop, "review(uint256,uint8,string)", order_id, 4, "good")
+    assert net.arb_view("reputation(address)", ["uint256", "uint256"], keys[3].address) == (1, 4)
+    again = net.send(keys[2], "review(uint256,uint8,string)", order_id, 5, "great", gas=3_000_000, to=shop)
+    assert again.log == "execution reverted: already reviewed"
