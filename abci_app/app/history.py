@@ -13,16 +13,26 @@ or unknown, and its answer says from which height this node has receipts.
 import json
 
 from ..store import Store, keys
-from .pruning import first_state_height
+from .pruning import restored_from
 
 MAX_BLOCKS_PER_BLOCK = 8
 
 
 def oldest_block(store: Store) -> int:
-    """The oldest height whose block record and receipts this node still has (if it had them:
-    a restored node has records from its snapshot height + 1)."""
+    """The oldest height whose block record and receipts this node has: the pruned history's
+    start, else the first block it executed (a restored node's: its snapshot height + 1)."""
+    return pruned_below(store) or _first_record(store)
+
+
+def pruned_below(store: Store) -> int:
+    """The height below which history pruning deleted the records; 0 if it deleted none."""
     stored = store.get(keys.META_HISTORY_FROM)
-    return int.from_bytes(stored, "big") if stored is not None else first_state_height(store)
+    return int.from_bytes(stored, "big") if stored is not None else 0
+
+
+def _first_record(store: Store) -> int:
+    restored = restored_from(store)
+    return restored[0] + 1 if restored else 1
 
 
 def stage(store: Store, height: int, keep_blocks: int) -> dict[bytes, bytes | None]:
@@ -44,4 +54,5 @@ def stage(store: Store, height: int, keep_blocks: int) -> dict[bytes, bytes | No
 
 
 def pruned_log(store: Store) -> str:
-    return f"this node keeps blocks and receipts from height {oldest_block(store)} on (keep_blocks); ask an archive node"
+    return (f"this node has blocks and receipts from height {oldest_block(store)} on (keep_blocks, or where it "
+            "was state-synced); ask an archive node")

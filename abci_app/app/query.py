@@ -24,7 +24,7 @@ from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import chain_records, codes, solvency
 from .genesis import Genesis
-from .history import oldest_block, pruned_log
+from .history import oldest_block, pruned_below, pruned_log
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 from .pruning import oldest_kept, state_root_at
 from .settings import AppSettings
@@ -350,7 +350,7 @@ def answer_query(req: types.RequestQuery, view: CommittedView, settings: AppSett
 
 def _oldest_state(store: Store) -> int:
     """The oldest height whose state a query can read: its nodes kept, and its block record."""
-    return max(oldest_kept(store), oldest_block(store))
+    return max(oldest_kept(store), pruned_below(store))
 
 
 def _no_state(view: CommittedView, settings: AppSettings, height: int) -> str:

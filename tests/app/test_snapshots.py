@@ -269,9 +269,11 @@ def test_a_fresh_node_restores_the_snapshot_and_follows_the_chain(tmp_path, keys
             assert [r.code for r in _settled(follower, blocks[height])] == [0] * len(blocks[height])
             assert follower.app_hashes[-1] == source.app_hashes[height]
 
-        # it keeps records only of the blocks it executed (none of what no app hash proves)
-        assert [_block_code(target, h) for h in (1, 10, 11, 12)] == [codes.QUERY_NOT_FOUND] * 2 + [0, 0]
+        # it keeps records only of the blocks it executed (none of what no app hash proves), and says so
+        assert [_block_code(target, h) for h in (1, 10, 11, 12)] == [codes.QUERY_PRUNED] * 2 + [0, 0]
         logs = target.query(types.RequestQuery(path="/logs", data=b'{"from": 1, "to": 12}'))
+        assert logs.code == codes.QUERY_PRUNED and "from height 11" in logs.log
+        logs = target.query(types.RequestQuery(path="/logs", data=b'{"from": 11, "to": 12}'))
         assert logs.code == 0 and json.loads(logs.value)["logs"]
         for height in range(13, 17):
             txs = _next_txs(source, keys, counter, height)
