@@ -28,11 +28,15 @@ from collections import Counter
 
 import structlog
 
+from eth.constants import BLANK_ROOT_HASH, EMPTY_SHA3
+
+from ..evm.nodes import walk_trie
 from ..store import Store, keys
 
 log = structlog.get_logger(__name__)
 
 HASH_SIZE = 32
+PINNED = 1 << 32             # a restored code's count: code is never taken out (see restored_counts)
 MAX_JOURNALS_PER_BLOCK = 2   # a lowered keep_recent catches up one extra block's journal a block
 
 
@@ -83,6 +87,27 @@ def _whole_from(store: Store) -> int:
 def genesis_marks(initial_height: int) -> dict[bytes, bytes]:
     """What InitChain stores for pruning: the counts are complete from the genesis on."""
     return {keys.META_NODE_COUNTS: b"1", keys.META_WHOLE_FROM: (initial_height - 1).to_bytes(8, "big")}
+
+
+def restored_counts(get, storage_roots: Counter, code_hashes: set[bytes]) -> dict[bytes, bytes]:
+    """The count writes of a restored state (and the marker that its counts are complete), from
+    the accounts' storage roots (how many accounts have each) and codes the restore walk found.
+
+    Account trie nodes each sit at one position (their keys are keccak hashes): count 1, not
+    stored. A storage trie's nodes sit once in it, but tries of several accounts (clones, equal
+    slots) may share the whole trie or subtrees: each trie's nodes are counted once per account
+    having that trie. Code gets a count no take-out reaches, as a block's placement of code
+    never is taken out (its key may be a trie node's too)."""
+    positions: Counter = Counter()
+    for root, accounts in storage_roots.items():
+        if root != BLANK_ROOT_HASH:
+            for node in walk_trie(get, root, set()):
+                positions[node] += accounts
+    for code_hash in code_hashes - {EMPTY_SHA3}:
+        positions[code_hash] += PINNED
+    writes = {keys.node_count_key(node): count.to_bytes(8, "big") for node, count in positions.items() if count > 1}
+    writes[keys.META_NODE_COUNTS] = b"1"
+    return writes
 
 
 def stage(store: Store, height: int, placed: list[bytes], taken_out: list[bytes], keep_recent: int
