@@ -93,3 +93,34 @@ def test_contract_code_and_storage_survive_pruning(tmp_path, keys):
     assert int(json.loads(_query(chain, f"/storage/{counter}/0").value)["value"], 16) == 5
     assert int(json.loads(_query(chain, f"/storage/{counter}/0", 5).value)["value"], 16) == 4
     chain.app.close()
+
+
+def test_code_that_is_byte_for_byte_a_trie_node_outlives_the_node(tmp_path, keys):
+    """An attacker deploys code equal to a storage trie node it is about to replace: both have
+    the same key. Pruning the node must not delete the code (a node that lost a contract's code
+    faults where an archive node does not)."""
+    import rlp
+    from eth_hash.auto import keccak
+    from rlp.codec import encode_raw
+
+    from abci_app.contracts import load_contract
+    from abci_app.evm.trie_batch import leaf
+
+    chain = Chain.start(str(tmp_path / "db"), app_state(keys))
+    chain.app.settings = AppSettings(keep_recent=2)
+    deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
+    chain.block([deploy])
+    counter = json.loads(_query(chain, "/tx/0x" + keccak(deploy).hex()).value)["contract_address"]
+    increment = keccak(b"increment()")[:4]
+    assert chain.block([transfer(keys[0], 1, counter, 0, gas=200_000, data=increment)])[0].code == 0
+    node = encode_raw(leaf(keccak(b"\0" * 32).hex(), rlp.encode(1)))   # the Counter's storage root now
+    assert chain.app.store.get(store_keys.state_key(keccak(node))) == node
+    # init code: CODECOPY the runtime (the node's bytes) that follows it, RETURN it
+    init = bytes.fromhex(f"61{len(node):04x}600e60003961{len(node):04x}6000f3") + node  # 14 bytes
+    copycat = transfer(keys[1], 0, "", 0, gas=1_000_000, data=init)
+    assert chain.block([copycat])[0].code == 0
+    copied = json.loads(_query(chain, "/tx/0x" + keccak(copycat).hex()).value)["contract_address"]
+    for nonce in range(2, 7):   # the storage root changes; its old node leaves the window
+        assert chain.block([transfer(keys[0], nonce, counter, 0, gas=200_000, data=increment)])[0].code == 0
+    assert json.loads(_query(chain, f"/code/{copied}").value)["code"] == "0x" + node.hex()
+    chain.app.close()
