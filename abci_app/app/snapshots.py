@@ -39,6 +39,7 @@ kept snapshot.
 import hashlib
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -52,7 +53,7 @@ from ..evm.nodes import state_entries
 from ..evm.rlp_bounds import RLPNestingError, check_rlp_nesting
 from ..store import ReadView, Store, keys
 from . import chain_records
-from .pruning import restored_from, restored_marker
+from .pruning import restored_counts, restored_from, restored_marker
 
 log = structlog.get_logger(__name__)
 
@@ -371,13 +372,20 @@ class Restore:
         self.applied.add(index)
         if len(self.applied) < len(self.chunk_hashes):
             return types.ResponseApplySnapshotChunk(result=ApplyResult.ACCEPT), None
+        storage_roots: Counter = Counter()
+        code_hashes: set[bytes] = set()
+
+        def account(storage_root: bytes, code_hash: bytes) -> None:
+            storage_roots[storage_root] += 1
+            code_hashes.add(code_hash)
+
         try:
-            entries = sum(1 for _ in state_entries(_state_getter(store), self.app_hash))
+            entries = sum(1 for _ in state_entries(_state_getter(store), self.app_hash, on_account=account))
         except SnapshotError as exc:
             return self._reject(f"incomplete state: {exc}"), None
         if not chain_records.genesis_matches(self.state_at(self.app_hash), self.genesis):
             return self._reject("the genesis is not the one the verified state records"), None
-        self._commit(store)
+        self._commit(store, restored_counts(_state_getter(store), storage_roots, code_hashes))
         log.info("snapshot_restored", height=self.height, chunks=len(self.chunk_hashes), state_keys=entries,
                  app_hash=self.app_hash.hex()[:16], duration_ms=round((time.perf_counter() - self.started) * 1000, 1))
         return (types.ResponseApplySnapshotChunk(result=ApplyResult.ACCEPT),
@@ -400,9 +408,11 @@ class Restore:
             raise SnapshotError("chunk 0 is for another height or app hash")
         return genesis
 
-    def _commit(self, store: Store) -> None:
-        """What makes the restored state this node's committed height, in one batch."""
+    def _commit(self, store: Store, counts: dict[bytes, bytes]) -> None:
+        """What makes the restored state this node's committed height, with its node counts for
+        pruning (pruning.restored_counts), in one batch."""
         store.write({
+            **counts,
             keys.META_GENESIS: self.genesis,
             keys.META_HEIGHT: self.height.to_bytes(8, "big"),
             keys.META_APP_HASH: self.app_hash,

@@ -92,8 +92,8 @@ RECENT_SHARED = 1 << 16  # storage roots and code hashes remembered by state_ent
 _ACCOUNT_NODE, _STORAGE_NODE, _ACCOUNT, _CODE = range(4)
 
 
-def state_entries(get: Callable[[bytes], bytes], state_root: bytes,
-                  recent: int = RECENT_SHARED) -> Iterator[tuple[bytes, bytes]]:
+def state_entries(get: Callable[[bytes], bytes], state_root: bytes, recent: int = RECENT_SHARED,
+                  on_account: Callable[[bytes, bytes], None] | None = None) -> Iterator[tuple[bytes, bytes]]:
     """(key, value) of every trie node and code the state at `state_root` needs, depth first in
     key order: each account trie node, then, right after an account's leaf, its storage trie and
     its code. The order is a function of the state alone.
@@ -101,7 +101,8 @@ def state_entries(get: Callable[[bytes], bytes], state_root: bytes,
     Memory: the pending siblings on the current path (at most 16 per level of the two tries)
     and the last `recent` storage roots and code hashes emitted, so that a contract's code or
     storage shared by many accounts is sent once per stretch in which it stays among them. A
-    key may come more than once, none is left out. `get` raises for a key it lacks."""
+    key may come more than once, none is left out. `get` raises for a key it lacks. `on_account`
+    gets every account's (storage root, code hash), repeats included."""
     shared: OrderedDict[bytes, None] = OrderedDict()
 
     def first_time(key: bytes) -> bool:
@@ -120,6 +121,8 @@ def state_entries(get: Callable[[bytes], bytes], state_root: bytes,
             yield item, get(item)
         elif kind == _ACCOUNT:
             _nonce, _balance, storage_root, code_hash = rlp.decode(item)
+            if on_account is not None:
+                on_account(storage_root, code_hash)
             if code_hash != EMPTY_SHA3 and first_time(code_hash):
                 pending.append((_CODE, code_hash))
             if storage_root != BLANK_ROOT_HASH and first_time(storage_root):

@@ -525,3 +525,34 @@ def test_a_restored_node_prunes_across_the_snapshot_height(tmp_path, keys):
     finally:
         source.app.close()
         target.close()
+
+
+def test_a_restored_node_counts_storage_shared_by_two_contracts_and_prunes_safely(tmp_path, keys):
+    """Two Counters with equal storage share their storage trie. The restore counts its nodes
+    once per contract (pruning.restored_counts), so when one contract's storage changes and the
+    old trie leaves the window, the other's stays whole (counted once, it was deleted)."""
+    source = Chain.start(str(tmp_path / "source"), app_state(keys))
+    source.app.settings = AppSettings(snapshot_interval=3, keep_recent=0)
+    code = load_contract("Counter").bytecode
+    deploys = [transfer(keys[0], nonce, "", 0, gas=2_000_000, data=code) for nonce in (0, 1)]
+    assert [r.code for r in _settled(source, deploys)] == [0, 0]
+    first, second = (_contract(source, raw) for raw in deploys)
+    assert [r.code for r in _settled(source, [transfer(keys[1], n, c, 0, gas=100_000, data=INCREMENT)
+                                              for n, c in enumerate((first, second))])] == [0, 0]
+    _settled(source, [])
+    target = Application(str(tmp_path / "target"), settings=AppSettings(snapshot_interval=0, keep_recent=2))
+    try:
+        assert set(_state_sync(source, target, 3)) == {Apply.ACCEPT}
+        follower = Chain(target, height=3, time_s=source.time_s)
+        for nonce in range(2, 9):  # the first Counter changes every block; the old versions leave the window
+            raw = transfer(keys[1], nonce, first, 0, gas=100_000, data=INCREMENT)
+            assert [r.code for r in _settled(source, [raw])] == [r.code for r in follower.block([raw])] == [0]
+            assert follower.app_hashes[-1] == source.app_hashes[-1]
+        assert target.query(types.RequestQuery(path=f"/storage/{second}/0")).value == \
+            source.app.query(types.RequestQuery(path=f"/storage/{second}/0")).value
+        raw = transfer(keys[1], 9, second, 0, gas=100_000, data=INCREMENT)   # and the second still runs
+        assert [r.code for r in _settled(source, [raw])] == [r.code for r in follower.block([raw])] == [0]
+        assert follower.app_hashes[-1] == source.app_hashes[-1]
+    finally:
+        target.close()
+        source.app.close()
