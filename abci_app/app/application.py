@@ -13,6 +13,7 @@ import time
 from collections import deque
 
 import structlog
+from eth_hash.auto import keccak
 
 from .. import errors, staking
 from ..abci import Application as BaseApplication
@@ -21,6 +22,7 @@ from ..economics import next_base_fee
 from ..evm import BlockContext, BlockExecution, DecodedTx, TxCache, TxLimits, encode_receipt
 from ..evm.accounts import FlatAccounts
 from ..evm.fork import PRECOMPILE_CODE, make_vm
+from ..evm.prefetch import nodes_on_paths
 from ..evm.reader import StateReader
 from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
@@ -292,6 +294,7 @@ class Application(BaseApplication):
             self._discard_uncommitted()
         if self._overlay is None:
             self._overlay = Overlay(self.store, self.accounts, journal=NodeJournal())
+        self._read_accounts_ahead(req.txs)
         params = self.genesis.params
         base_fee = self.base_fee_wei  # from the committed state (_reset_views)
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
@@ -332,6 +335,23 @@ class Application(BaseApplication):
             tx_results=results, app_hash=app_hash, events=block_events(ended),
             validator_updates=[validator_update(v) for v in ended.updates],
         )
+
+    def _read_accounts_ahead(self, txs) -> None:
+        """The trie nodes of the block's senders and recipients that no cache holds, read a
+        level at a time before the block runs (evm/prefetch.py)."""
+        addresses = set()
+        for raw in txs:
+            try:
+                dtx = self._txs.decode(raw)
+            except errors.TxRejected:
+                continue  # its own result says why, when the block reaches it
+            addresses.add(dtx.sender)
+            if dtx.tx.to:
+                addresses.add(dtx.tx.to)
+        wanted = [keccak(address) for address in addresses if not self.accounts.has(address)]
+        if wanted:
+            self._overlay.read_ahead(nodes_on_paths(
+                lambda hashes: self.store.get_many([keys.state_key(h) for h in hashes]), self.state_root, wanted))
 
     def _discard_uncommitted(self) -> None:
         """Back to where the next FinalizeBlock starts: the committed state (or InitChain's, whose

@@ -121,6 +121,7 @@ def stage(store: Store, height: int, placed: list[bytes], taken_out: list[bytes]
     writes: dict[bytes, bytes | None] = {}
     counts = _Counts(store)
     deltas, taken = Counter(placed), Counter(taken_out)
+    counts.read(deltas, placed=deltas)
     for node in deltas.keys() & taken.keys():
         if counts.get(node) == 0:
             deltas[node] -= taken.pop(node)
@@ -145,6 +146,7 @@ def stage(store: Store, height: int, placed: list[bytes], taken_out: list[bytes]
         writes[keys.META_WHOLE_FROM] = whole_from.to_bytes(8, "big")
         if taken:
             writes[keys.prune_journal_key(height)] = b"".join(node * times for node, times in sorted(taken.items()))
+    counts.read([node for node, delta in deltas.items() if delta < 0], placed=())
     for node, delta in deltas.items():
         counts.add(node, delta, writes, stored=delta < 0)
     return writes
@@ -161,6 +163,20 @@ class _Counts:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._read: dict[bytes, tuple[int, bool]] = {}  # node -> (count, has a count key)
+
+    def read(self, nodes, placed) -> None:
+        """Read the counts of `nodes` at once (MultiGet); of those `placed`, whether they are stored."""
+        nodes = [node for node in nodes if node not in self._read]
+        counts = self._store.get_many([keys.node_count_key(node) for node in nodes])
+        uncounted = [node for node, count in zip(nodes, counts) if count is None and node in placed]
+        stored = dict(zip(uncounted, self._store.get_many([keys.state_key(node) for node in uncounted])))
+        for node, count in zip(nodes, counts):
+            if count is not None:
+                self._read[node] = (int.from_bytes(count, "big"), True)
+            elif node in stored:
+                self._read[node] = (0 if stored[node] is None else 1, False)
+            else:
+                self._read[node] = (1, False)  # taken out by a due journal: stored
 
     def get(self, node: bytes) -> int:
         return self._entry(node, False)[0]

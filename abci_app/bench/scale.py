@@ -101,7 +101,7 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict
     senders = [Account.from_key(keccak(b"scale-sender-%d" % i)) for i in range(SENDERS)]
     deployer = Account.from_key(keccak(b"scale-deployer"))
     accounts_path = workdir / "accounts.bin"
-    described = write_accounts_file(accounts_path, ((_address(i), 1000 * WEI_PER_CMT) for i in range(accounts)))
+    described = write_accounts_file(accounts_path, ((_address(i), 100 * WEI_PER_CMT) for i in range(accounts)))
     holders = [_address(i) for i in range(accounts // TOKEN_SHARE)]
     token, airdrop = (load_contract(name) for name in ("Token", "Airdrop"))
     token_address = "0x" + generate_contract_address(bytes.fromhex(deployer.address[2:]), 0).hex()

@@ -50,6 +50,9 @@ class FlatAccounts:
             self._accounts[address] = encoded
         return encoded
 
+    def has(self, address: bytes) -> bool:
+        return address in self._accounts
+
     def stage(self, base_root: bytes, new_root: bytes, changes: dict[bytes, bytes]) -> None:
         """A state commitment went from `base_root` to `new_root` with these account changes."""
         self._staged[new_root] = (base_root, changes)

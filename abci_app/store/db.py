@@ -35,6 +35,11 @@ class Store:
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)
 
+    def get_many(self, keys: list[bytes]) -> list[bytes | None]:
+        """The values of `keys` (None where absent) in one RocksDB MultiGet: several times faster
+        a key than one get at a time when they miss the cache."""
+        return self._db.get(keys) if keys else []
+
     def write(self, puts: Mapping[bytes, bytes | None], deletes: Iterable[bytes] = ()) -> None:
         """Apply puts (a value of None deletes) and deletes in one synced, atomic batch."""
         batch = WriteBatch(raw_mode=True)

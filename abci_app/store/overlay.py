@@ -25,10 +25,13 @@ class _PendingStateDB(BaseDB):
         self._store = store
         self._reads_left = max_reads
         self.writes: dict[bytes, bytes | None] = {}
+        self.read_ahead: dict[bytes, bytes] = {}  # committed nodes read before they were asked for
 
     def __getitem__(self, key: bytes) -> bytes:
         if key in self.writes:
             value = self.writes[key]
+        elif key in self.read_ahead:
+            value = self.read_ahead[key]
         else:
             if self._reads_left is not None:
                 if self._reads_left == 0:
@@ -70,6 +73,10 @@ class Overlay(AtomicDB):
     def pending(self) -> dict[bytes, bytes | None]:
         """The block's state writes, keyed as they go to the store."""
         return {state_key(key): value for key, value in self._pending.writes.items()}
+
+    def read_ahead(self, nodes: dict[bytes, bytes]) -> None:
+        """Committed state entries (key -> value) read ahead of their use (evm/prefetch.py)."""
+        self._pending.read_ahead.update(nodes)
 
     def discard(self) -> None:
         self._pending.writes.clear()
