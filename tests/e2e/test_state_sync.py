@@ -115,8 +115,8 @@ from abci_app.app import snapshots
 _commit = snapshots.Restore._commit
 
 
-def _commit_then_exit(self, store):
-    _commit(self, store)
+def _commit_then_exit(self, store, *counts):
+    _commit(self, store, *counts)
     print("test hook: exiting at height", self.height, flush=True)
     os._exit({HOOK_EXIT})
 
