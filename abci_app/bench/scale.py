@@ -7,10 +7,13 @@ transfers from 1,000 senders to random accounts, through the application object.
 what grows with the state: InitChain, block execution, CheckTx, Commit, pruning (part of each
 block's write), a state-sync snapshot and a second app restoring the state from it, memory and
 disk. A baseline of BASELINE_ACCOUNTS runs first, in the same invocation; every figure is also
-given as a ratio to it. Every transaction is signed before any clock starts.
+given as a ratio to it. Every transaction is signed before any clock starts. With a profile
+path, one more CMT block runs after the timed ones under cProfile (not in any figure): where a
+block's time goes at that size.
 """
 
 import argparse
+import cProfile
 import json
 import os
 import random
@@ -62,6 +65,7 @@ FIGURES = (  # (key, label, unit); lower is better for every one
     ("snapshot_bytes", "snapshot size", "B"),
     ("restore_s", "a second app restores the snapshot", "s"),
     ("rss_mib", "app RSS after the blocks", "MiB"),
+    ("rocksdb_mib", "of which RocksDB (memtables, cache, indexes)", "MiB"),
     ("peak_rss_mib", "peak RSS (incl. setup and restore)", "MiB"),
     ("disk_bytes_per_account", "disk per account (state, history)", "B"),
 )
@@ -95,8 +99,9 @@ class _Timed:
             self.seconds.append(time.perf_counter() - started)
 
 
-def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict:
-    """Every figure at one size (run it in a process of its own: peak RSS is the process's)."""
+def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path, profile: Path | None = None) -> dict:
+    """Every figure at one size (run it in a process of its own: peak RSS is the process's);
+    `profile`: where to write the pstats of one more CMT block."""
     rng = random.Random(accounts)
     senders = [Account.from_key(keccak(b"scale-sender-%d" % i)) for i in range(SENDERS)]
     deployer = Account.from_key(keccak(b"scale-deployer"))
@@ -117,8 +122,8 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict
         setup.append(sign(deployer, len(setup), airdrop_address, data=call(
             "drop(address,address[],uint256)", token_address, batch, 10**18), gas=60_000 * len(batch) + 100_000))
     timed = []
-    for block in range(blocks):
-        erc20 = block % 2 == 1
+    for block in range(blocks + (profile is not None)):
+        erc20 = block % 2 == 1 and block < blocks
         timed.append(("erc20" if erc20 else "cmt", [
             sign(key, block, token_address, data=call("transfer(address,uint256)", "0x" + rng.choice(holders).hex(), 1),
                  gas=ERC20_GAS) if erc20 else
@@ -149,7 +154,7 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict
     finalize, commit = _Timed(app.finalize_block), _Timed(app.commit)
     app.finalize_block, app.commit = finalize, commit
     check_us, prune_ms, kinds = [], [], []
-    for kind, txs in timed:
+    for kind, txs in timed[:blocks]:
         for raw in txs:
             started = time.perf_counter()
             if chain.check(raw).code != 0:
@@ -160,8 +165,13 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict
             raise RuntimeError(f"a timed {kind} tx failed: {next(r.log for r in results if r.code != 0)}")
         kinds.append(kind)
         prune_ms.append(app.prune_seconds * 1000)
-    rss = _rss_mib()
+    rss, rocksdb_mib = _rss_mib(), app.store.memory_bytes() / 2**20
     block_ms = {kind: [s * 1000 for k, s in zip(kinds, finalize.seconds) if k == kind] for kind in ("cmt", "erc20")}
+    commit_s = list(commit.seconds)
+    if profile is not None:
+        profiler = cProfile.Profile()
+        profiler.runcall(chain.block, timed[blocks][1])
+        profiler.dump_stats(profile)
 
     disk = folder_bytes(db)  # state and history; snapshots are counted apart (snapshot_bytes)
     started = time.perf_counter()
@@ -187,10 +197,10 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path) -> dict
         **{f"{kind}_block_{name}_ms": _percentile(values, share) for kind, values in block_ms.items()
            for name, share in (("p50", 0.5), ("p99", 0.99))},
         "check_tx_us": statistics.median(check_us),
-        "commit_p50_ms": _percentile(commit.seconds, 0.5) * 1000, "commit_p99_ms": _percentile(commit.seconds, 0.99) * 1000,
+        "commit_p50_ms": _percentile(commit_s, 0.5) * 1000, "commit_p99_ms": _percentile(commit_s, 0.99) * 1000,
         "prune_p50_ms": _percentile(prune_ms, 0.5), "prune_p99_ms": _percentile(prune_ms, 0.99),
         "snapshot_s": snapshot_s, "snapshot_bytes": sum(sizes), "snapshot_chunks": snapshot.chunks,
-        "restore_s": restore_s, "rss_mib": rss, "peak_rss_mib": peak_rss_mib(),
+        "restore_s": restore_s, "rss_mib": rss, "rocksdb_mib": rocksdb_mib, "peak_rss_mib": peak_rss_mib(),
         "disk_bytes_per_account": disk / accounts,
     }
 
@@ -226,20 +236,24 @@ def _restore(db: Path, snapshot: types.Snapshot, app_hash: bytes, chunk) -> byte
         app.close()
 
 
-def run(accounts: int, blocks: int, keep_recent: int, baseline: int = BASELINE_ACCOUNTS) -> dict:
-    """The baseline and the size, each in a process of its own; figures and ratios."""
+def run(accounts: int, blocks: int, keep_recent: int, baseline: int = BASELINE_ACCOUNTS,
+        profiles: Path | None = None) -> dict:
+    """The baseline and the size, each in a process of its own; figures and ratios. `profiles`:
+    a folder for each size's profiled block (`baseline.pstats`, `scaled.pstats`)."""
     sizes = {"baseline": baseline, "scaled": accounts}
-    results = {name: _child(size, blocks, keep_recent) for name, size in sizes.items()}
+    results = {name: _child(size, blocks, keep_recent, profiles / f"{name}.pstats" if profiles else None)
+               for name, size in sizes.items()}
     base, scaled = results["baseline"], results["scaled"]
     results["ratio"] = {key: scaled[key] / base[key] if base[key] else None for key, _, _ in FIGURES}
     return results
 
 
-def _child(accounts: int, blocks: int, keep_recent: int) -> dict:
+def _child(accounts: int, blocks: int, keep_recent: int, profile: Path | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="miles-scale-") as tmp:
         out = Path(tmp) / "figures.json"
         subprocess.run([sys.executable, "-m", "abci_app.bench.scale", "--accounts", str(accounts), "--blocks",
-                        str(blocks), "--keep-recent", str(keep_recent), "--workdir", tmp, "--out", str(out)],
+                        str(blocks), "--keep-recent", str(keep_recent), "--workdir", tmp, "--out", str(out),
+                        *(["--profile", str(profile)] if profile else [])],
                        check=True, stdout=subprocess.DEVNULL)
         return json.loads(out.read_text())
 
@@ -262,8 +276,9 @@ def main() -> None:
     parser.add_argument("--keep-recent", type=int, required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--profile", type=Path)
     args = parser.parse_args()
-    figures = measure(args.accounts, args.blocks, args.keep_recent, Path(args.workdir))
+    figures = measure(args.accounts, args.blocks, args.keep_recent, Path(args.workdir), args.profile)
     Path(args.out).write_text(json.dumps(figures))
 
 

@@ -84,6 +84,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     scaled.add_argument("--blocks", type=int, default=10, help="timed blocks, CMT and ERC-20 in turn (default 10)")
     scaled.add_argument("--keep-recent", type=int, default=100)
     scaled.add_argument("--json", metavar="PATH", help="write every figure as JSON")
+    scaled.add_argument("--profile", metavar="DIR", type=Path,
+                        help="cProfile one more CMT block at each size into DIR (baseline.pstats, scaled.pstats)")
     scaled.set_defaults(run=run_scale_bench)
 
 
@@ -182,7 +184,9 @@ def run_attack_bench(args: argparse.Namespace) -> int:
 
 
 def run_scale_bench(args: argparse.Namespace) -> int:
-    results = scale.run(args.accounts, args.blocks, args.keep_recent, baseline=args.baseline)
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    results = scale.run(args.accounts, args.blocks, args.keep_recent, baseline=args.baseline, profiles=args.profile)
     print(scale.table(results))
     if args.json:
         report.write_json(results, args.json)

@@ -68,6 +68,12 @@ class Store:
         return sum(self._db.property_int_value(name) or 0
                    for name in ("rocksdb.estimate-live-data-size", "rocksdb.cur-size-all-mem-tables"))
 
+    def memory_bytes(self) -> int:
+        """What RocksDB holds in memory: memtables, the block cache, table indexes and filters."""
+        return sum(self._db.property_int_value(name) or 0
+                   for name in ("rocksdb.cur-size-all-mem-tables", "rocksdb.block-cache-usage",
+                                "rocksdb.estimate-table-readers-mem"))
+
     def catch_up(self) -> None:
         """A secondary: see what the primary has written since (complete write batches only)."""
         self._db.try_catch_up_with_primary()
