@@ -148,7 +148,7 @@ def stage(store: Store, height: int, placed: list[bytes], taken_out: list[bytes]
             writes[keys.prune_journal_key(height)] = b"".join(node * times for node, times in sorted(taken.items()))
     counts.read([node for node, delta in deltas.items() if delta < 0], placed=())
     for node, delta in deltas.items():
-        counts.add(node, delta, writes, stored=delta < 0)
+        counts.add(node, delta, writes)
     return writes
 
 
@@ -179,23 +179,12 @@ class _Counts:
                 self._read[node] = (1, False)  # taken out by a due journal: stored
 
     def get(self, node: bytes) -> int:
-        return self._entry(node, False)[0]
+        return self._read[node][0]
 
-    def _entry(self, node: bytes, stored: bool) -> tuple[int, bool]:
-        entry = self._read.get(node)
-        if entry is None:
-            count = self._store.get(keys.node_count_key(node))
-            if count is not None:
-                entry = (int.from_bytes(count, "big"), True)
-            else:
-                entry = (1 if stored or self._store.get(keys.state_key(node)) is not None else 0, False)
-            self._read[node] = entry
-        return entry
-
-    def add(self, node: bytes, delta: int, writes: dict[bytes, bytes | None], stored: bool) -> None:
-        """Add `delta` to the node's count in `writes`, deleting the node when it reaches 0 (a
-        node never stored and left at 0 is not written at all). `stored`: known to be stored."""
-        count, has_key = self._entry(node, stored)
+    def add(self, node: bytes, delta: int, writes: dict[bytes, bytes | None]) -> None:
+        """Add `delta` to the (read) node's count in `writes`, deleting the node when it reaches 0
+        (a node never stored and left at 0 is not written at all)."""
+        count, has_key = self._read[node]
         new = count + delta
         count_key = keys.node_count_key(node)
         if new < 0:  # taken out more often than it was placed: a bug; deleting nothing is safe

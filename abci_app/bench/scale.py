@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from eth._utils.address import generate_contract_address
@@ -206,16 +205,15 @@ def measure(accounts: int, blocks: int, keep_recent: int, workdir: Path, profile
 
 
 def _take_snapshot(app: Application) -> types.Snapshot:
-    """The app's snapshot of its committed height, as it takes one every snapshot_interval."""
-    app.settings = replace(app.settings, snapshot_interval=1)
-    app._maintain(app.height)
-    deadline = time.monotonic() + SNAPSHOT_WAIT_S
-    while time.monotonic() < deadline:
-        listed = [s for s in app.list_snapshots(types.RequestListSnapshots()).snapshots if s.height == app.height]
-        if listed:
-            return listed[0]
-        time.sleep(0.05)
-    raise RuntimeError("no snapshot appeared")
+    """The app's snapshot of its committed height, built in the snapshotter's thread as a node
+    builds one every snapshot_interval."""
+    app.snapshotter.start(app.height, app.state_root, app.settings.snapshot_keep)
+    if not app.snapshotter.wait(SNAPSHOT_WAIT_S):
+        raise RuntimeError("the snapshot was not done in time")
+    listed = [s for s in app.list_snapshots(types.RequestListSnapshots()).snapshots if s.height == app.height]
+    if not listed:
+        raise RuntimeError("no snapshot appeared")
+    return listed[0]
 
 
 def _restore(db: Path, snapshot: types.Snapshot, app_hash: bytes, chunk) -> bytes:

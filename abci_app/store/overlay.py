@@ -77,6 +77,3 @@ class Overlay(AtomicDB):
     def read_ahead(self, nodes: dict[bytes, bytes]) -> None:
         """Committed state entries (key -> value) read ahead of their use (evm/prefetch.py)."""
         self._pending.read_ahead.update(nodes)
-
-    def discard(self) -> None:
-        self._pending.writes.clear()

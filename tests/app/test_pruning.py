@@ -75,7 +75,9 @@ def test_this_nodes_minimum_gas_price_applies_to_check_tx_only(tmp_path, keys):
     chain.app.close()
 
 
-def test_contract_code_and_storage_survive_pruning(tmp_path, keys):
+def _deployed_counter(tmp_path, keys):
+    """A chain keeping 2 versions, with keys[0]'s Counter contract deployed (nonce 0): the chain,
+    the contract's address, the increment() call."""
     from eth_hash.auto import keccak
 
     from abci_app.contracts import load_contract
@@ -85,7 +87,13 @@ def test_contract_code_and_storage_survive_pruning(tmp_path, keys):
     deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
     chain.block([deploy])
     counter = json.loads(_query(chain, "/tx/0x" + keccak(deploy).hex()).value)["contract_address"]
-    increment = keccak(b"increment()")[:4]
+    return chain, counter, keccak(b"increment()")[:4]
+
+
+def test_contract_code_and_storage_survive_pruning(tmp_path, keys):
+    from abci_app.contracts import load_contract
+
+    chain, counter, increment = _deployed_counter(tmp_path, keys)
     for nonce in range(1, 6):
         assert chain.block([transfer(keys[0], nonce, counter, 0, gas=200_000, data=increment)])[0].code == 0
     code = json.loads(_query(chain, f"/code/{counter}").value)["code"]
@@ -103,15 +111,9 @@ def test_code_that_is_byte_for_byte_a_trie_node_outlives_the_node(tmp_path, keys
     from eth_hash.auto import keccak
     from rlp.codec import encode_raw
 
-    from abci_app.contracts import load_contract
     from abci_app.evm.trie_batch import leaf
 
-    chain = Chain.start(str(tmp_path / "db"), app_state(keys))
-    chain.app.settings = AppSettings(keep_recent=2)
-    deploy = transfer(keys[0], 0, "", 0, gas=2_000_000, data=load_contract("Counter").bytecode)
-    chain.block([deploy])
-    counter = json.loads(_query(chain, "/tx/0x" + keccak(deploy).hex()).value)["contract_address"]
-    increment = keccak(b"increment()")[:4]
+    chain, counter, increment = _deployed_counter(tmp_path, keys)
     assert chain.block([transfer(keys[0], 1, counter, 0, gas=200_000, data=increment)])[0].code == 0
     node = encode_raw(leaf(keccak(b"\0" * 32).hex(), rlp.encode(1)))   # the Counter's storage root now
     assert chain.app.store.get(store_keys.state_key(keccak(node))) == node
