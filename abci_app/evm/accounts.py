@@ -17,13 +17,17 @@ reads the trie as before.
 
 import rlp
 from eth.db.account import AccountDB
+from eth.db.accesslog import KeyAccessLoggerDB
 from eth.db.backends.base import BaseDB
+from eth.db.cache import CacheDB
 from eth.db.diff import DBDiff
+from eth.db.hash_trie import HashTrie
 from eth.db.journal import JournalDB
 from eth.rlp.accounts import Account
 from eth_hash.auto import keccak
 from eth.validation import validate_canonical_address, validate_uint64, validate_uint256
 from eth_utils import big_endian_to_int
+from trie import HexaryTrie
 
 from .storage import BatchedStorageDB
 from .trie_batch import apply_batch
@@ -106,6 +110,14 @@ class BatchedAccountDB(AccountDB):
 
     def __init__(self, db, state_root: bytes) -> None:
         super().__init__(db, state_root)
+        # py-evm's account trie prunes, and py-trie caches a pruning trie's node encodings in a
+        # class-wide LRU (4,096 entries) keyed by the trie: each block's trie, and through it the
+        # block's whole overlay, stayed alive for thousands of blocks. The batch prunes nothing
+        # (app/pruning.py does), so a plain trie, wrapped as py-evm wraps its own.
+        self._trie = HashTrie(HexaryTrie(self._batchtrie, state_root))
+        self._trie_logger = KeyAccessLoggerDB(self._trie, log_missing_keys=False)
+        self._trie_cache = CacheDB(self._trie_logger)
+        self._journaltrie = JournalDB(self._trie_cache)
         self._flat: FlatAccounts | None = getattr(db, "accounts", None)
         self._journal = getattr(db, "journal", None)
         if self._flat is not None:

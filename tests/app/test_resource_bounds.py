@@ -61,3 +61,23 @@ def test_prepare_proposal_skips_what_does_not_fit_and_keeps_nonce_order(chain, k
         assert chain.check(raw).code == 0
     chosen = chain.app.prepare_proposal(types.RequestPrepareProposal(txs=mempool, max_tx_bytes=1 << 20, height=1))
     assert list(chosen.txs) == [first, small]
+
+
+def test_committed_blocks_states_are_not_kept_alive(chain, keys):
+    """py-trie caches a pruning trie's node encodings in one class-wide LRU (4,096 entries) keyed
+    by the trie: py-evm's pruning account trie went in once a block, and held the block's whole
+    overlay (every node it wrote) alive for the next 4,096 blocks, gigabytes on a busy chain."""
+    import gc
+
+    from abci_app.store.overlay import Overlay
+
+    def live_overlays() -> int:
+        gc.collect()
+        return sum(isinstance(o, Overlay) for o in gc.get_objects())
+
+    for nonce in range(3):
+        chain.block([transfer(keys[0], nonce, RECIPIENT)])
+    after_three = live_overlays()
+    for nonce in range(3, 9):
+        chain.block([transfer(keys[0], nonce, RECIPIENT)])
+    assert live_overlays() == after_three
