@@ -27,12 +27,14 @@ RUN groupadd --system --gid "${GID}" miles \
 # python3 refuses installs into the system's site-packages, PEP 668); every native dependency
 # ships a manylinux wheel for CPython 3.11, so no compiler is needed. From PyPI, unless the
 # context holds build/wheelhouse (`pip wheel` on the host, by scripts/compose_local.sh): then
-# from those wheels alone, so the build needs no network. The wildcard keeps the COPY valid when
-# there is no wheelhouse; pyproject.toml is only there to give it a source that always exists.
+# from those wheels alone, so the build needs no network. The wildcards keep the COPY valid when
+# there is no build/ or no wheelhouse in it, with the classic builder and with BuildKit (which
+# refuses a missing plain folder before a wildcard); pyproject.toml gives it a source that always
+# exists.
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY abci_app ./abci_app
-COPY pyproject.toml build/wheelhous[e] /wheels/
+COPY pyproject.toml buil[d]/wheelhous[e] /wheels/
 RUN python3 -m venv /opt/miles \
     && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
     && pip install "$@" . && rm -rf /src /wheels

@@ -176,7 +176,7 @@ def test_dockerfile_slim_non_root_no_cometbft():
     assert instructions[:2] == ["ARG BASE_IMAGE=python:3.11-slim", "FROM ${BASE_IMAGE}"]  # official by default
     assert "RUN python3 -m venv /opt/miles \\" in instructions
     assert "    && pip install \"$@\" . && rm -rf /src /wheels" in text.splitlines()
-    assert "COPY pyproject.toml build/wheelhous[e] /wheels/" in instructions  # valid with no wheelhouse too
+    assert "COPY pyproject.toml buil[d]/wheelhous[e] /wheels/" in instructions  # valid with no wheelhouse too
     assert [line for line in instructions if line.startswith("USER ")] == ["USER miles"]
     assert 'ARG UID=10001' in instructions and 'ARG GID=10001' in instructions
     assert instructions[-2:] == ['ENTRYPOINT ["miles"]', 'CMD ["--help"]']
