@@ -56,6 +56,7 @@ need_packages() {
         command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
     done
     ((${#missing[@]})) || return 0
+    local started=$SECONDS
     say "installing ${missing[*]} with apt"
     if [[ -z "$APT_UPDATED" ]]; then
         logged apt-update $SUDO apt-get update
@@ -63,6 +64,7 @@ need_packages() {
     fi
     logged apt-install $SUDO env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends "${missing[@]}"
+    say "installed ${missing[*]} in $((SECONDS - started)) s"
 }
 
 # The engine's own client: another docker earlier on PATH (say a newer static one) may speak
