@@ -15,7 +15,8 @@
 #   6. miles-chain:local: the Dockerfile on that base, from the wheelhouse, with no network.
 # The compose file is the one `docker compose up -d --build` runs where Docker Hub is reachable;
 # here COMETBFT_IMAGE names the local cometbft image. Compose v2 is used if installed, else v1.
-# Exit status 3: no Docker engine can run here (dockerd could not start).
+# Exit status 3: no Docker engine can run here (none answers, and this script cannot start one:
+# not root, or dockerd did not answer within DOCKERD_TIMEOUT_S).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,8 +35,8 @@ NO_ENGINE=3
 say() { echo "compose_local: $*" >&2; }   # stderr: stdout is the compose command's (`ps -q`)
 fail() { echo "compose_local: error: $1" >&2; exit "${2:-1}"; }
 
-SUDO=""
-if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
+# Installing packages, starting dockerd and debootstrap need root.
+need_root() { [[ $EUID -eq 0 ]] || fail "$1 needs root: run this script as root" "${2:-1}"; }
 
 # Runs a long step with its output in .miles/compose/<name>.log; on failure shows the log's end.
 logged() {
@@ -57,13 +58,13 @@ need_packages() {
     done
     ((${#missing[@]})) || return 0
     local started=$SECONDS
+    need_root "installing ${missing[*]}"
     say "installing ${missing[*]} with apt"
     if [[ -z "$APT_UPDATED" ]]; then
-        logged apt-update $SUDO apt-get update
+        logged apt-update apt-get update
         APT_UPDATED=1
     fi
-    logged apt-install $SUDO env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y --no-install-recommends "${missing[@]}"
+    logged apt-install env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
     say "installed ${missing[*]} in $((SECONDS - started)) s"
 }
 
@@ -90,9 +91,7 @@ compose() {
 step_engine() {
     set_docker_client
     if ! "$DOCKER" info >/dev/null 2>&1; then
-        if [[ -n "$SUDO" ]] && ! command -v sudo >/dev/null 2>&1; then
-            fail "no Docker engine: installing and starting one needs root (or sudo)" "$NO_ENGINE"
-        fi
+        need_root "no Docker engine answers; installing and starting one" "$NO_ENGINE"
         need_packages dockerd:docker.io
         set_docker_client
         start_dockerd
@@ -106,11 +105,11 @@ start_dockerd() {
     fi
     mkdir -p "$STATE"
     say "starting dockerd (log: $STATE/dockerd.log)"
-    $SUDO setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1 &
+    setsid dockerd </dev/null >>"$STATE/dockerd.log" 2>&1 &
     local pid=$! started=$SECONDS
     until "$DOCKER" info >/dev/null 2>&1; do
         if ! kill -0 "$pid" 2>/dev/null || ((SECONDS - started >= DOCKERD_TIMEOUT_S)); then
-            $SUDO kill "$pid" 2>/dev/null || true   # ours, and of no use
+            kill "$pid" 2>/dev/null || true   # ours, and of no use
             tail -n 20 "$STATE/dockerd.log" >&2
             fail "no Docker engine: dockerd did not answer within $DOCKERD_TIMEOUT_S s ($STATE/dockerd.log)" "$NO_ENGINE"
         fi
@@ -122,7 +121,7 @@ start_dockerd() {
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
 ROOTFS=""
-remove_rootfs() { if [[ -n "$ROOTFS" ]]; then $SUDO rm -rf --one-file-system "$ROOTFS"; fi; }
+remove_rootfs() { if [[ -n "$ROOTFS" ]]; then rm -rf --one-file-system "$ROOTFS"; fi; }
 
 step_base_image() {
     if image_exists "$BASE_IMAGE"; then
@@ -130,14 +129,15 @@ step_base_image() {
         return
     fi
     local started=$SECONDS
+    need_root "debootstrap"
     need_packages debootstrap:debootstrap
     ROOTFS="$(mktemp -d /var/tmp/miles-rootfs.XXXXXX)"
     trap remove_rootfs EXIT
     say "debootstrap $DEBIAN_SUITE (+ $BASE_PACKAGES) from $DEBIAN_MIRROR"
-    logged debootstrap $SUDO debootstrap --variant=minbase --include="$BASE_PACKAGES" \
+    logged debootstrap debootstrap --variant=minbase --include="$BASE_PACKAGES" \
         "$DEBIAN_SUITE" "$ROOTFS" "$DEBIAN_MIRROR"
-    $SUDO rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
-    $SUDO tar -C "$ROOTFS" -c . | "$DOCKER" import \
+    rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+    tar -C "$ROOTFS" -c . | "$DOCKER" import \
         --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null
     remove_rootfs
@@ -147,7 +147,7 @@ step_base_image() {
 
 step_cometbft_image() {
     local started=$SECONDS
-    "$ROOT/scripts/install_cometbft.sh"
+    "$ROOT/scripts/install_cometbft.sh" >&2
     logged build-cometbft "$DOCKER" build --network none --build-arg BASE_IMAGE="$BASE_IMAGE" \
         -f "$ROOT/scripts/cometbft.Dockerfile" -t "$COMETBFT_IMAGE" "$ROOT/bin"
     say "image $COMETBFT_IMAGE ready in $((SECONDS - started)) s"
