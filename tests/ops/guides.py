@@ -24,3 +24,8 @@ def commands(text: str) -> list[str]:
     """The command lines of the ```sh blocks, comments and trailing spaces taken off."""
     return [line.split(" #", 1)[0].rstrip() for block in fenced(text, "sh") for line in block.splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
+
+
+def node_file() -> str:
+    """compose.node4.yml as the operators' guide gives it (Join a new node)."""
+    return fenced(section(OPERATORS, "Join a new node"), "yaml")[0]

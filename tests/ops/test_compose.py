@@ -1,9 +1,9 @@
 """docker-compose.yml and the Dockerfile: valid, pinned, 4 validators, and an init step that works.
 
-`docker compose config` checks the file when the compose plugin is installed; the structure is
-always checked as well, with a reader for the small YAML subset the file is written in (block
-mappings and lists, JSON flow lists, quoted or plain scalars, whole-line comments), as PyYAML is
-not a dependency.
+`config` of each compose installed (v2 `docker compose`, v1 `docker-compose`) checks the file,
+alone and with the guide's compose.node4.yml; the structure is always checked as well, with a
+reader for the small YAML subset the file is written in (block mappings and lists, JSON flow
+lists, quoted or plain scalars, whole-line comments), as PyYAML is not a dependency.
 """
 
 import json
@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tomllib
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,7 @@ from abci_app.cli.compose import complete
 from abci_app.cli.main import main
 from abci_app.versions import COMETBFT_VERSION
 
-from .guides import OPERATORS, ROOT, fenced, section
+from .guides import ROOT, node_file
 
 COMPOSE = ROOT / "docker-compose.yml"
 VALIDATORS = 4
@@ -101,7 +100,7 @@ def test_every_compose_version_here_accepts_the_files_unchanged(tmp_path):
         assert read_yaml_subset(COMPOSE.read_text())["services"]
         return
     node4 = tmp_path / "compose.node4.yml"
-    node4.write_text(fenced(OPERATORS.read_text(), "yaml")[0])
+    node4.write_text(node_file())
     for tool in tools:
         for files in ("docker-compose.yml", f"docker-compose.yml:{node4}"):
             out = _config(tool, files)
@@ -264,7 +263,7 @@ def test_add_node_writes_a_non_validator_peered_with_the_validators(tmp_path, ca
 
 
 def test_the_fifth_node_snippet_in_the_operators_guide(compose):
-    snippet = read_yaml_subset(fenced(section(OPERATORS, "Join a new node"), "yaml")[0])
+    snippet = read_yaml_subset(node_file())
     services = snippet["services"]
     assert services["init-node4"]["command"][:5] == ["compose-init", "--dir", "/net", "--add-node", "4"]
     assert services["cometbft4"]["image"] == compose["services"]["cometbft0"]["image"]

@@ -28,7 +28,7 @@ from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account, sign_tx
 from abci_app.rpc import CometRPC, RpcError
 
-from .guides import OPERATORS, README, ROOT, commands, fenced, section
+from .guides import OPERATORS, README, ROOT, commands, node_file, section
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -187,9 +187,9 @@ def network(request, tmp_path_factory):
     if leftovers:  # someone's network: never touched by this test
         pytest.fail(f"the compose project {PROJECT!r} exists already ({', '.join(leftovers)}): "
                     f"take it down (`{SCRIPT} down -v`) before running this test")
-    node_file = tmp_path_factory.mktemp("compose") / "compose.node4.yml"
-    node_file.write_text(fenced(OPERATORS.read_text(), "yaml")[0])
-    net = Network(node_file, report)
+    path = tmp_path_factory.mktemp("compose") / "compose.node4.yml"
+    path.write_text(node_file())
+    net = Network(path, report)
     try:
         up = run_script("up", timeout=FIRST_UP_TIMEOUT_S)
         assert up.returncode == 0, up.stdout + up.stderr
