@@ -1,14 +1,20 @@
-# The miles ABCI application (no cometbft inside: the official cometbft/cometbft image of the
-# version pinned in abci_app/versions.py runs beside it; see docker-compose.yml).
+# The miles ABCI application (no cometbft inside: a cometbft image of the version pinned in
+# abci_app/versions.py runs beside it; see docker-compose.yml).
 #
 #   docker build -t miles-chain:local .
 #   docker run --rm miles-chain:local --help
-FROM python:3.11-slim
+#
+# BASE_IMAGE is any Debian-like image with python3 (3.11) and its venv module: the official
+# python:3.11-slim by default; scripts/compose_local.sh passes a Debian bookworm image it builds
+# itself where Docker Hub cannot be reached.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/miles/bin:$PATH
 
 # A fixed uid/gid: docker-compose.yml runs the cometbft containers as the same user, so both
 # sides of a node can read and write the files the init step wrote.
@@ -17,16 +23,25 @@ ARG GID=10001
 RUN groupadd --system --gid "${GID}" miles \
     && useradd --system --uid "${UID}" --gid miles --home-dir /var/lib/miles --create-home miles
 
-# The package and its pinned dependencies (pyproject.toml); every native dependency ships a
-# manylinux wheel for CPython 3.11, so no compiler is needed.
+# The package and its pinned dependencies (pyproject.toml) in a virtual environment (a Debian
+# python3 refuses installs into the system's site-packages, PEP 668); every native dependency
+# ships a manylinux wheel for CPython 3.11, so no compiler is needed. From PyPI, unless the
+# context holds build/wheelhouse (`pip wheel` on the host, by scripts/compose_local.sh): then
+# from those wheels alone, so the build needs no network. The wildcards keep the COPY valid when
+# there is no build/ or no wheelhouse in it, with the classic builder and with BuildKit (which
+# refuses a missing plain folder before a wildcard); pyproject.toml gives it a source that always
+# exists.
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY abci_app ./abci_app
-RUN pip install . && rm -rf /src
+COPY pyproject.toml buil[d]/wheelhous[e] /wheels/
+RUN python3 -m venv /opt/miles \
+    && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
+    && pip install "$@" . && rm -rf /src /wheels
 
 USER miles
 WORKDIR /var/lib/miles
-# ABCI socket (or gRPC); the Ethereum JSON-RPC gateway will use 8545.
-EXPOSE 26658
+# ABCI socket (or gRPC); the Ethereum JSON-RPC gateway uses 8545.
+EXPOSE 26658 8545
 ENTRYPOINT ["miles"]
 CMD ["--help"]

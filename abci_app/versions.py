@@ -1,7 +1,7 @@
 """Pinned versions of the external binaries we run. The one place they are written.
 
-`scripts/install_cometbft.sh` reads COMETBFT_VERSION from this file with sed, so keep the line's
-shape: NAME = "value".
+`scripts/install_cometbft.sh` and `scripts/compose_local.sh` read COMETBFT_VERSION from this file
+with sed, so keep the line's shape: NAME = "value".
 """
 
 COMETBFT_VERSION = "v0.38.25"

@@ -1,9 +1,9 @@
 """docker-compose.yml and the Dockerfile: valid, pinned, 4 validators, and an init step that works.
 
-`docker compose config` checks the file when the compose plugin is installed; the structure is
-always checked as well, with a reader for the small YAML subset the file is written in (block
-mappings and lists, JSON flow lists, quoted or plain scalars, whole-line comments), as PyYAML is
-not a dependency.
+`config` of each compose installed (v2 `docker compose`, v1 `docker-compose`) checks the file,
+alone and with the guide's compose.node4.yml; the structure is always checked as well, with a
+reader for the small YAML subset the file is written in (block mappings and lists, JSON flow
+lists, quoted or plain scalars, whole-line comments), as PyYAML is not a dependency.
 """
 
 import json
@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tomllib
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,8 @@ from abci_app.cli.compose import complete
 from abci_app.cli.main import main
 from abci_app.versions import COMETBFT_VERSION
 
-ROOT = Path(__file__).resolve().parents[2]
+from .guides import ROOT, node_file
+
 COMPOSE = ROOT / "docker-compose.yml"
 VALIDATORS = 4
 COMETBFT_IMAGE = f"cometbft/cometbft:{COMETBFT_VERSION}"
@@ -78,23 +78,36 @@ def compose() -> dict:
     return read_yaml_subset(COMPOSE.read_text())
 
 
-def _compose_plugin() -> bool:
-    docker = shutil.which("docker")
-    if docker is None:
-        return False
-    return subprocess.run([docker, "compose", "version"], capture_output=True, timeout=30).returncode == 0
+def _compose_tools() -> list[list[str]]:
+    """The compose commands this machine has: v2 (`docker compose`), v1 (`docker-compose`)."""
+    return [tool for tool in (["docker", "compose"], ["docker-compose"]) if shutil.which(tool[0])
+            and subprocess.run([*tool, "version"], capture_output=True, timeout=30).returncode == 0]
 
 
-def test_docker_compose_config_accepts_the_file():
-    if not _compose_plugin():
-        # No compose plugin on this machine: the file must at least read as the YAML subset, and
-        # the tests below check its structure. Said loudly, never skipped silently.
-        warnings.warn("`docker compose` is not installed: docker-compose.yml checked structurally only")
+def _config(tool: list[str], files: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {key: value for key, value in os.environ.items() if key != "COMETBFT_IMAGE"}
+    return subprocess.run([*tool, "config"], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          env={**environ, "COMPOSE_FILE": files, **env})
+
+
+def test_every_compose_version_here_accepts_the_files_unchanged(tmp_path):
+    tools = _compose_tools()
+    if not tools:
+        # No compose on this machine: the file must at least read as the YAML subset, and the
+        # tests below check its structure. Said loudly, never skipped silently.
+        warnings.warn("neither `docker compose` nor `docker-compose` is installed: docker-compose.yml "
+                      "checked structurally only")
         assert read_yaml_subset(COMPOSE.read_text())["services"]
         return
-    out = subprocess.run(["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert out.returncode == 0, out.stderr
+    node4 = tmp_path / "compose.node4.yml"
+    node4.write_text(node_file())
+    for tool in tools:
+        for files in ("docker-compose.yml", f"docker-compose.yml:{node4}"):
+            out = _config(tool, files)
+            assert out.returncode == 0, f"{' '.join(tool)} config with {files}: {out.stderr}"
+            assert f"image: {COMETBFT_IMAGE}\n" in out.stdout  # the default: the official image
+            local = _config(tool, files, COMETBFT_IMAGE="miles-cometbft:test")
+            assert "image: miles-cometbft:test\n" in local.stdout and COMETBFT_IMAGE not in local.stdout
 
 
 def test_the_yaml_reader_refuses_what_it_does_not_know():
@@ -105,13 +118,26 @@ def test_the_yaml_reader_refuses_what_it_does_not_know():
             read_yaml_subset(bad)
 
 
+def _default_image(value: str) -> str:
+    """`${COMETBFT_IMAGE:-x}` -> x, the image compose runs when the variable is not set."""
+    match = re.fullmatch(r"\$\{COMETBFT_IMAGE:-([^}]+)\}", value)
+    assert match, f"{value}: the CometBFT image must be ${{COMETBFT_IMAGE:-<official image>}}"
+    return match.group(1)
+
+
+def test_one_project_name_for_compose_v1_and_v2(compose):
+    assert "name" not in compose  # compose v1 refuses a top-level name
+    assert "COMPOSE_PROJECT_NAME=miles" in (ROOT / ".env").read_text().splitlines()
+
+
 def test_services_four_apps_four_pinned_cometbfts(compose):
     services = compose["services"]
     assert sorted(services) == sorted(["cometbft-binary", "init"] + [f"app{i}" for i in range(VALIDATORS)]
                                       + [f"cometbft{i}" for i in range(VALIDATORS)])
-    images = {s["image"] for s in services.values() if s["image"].startswith("cometbft/")}
-    assert images == {COMETBFT_IMAGE}, "the cometbft tag must be the one in abci_app/versions.py"
-    assert f"image: {COMETBFT_IMAGE}\n" in COMPOSE.read_text()
+    images = {s["image"] for name, s in services.items() if name.startswith("cometbft")}
+    assert {_default_image(image) for image in images} == {COMETBFT_IMAGE}, \
+        "the cometbft tag must be the one in abci_app/versions.py"
+    assert f"image: ${{COMETBFT_IMAGE:-{COMETBFT_IMAGE}}}\n" in COMPOSE.read_text()
     assert set(compose["volumes"]) == {"tools"} | {f"node{i}-{part}" for i in range(VALIDATORS)
                                                    for part in ("app", "cometbft")}
     for i in range(VALIDATORS):
@@ -146,14 +172,24 @@ def test_init_mounts_every_node_volume(compose):
 def test_dockerfile_slim_non_root_no_cometbft():
     text = (ROOT / "Dockerfile").read_text()
     instructions = [line for line in text.splitlines() if line and not line.startswith(("#", " "))]
-    assert instructions[0] == "FROM python:3.11-slim"
-    assert "RUN pip install . && rm -rf /src" in instructions
+    assert instructions[:2] == ["ARG BASE_IMAGE=python:3.11-slim", "FROM ${BASE_IMAGE}"]  # official by default
+    assert "RUN python3 -m venv /opt/miles \\" in instructions
+    assert "    && pip install \"$@\" . && rm -rf /src /wheels" in text.splitlines()
+    assert "COPY pyproject.toml buil[d]/wheelhous[e] /wheels/" in instructions  # valid with no wheelhouse too
     assert [line for line in instructions if line.startswith("USER ")] == ["USER miles"]
     assert 'ARG UID=10001' in instructions and 'ARG GID=10001' in instructions
     assert instructions[-2:] == ['ENTRYPOINT ["miles"]', 'CMD ["--help"]']
     assert "cometbft" not in " ".join(line for line in instructions if line.startswith(("RUN", "COPY")))
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
-    assert {".git", ".venv", "bin", "tests"} <= set(ignored)
+    assert {".git", ".venv", "bin", "tests", "build", "!build/wheelhouse"} <= set(ignored)
+
+
+def test_the_local_cometbft_image_keeps_what_compose_uses_of_the_official_one():
+    text = (ROOT / "scripts" / "cometbft.Dockerfile").read_text()
+    instructions = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert instructions[:2] == ["ARG BASE_IMAGE", "FROM ${BASE_IMAGE}"]
+    assert "COPY cometbft /usr/bin/cometbft" in instructions  # the cometbft-binary service copies it
+    assert 'ENTRYPOINT ["/usr/bin/cometbft"]' in instructions and "ENV CMTHOME=/cometbft" in instructions
 
 
 def test_the_init_command_writes_four_homes_with_service_addresses(compose, tmp_path, capsys):
@@ -227,11 +263,10 @@ def test_add_node_writes_a_non_validator_peered_with_the_validators(tmp_path, ca
 
 
 def test_the_fifth_node_snippet_in_the_operators_guide(compose):
-    text = (ROOT / "docs" / "operators.md").read_text()
-    snippet = read_yaml_subset(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+    snippet = read_yaml_subset(node_file())
     services = snippet["services"]
     assert services["init-node4"]["command"][:5] == ["compose-init", "--dir", "/net", "--add-node", "4"]
-    assert services["cometbft4"]["image"] == COMETBFT_IMAGE
+    assert services["cometbft4"]["image"] == compose["services"]["cometbft0"]["image"]
     assert services["cometbft4"]["command"] == compose["services"]["cometbft0"]["command"]
     assert services["app4"]["command"] == compose["services"]["app0"]["command"]
     assert set(snippet["volumes"]) == {"node4-app", "node4-cometbft"}
