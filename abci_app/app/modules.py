@@ -9,11 +9,13 @@ from .. import staking
 from ..middleware import ads
 from ..middleware import arbitration
 from ..middleware import coupons
+from ..middleware import identity
 
 MIDDLEWARE = (
     coupons,
     ads,
     arbitration,
+    identity,
 )
 
 PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE, **{m.ADDRESS: m.PRECOMPILE for m in MIDDLEWARE}}

@@ -10,19 +10,17 @@ prints the hash). Malformed flags exit 2 before anything is sent.
 import argparse
 import base64
 import binascii
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from eth_utils import to_checksum_address
 
 from .. import contracts
-from ..rpc import CometRPC, RpcError
+from ..rpc import CometRPC
 from ..staking import ADDRESS
 from .devgenesis import validator_pubkey
-from .send import (SendError, UsageError, add_signer_arguments, add_wait_arguments, load_sender, parse_address,
-                   parse_cmt, transact)
+from .precompile_tx import PrecompileCall, Target, run_call
+from .send import UsageError, add_signer_arguments, add_wait_arguments, parse_address, parse_cmt
 
 STAKING_ADDRESS = to_checksum_address(ADDRESS)
 STAKING_GAS = 500_000
@@ -32,16 +30,7 @@ GAS_BY_FUNCTION = {"declareCandidacy": 1_000_000, "updateCandidacy": 1_000_000, 
 DEFAULT_COMMISSION_BPS = 1_000
 MAX_COMMISSION_BPS = 10_000
 CONSENSUS_KEY_BYTES = 32
-
-
-@dataclass(frozen=True, slots=True)
-class StakingCall:
-    """One IStaking function call and what it means to the user."""
-
-    function: str       # the Solidity function name
-    args: tuple
-    summary: str        # e.g. "delegate 5000 CMT from 0x.. to 0x.."
-    value_wei: int = 0
+STAKING = Target("IStaking", STAKING_ADDRESS, lambda function: GAS_BY_FUNCTION.get(function, STAKING_GAS))
 
 
 # ---- call data ---------------------------------------------------------------------------------
@@ -97,18 +86,18 @@ def _commission(bps: int) -> int:
     return bps
 
 
-# ---- one builder per subcommand: (args, sender, rpc) -> StakingCall ----------------------------
+# ---- one builder per subcommand: (args, sender, rpc) -> PrecompileCall ----------------------------
 
-def build_declare(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_declare(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     key = _consensus_key(args)
     stake_wei = parse_cmt(args.self_stake)
     commission = _commission(args.commission_bps)
-    return StakingCall("declareCandidacy", (key, commission, args.name, args.website, args.details),
+    return PrecompileCall("declareCandidacy", (key, commission, args.name, args.website, args.details),
                        f"declare candidacy of {sender} (key 0x{key.hex()}, self-stake {args.self_stake} CMT, "
                        f"commission {commission} bps)", stake_wei)
 
 
-def build_update(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_update(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     """Flags left out keep the candidate's current values (read from `/candidate/<sender>`)."""
     key = _consensus_key(args)
     if key is None and args.name is None and args.website is None and args.details is None:
@@ -116,53 +105,53 @@ def build_update(args: argparse.Namespace, sender: str, rpc: CometRPC) -> Stakin
     current = rpc.query_json(f"/candidate/{sender}")
     name, website, details = (current[field] if given is None else given for field, given in
                               (("name", args.name), ("website", args.website), ("details", args.details)))
-    return StakingCall("updateCandidacy", (key or bytes(CONSENSUS_KEY_BYTES), name, website, details),
+    return PrecompileCall("updateCandidacy", (key or bytes(CONSENSUS_KEY_BYTES), name, website, details),
                        f"update candidate {sender}" + (f" (next key 0x{key.hex()})" if key else ""))
 
 
-def build_commission(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_commission(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     bps = _commission(args.bps)
-    return StakingCall("setCommission", (bps,), f"set the commission of {sender} to {bps} bps")
+    return PrecompileCall("setCommission", (bps,), f"set the commission of {sender} to {bps} bps")
 
 
-def build_delegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_delegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     candidate = parse_address(args.candidate, "--candidate")
     amount_wei = parse_cmt(args.amount)
-    return StakingCall("delegate", (candidate,), f"delegate {args.amount} CMT from {sender} to {candidate}",
+    return PrecompileCall("delegate", (candidate,), f"delegate {args.amount} CMT from {sender} to {candidate}",
                        amount_wei)
 
 
-def build_undelegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_undelegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     candidate = parse_address(args.candidate, "--candidate")
     amount_wei = parse_cmt(args.amount)
-    return StakingCall("undelegate", (candidate, amount_wei),
+    return PrecompileCall("undelegate", (candidate, amount_wei),
                        f"undelegate {args.amount} CMT of {sender} from {candidate}")
 
 
-def build_redelegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_redelegate(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     source = parse_address(args.source, "--from")
     target = parse_address(args.target, "--to")
     amount_wei = parse_cmt(args.amount)
-    return StakingCall("redelegate", (source, target, amount_wei),
+    return PrecompileCall("redelegate", (source, target, amount_wei),
                        f"redelegate {args.amount} CMT of {sender} from {source} to {target}")
 
 
-def build_withdraw_rewards(args: argparse.Namespace, sender: str, rpc: CometRPC) -> StakingCall:
+def build_withdraw_rewards(args: argparse.Namespace, sender: str, rpc: CometRPC) -> PrecompileCall:
     if args.candidate is None:
-        return StakingCall("withdrawAllRewards", (), f"withdraw every reward of {sender}")
+        return PrecompileCall("withdrawAllRewards", (), f"withdraw every reward of {sender}")
     candidate = parse_address(args.candidate, "--candidate")
-    return StakingCall("withdrawRewards", (candidate,), f"withdraw the rewards of {sender} from {candidate}")
+    return PrecompileCall("withdrawRewards", (candidate,), f"withdraw the rewards of {sender} from {candidate}")
 
 
-def _no_arguments(function: str, verb: str) -> Callable[[argparse.Namespace, str, CometRPC], StakingCall]:
-    return lambda args, sender, rpc: StakingCall(function, (), f"{verb} candidate {sender}")
+def _no_arguments(function: str, verb: str) -> Callable[[argparse.Namespace, str, CometRPC], PrecompileCall]:
+    return lambda args, sender, rpc: PrecompileCall(function, (), f"{verb} candidate {sender}")
 
 
 # ---- parsers -----------------------------------------------------------------------------------
 
 def _command(stake: argparse._SubParsersAction, name: str, help_text: str, build) -> argparse.ArgumentParser:
     parser = stake.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(run=lambda args: run_call(args, build))
+    parser.set_defaults(run=lambda args: run_call(args, build, STAKING))
     return parser
 
 
@@ -230,37 +219,3 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
             ("deactivate", "deactivate", "deactivate", "leave the validator set, keeping every stake bonded"),
             ("withdraw", "withdrawCandidacy", "withdraw", "stop being a candidate: all its stake starts unbonding")):
         _finish(_command(stake, name, help_text, _no_arguments(function, verb)))
-
-
-# ---- running -----------------------------------------------------------------------------------
-
-def run_call(args: argparse.Namespace, build) -> int:
-    """Build the call (exit 2 on bad flags), send it, wait, report (exit 1 on revert or failure)."""
-    rpc = CometRPC(args.node)
-    try:
-        sender = load_sender(args)
-        call = build(args, sender.address, rpc)
-        data = encode_call(call.function, call.args)
-        gas = args.gas if args.gas is not None else GAS_BY_FUNCTION.get(call.function, STAKING_GAS)
-        if gas <= 0:
-            raise UsageError(f"--gas must be positive, got {gas}")
-    except UsageError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except RpcError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    try:
-        sent = transact(args, sender, STAKING_ADDRESS, call.value_wei, data=data, gas=gas, wait=not args.no_wait)
-    except (RpcError, SendError) as exc:
-        print(f"{call.summary}: {exc}", file=sys.stderr)
-        return 1
-    if sent.receipt is None:
-        print(f"{call.summary}: sent {sent.tx_hash}")
-        return 0
-    where = f"block {sent.receipt['height']}: {sent.tx_hash}"
-    if sent.reverted:
-        print(f"{call.summary}: {sent.receipt.get('error') or 'failed'} ({where})", file=sys.stderr)
-        return 1
-    print(f"{call.summary}: done in {where}")
-    return 0

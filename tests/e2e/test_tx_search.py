@@ -1,10 +1,13 @@
 """CometBFT's `tx_search` on a real node finds transactions by their indexed ABCI events: a transfer
-by `eth.from`, a coupon claim by `coupon.claimed.campaignId` (a precompile log turned into an event)."""
+by `eth.from`, a coupon claim by `coupon.claimed.campaignId` and an identity claim by its subject
+(precompile logs turned into events)."""
 
 import pytest
+from eth_hash.auto import keccak
 
 from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account
+from abci_app.middleware import identity
 
 from .test_middleware_chain import CLAIM, CMT, COUPONS, CREATE_CAMPAIGN, EIFFEL, INSIDE, ZERO, Wallet, \
     _block_time, _topic_id
@@ -13,6 +16,7 @@ from .test_middleware_chain import chain  # noqa: F401  (the same one-node chain
 pytestmark = pytest.mark.e2e
 
 RECIPIENT = "0x" + "5e" * 20
+IDENTITY = "0x" + identity.ADDRESS.hex()
 
 
 def _search(chain: Wallet, query: str, count: int) -> list[dict]:
@@ -56,3 +60,21 @@ def test_a_coupon_claim_is_found_by_its_campaign(chain):
                                         "lonE6": str(INSIDE[1])}
     (by_sponsor,) = _search(chain, f"coupon.campaign_created.sponsor='{sponsor.address.lower()}'", 1)
     assert _events(by_sponsor)["eth"]["hash"] == created["hash"]
+
+
+def test_an_identity_claim_is_found_by_its_subject(chain):
+    """An attester's claim is found by the subject it is about (`identity.claim_issued.subject`)."""
+    attester, subject = dev_account(3), dev_account(2)
+    phone, evidence = keccak(b"miles.phone.verified"), keccak(b"salt|+41 79 555 01 23")
+    chain.call(attester, IDENTITY, "registerAttester()", value=100 * CMT)
+    expiry = _block_time(chain.rpc) + 600
+    issued = chain.call(attester, IDENTITY, "issueClaim(address,bytes32,uint64,bytes32)", subject.address, phone,
+                        expiry, evidence)
+    (tx,) = _search(chain, f"identity.claim_issued.subject='{subject.address.lower()}'", 1)
+    events = _events(tx)
+    assert events["eth"]["hash"] == issued["hash"]
+    assert events["identity.claim_issued"] == {"attester": attester.address.lower(),
+                                               "subject": subject.address.lower(), "claimType": "0x" + phone.hex(),
+                                               "expiry": str(expiry), "dataHash": "0x" + evidence.hex()}
+    (registered,) = _search(chain, f"identity.attester_registered.attester='{attester.address.lower()}'", 1)
+    assert _events(registered)["identity.attester_registered"]["bond"] == str(100 * CMT)

@@ -110,6 +110,8 @@ def _recipes(data, world: World) -> dict[str, tuple[tuple, int]]:
         "drawArbiters(uint256)": ((count,), 0),
         "createCampaign(uint256,uint32,uint256,uint64,string)": ((1, 0, GWEI, now + 10_000, "ad"), 10 * GWEI),
         "optIn(uint256,uint32,uint256)": ((1, 0, 0), 0),
+        "registerAttester()": ((), 100 * CMT),    # the default minimum bond
+        "issueClaim(address,bytes32,uint64,bytes32)": ((someone, b"\x01" * 32, now + 10_000, b"\x02" * 32), 0),
     }
 
 

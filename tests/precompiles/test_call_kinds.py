@@ -14,7 +14,7 @@ from eth_hash.auto import keccak
 from trie import HexaryTrie
 
 from abci_app import staking
-from abci_app.middleware import ads, arbitration, coupons
+from abci_app.middleware import ads, arbitration, coupons, identity
 from abci_app.precompiles import encode_error
 from abci_app.store import Overlay
 
@@ -46,11 +46,13 @@ def _payable_calls(net, stakers) -> dict[str, tuple[bytes, str, bytes, int]]:
             "openOrder(address,bytes32,uint64)", SELLER, b"\x01" * 32, now + 1_000), 5 * CMT),
         "ads.createCampaign": (ads.ADDRESS, "createCampaign", call_data(
             "createCampaign(uint256,uint32,uint256,uint64,string)", 1, 0, GWEI, now + 1_000, "hello"), 10 * GWEI),
+        "identity.registerAttester": (identity.ADDRESS, "registerAttester", call_data("registerAttester()"),
+                                      100 * CMT),
     }
 
 
 CALLS = ["staking.delegate", "coupons.createCampaign", "arbitration.joinPool", "arbitration.openOrder",
-         "ads.createCampaign"]
+         "ads.createCampaign", "identity.registerAttester"]
 
 
 def _records(net, precompile: bytes) -> tuple:
