@@ -13,4 +13,6 @@ Every module package has the same boundary, which `app/modules.py` relies on:
   owed(state) -> dict[str, int]         what its records owe, by kind, in wei (app/solvency.py
                                         checks that its balance covers it)
 Modules import `precompiles`, `economics` and `errors` only: never each other, `staking` or `app`.
+A module that needs another's answer asks its Solidity interface, as any contract would
+(`CallContext.view_call`: a metered STATICCALL), never its storage.
 """

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import structlog
 from eth.abc import ComputationAPI
+from eth.constants import STACK_DEPTH_LIMIT
 from eth.exceptions import Revert, VMError
 from eth_abi import decode, encode
 from eth_hash.auto import keccak
@@ -27,6 +28,7 @@ log = structlog.get_logger(__name__)
 GAS_LOG = 375
 GAS_LOG_TOPIC = 375
 GAS_LOG_BYTE = 8
+GAS_VIEW_CALL = 2_600   # what the EVM charges a CALL to a cold account, before the gas it forwards
 
 
 class CallContext:
@@ -66,6 +68,30 @@ class CallContext:
         """Move CMT out of the precompile's balance."""
         self.state.delta_balance(self.address, -amount_wei)
         self.state.delta_balance(to, amount_wei)
+
+    def view_call(self, to: bytes, signature: str, args: tuple, returns: tuple[str, ...], gas: int) -> tuple | None:
+        """Ask another contract or precompile, read-only, as a STATICCALL would: how a module reads
+        another module (through its Solidity interface, never its storage) or an ERC-20 balance.
+        `gas` is charged first and what the callee leaves is given back, so a hostile callee
+        costs the caller at most `gas`. The decoded result, or None if the call failed (it
+        reverted, ran out of gas, was too deep, or answered something that does not decode)."""
+        self.charge(GAS_VIEW_CALL + gas)
+        parent = self._computation
+        if parent.msg.depth + 1 > STACK_DEPTH_LIMIT:
+            parent.return_gas(gas)
+            return None
+        data = keccak(signature.encode())[:4] + encode(list(parse_signature(signature)[1]), list(args))
+        message = parent.prepare_child_message(gas=gas, to=to, value=0, data=data, code=self.state.get_code(to),
+                                               is_static=True)
+        child = parent.apply_child_computation(message)
+        if child.should_return_gas:
+            parent.return_gas(child.get_gas_remaining())
+        if child.is_error:
+            return None
+        try:
+            return decode(list(returns), child.output)
+        except Exception:
+            return None
 
     def emit(self, event: "Event", *values) -> None:
         topics, data = event.encode(values)

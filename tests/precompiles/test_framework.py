@@ -22,6 +22,8 @@ from ..staking.harness import call_data
 
 TOY = bytes.fromhex("00000000000000000000000000000000000000ee")
 EMPTY_ROOT = bytes.fromhex("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
+ASK_GAS = 50_000
+LOOP = bytes.fromhex("00000000000000000000000000000000000100ee")
 NOTED = Event("Noted(address from,uint256 amount)", indexed=1)
 
 
@@ -43,6 +45,17 @@ class Toy:
     def read(self, ctx: CallContext, author: str):
         note = ctx.storage.load(Note, slot_of("note", bytes.fromhex(author[2:])))
         return note.text, note.amount
+
+    @function("ask(address,address)", gas=500, returns=("bool", "string", "uint256"))
+    def ask(self, ctx: CallContext, target: str, author: str):
+        """What `target` answers to read(author), asked as one module asks another."""
+        answer = ctx.view_call(bytes.fromhex(target[2:]), "read(address)", (author,), ("string", "uint256"),
+                               gas=ASK_GAS)
+        return (answer is not None, *(answer or ("", 0)))
+
+    @function("askToWrite(address)", gas=500, returns=("bool",))
+    def ask_to_write(self, ctx: CallContext, target: str) -> bool:
+        return ctx.view_call(bytes.fromhex(target[2:]), "note(string)", ("sneaky",), (), gas=ASK_GAS) is not None
 
     @function("refuse()", gas=500)
     def refuse(self, ctx: CallContext) -> None:
@@ -104,6 +117,27 @@ def test_guards_unknown_selector_value_and_arguments(block):
     assert block(call_data("refuse()"), value=1).error == "execution reverted: refuse does not accept CMT"
     truncated = call_data("note(string)", "x")[:4] + b"\x01"
     assert block(truncated).error == "execution reverted: malformed arguments for note(string)"
+
+
+def test_a_view_call_reads_another_precompile_and_cannot_write(block):
+    assert block(call_data("note(string)", "hello"), value=5).success
+    asked = block(call_data("ask(address,address)", "0x" + TOY.hex(), block.key.address))
+    assert decode(["bool", "string", "uint256"], asked.output) == (True, "hello", 5)
+    refused = block(call_data("askToWrite(address)", "0x" + TOY.hex()))
+    assert refused.success and decode(["bool"], refused.output) == (False,)
+    unchanged = block(call_data("ask(address,address)", "0x" + TOY.hex(), block.key.address))
+    assert decode(["bool", "string", "uint256"], unchanged.output) == (True, "hello", 5)
+
+
+def test_a_hostile_or_empty_callee_costs_at_most_the_gas_forwarded(block):
+    """A callee that loops forever burns only what the view call forwards; one with no code
+    answers nothing that decodes: both are a failed answer, not a failed transaction. (The gas
+    declared keeps the chain's floor of half of it below the bound.)"""
+    block.execution.state.set_code(LOOP, bytes.fromhex("5b600056"))   # JUMPDEST PUSH1 0 JUMP
+    for target in (LOOP, b"\x42" * 20):
+        asked = block(call_data("ask(address,address)", "0x" + target.hex(), block.key.address), gas=140_000)
+        assert asked.success and decode(["bool", "string", "uint256"], asked.output) == (False, "", 0)
+        assert asked.gas_used < 21_000 + 1_000 + 2_600 + ASK_GAS + 500, asked.gas_used
 
 
 def test_stored_words_cost_gas(block):
