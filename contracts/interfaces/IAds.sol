@@ -57,6 +57,7 @@ interface IAds {
     event MessageRejected(uint256 indexed messageId, uint256 indexed campaignId, address indexed user,
         uint256 reward, bool toAdvertiser);
     event CampaignClosed(uint256 indexed campaignId, address indexed advertiser, uint256 refund);
+    event CampaignRestricted(uint256 indexed campaignId, uint256 indexed groupId);
 
     // ---- users ----
 
@@ -89,6 +90,9 @@ interface IAds {
     function sendMessage(uint256 campaignId, address user) external returns (uint256 messageId);
     /// By the advertiser, at or after endTime: refunds the unreserved budget. Once.
     function closeCampaign(uint256 campaignId) external;
+    /// By the advertiser, a member of the group (IGroups at 0x...CC05), before any message is
+    /// sent, once: from then on only the group's members may receive the campaign's messages.
+    function restrictToGroup(uint256 campaignId, uint256 groupId) external;
 
     // ---- views ----
 
@@ -96,6 +100,8 @@ interface IAds {
         returns (bool optedIn, uint256 interestMask, uint32 regionCode, uint256 minReward);
     function campaign(uint256 campaignId) external view returns (Campaign memory);
     function message(uint256 messageId) external view returns (Message memory);
+    /// The group whose members alone may receive the campaign's messages (0: anyone).
+    function campaignGroup(uint256 campaignId) external view returns (uint256 groupId);
     /// The user's pending message ids.
     function inbox(address user) external view returns (uint256[] memory);
     function isBlocked(address user, address advertiser) external view returns (bool);

@@ -49,6 +49,7 @@ interface ICoupons {
     event CouponRedeemed(uint256 indexed couponId, uint256 indexed campaignId, address indexed merchant,
         address holder, uint256 value);
     event CampaignReclaimed(uint256 indexed campaignId, address indexed sponsor, uint256 amount);
+    event CampaignRestricted(uint256 indexed campaignId, uint256 indexed groupId);
 
     /// msg.value must be exactly couponValue * maxCoupons. lat in [-90e6, 90e6], lon in
     /// [-180e6, 180e6], radius 1..maxRadiusMeters, maxCoupons 1..maxCoupons (params),
@@ -66,12 +67,18 @@ interface ICoupons {
     function redeem(uint256 couponId) external;
     /// By the sponsor, from endTime on, once: pays back (maxCoupons - redeemed) * couponValue.
     function reclaim(uint256 campaignId) external returns (uint256 amount);
+    /// By the sponsor, a member of the group (IGroups at 0x...CC05), before any coupon is claimed,
+    /// once: from then on only the group's members may claim. Create the campaign with a later
+    /// startTime and restrict it before the start, so no claim can come first.
+    function restrictToGroup(uint256 campaignId, uint256 groupId) external;
 
     function campaign(uint256 campaignId) external view returns (Campaign memory);
     function coupon(uint256 couponId) external view returns (Coupon memory);
     /// Coupons the address holds (redeemed ones included), in order of arrival.
     function couponsOf(address holder) external view returns (uint256[] memory);
     /// Whether the address claimed a coupon of the campaign, and which (0: none).
+    /// The group whose members alone may claim (0: anyone).
+    function campaignGroup(uint256 campaignId) external view returns (uint256 groupId);
     function claimedBy(uint256 campaignId, address claimer) external view returns (bool claimed, uint256 couponId);
     /// The chain's integer distance in whole metres (rounded), as used by claim().
     function distanceMeters(int32 lat1E6, int32 lon1E6, int32 lat2E6, int32 lon2E6) external view returns (uint256);

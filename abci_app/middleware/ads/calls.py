@@ -8,6 +8,7 @@ createCampaign and leaves only through ctx.pay; `funds` follows every move.
 
 from ...errors import CallError
 from ...precompiles import CallContext, Event, function
+from ..group_membership import NO_GROUP, is_member
 from . import rules, views
 from .records import ACCEPTED, PENDING, REJECTED, Campaign, Message, Profile
 from .state import AdsState, address_int, int_address
@@ -25,11 +26,12 @@ MESSAGE_ACCEPTED = Event(
 MESSAGE_REJECTED = Event(
     "MessageRejected(uint256 messageId,uint256 campaignId,address user,uint256 reward,bool toAdvertiser)", indexed=3)
 CAMPAIGN_CLOSED = Event("CampaignClosed(uint256 campaignId,address advertiser,uint256 refund)", indexed=2)
+CAMPAIGN_RESTRICTED = Event("CampaignRestricted(uint256 campaignId,uint256 groupId)", indexed=2)
 
 # Every event of the ads precompile (app/modules.py maps its logs to ABCI events).
 EVENTS = (
     OPTED_IN, OPTED_OUT, ADVERTISER_BLOCKED, ADVERTISER_UNBLOCKED, CAMPAIGN_CREATED, MESSAGE_SENT,
-    MESSAGE_ACCEPTED, MESSAGE_REJECTED, CAMPAIGN_CLOSED,
+    MESSAGE_ACCEPTED, MESSAGE_REJECTED, CAMPAIGN_CLOSED, CAMPAIGN_RESTRICTED,
 )
 
 NO_PROFILE = Profile(opted_in=False, interest_mask=0, region_code=0, min_reward_wei=0)
@@ -152,6 +154,9 @@ class AdsCalls:
             inbox_size=len(inbox), params=st.params())
         if refusal:
             raise CallError(refusal)
+        group_id = st.campaign_group(campaign_id)
+        if group_id != NO_GROUP and not is_member(ctx, group_id, user):
+            raise CallError("user is not a member of the campaign's group")
         # EFFECTS
         reward = campaign.reward_per_message_wei
         st.set_campaign(campaign_id, rules.apply_send(campaign))
@@ -161,6 +166,27 @@ class AdsCalls:
         # EVENTS
         ctx.emit(MESSAGE_SENT, message_id, campaign_id, user, reward)
         return message_id
+
+    @function("restrictToGroup(uint256,uint256)", gas=20_000)
+    def restrict_to_group(self, ctx: CallContext, campaign_id: int, group_id: int) -> None:
+        """Only members of the group may receive the campaign's messages from now on. The
+        advertiser must be a member (which also proves the group exists and is open), and no
+        message may have been sent yet, so the restriction holds for every message."""
+        st = AdsState(ctx.storage)
+        # CHECKS
+        campaign = _existing_campaign(st, campaign_id)
+        if campaign.advertiser != address_int(ctx.sender):
+            raise CallError("not the campaign's advertiser")
+        if st.campaign_group(campaign_id) != NO_GROUP:
+            raise CallError("campaign already restricted to a group")
+        if campaign.sent:
+            raise CallError("messages already sent: too late to restrict")
+        if not is_member(ctx, group_id, ctx.sender):
+            raise CallError("advertiser is not a member of that group")
+        # EFFECTS
+        st.set_campaign_group(campaign_id, group_id)
+        # EVENTS
+        ctx.emit(CAMPAIGN_RESTRICTED, campaign_id, group_id)
 
     @function("closeCampaign(uint256)", gas=20_000)
     def close_campaign(self, ctx: CallContext, campaign_id: int) -> None:
@@ -234,6 +260,13 @@ class AdsCalls:
         st = AdsState(ctx.storage)
         _existing_campaign(st, campaign_id)
         return views.campaign_tuple(st, campaign_id)
+
+    @function("campaignGroup(uint256)", gas=3_000, view=True, returns=("uint256",))
+    def campaign_group(self, ctx: CallContext, campaign_id: int) -> int:
+        """The group whose members alone may receive the campaign's messages (0: anyone)."""
+        st = AdsState(ctx.storage)
+        _existing_campaign(st, campaign_id)
+        return st.campaign_group(campaign_id)
 
     @function("message(uint256)", gas=3_000, view=True, returns=(views.MESSAGE_ABI,))
     def message(self, ctx: CallContext, message_id: int):

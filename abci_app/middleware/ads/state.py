@@ -60,6 +60,13 @@ class AdsState(ModuleState):
     def set_campaign(self, campaign_id: int, campaign: Campaign) -> None:
         self.storage.save(slot_of("campaign", campaign_id), campaign)
 
+    def campaign_group(self, campaign_id: int) -> int:
+        """The group whose members alone may receive the campaign's messages (0: anyone)."""
+        return self.storage.word(slot_of("campaign_group", campaign_id))
+
+    def set_campaign_group(self, campaign_id: int, group_id: int) -> None:
+        self.storage.set_word(slot_of("campaign_group", campaign_id), group_id)
+
     def content(self, campaign_id: int) -> str:
         return self.storage.blob(slot_of("content", campaign_id)).decode()
 

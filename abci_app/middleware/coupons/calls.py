@@ -11,6 +11,7 @@ from eth_utils import to_canonical_address
 
 from ...errors import CallError
 from ...precompiles import CallContext, Event, function
+from ..group_membership import NO_GROUP, is_member
 from . import attestation, geo, rules
 from .records import NO_ADDRESS, Campaign, Coupon
 from .state import CouponsState
@@ -22,6 +23,7 @@ GAS_ATTESTATION = 3_000          # like the ecrecover precompile
 GAS_TRANSFER = 20_000
 GAS_REDEEM = 25_000
 GAS_RECLAIM = 25_000
+GAS_RESTRICT = 20_000
 
 CAMPAIGN_CREATED = Event(
     "CampaignCreated(uint256 campaignId,address sponsor,address merchant,uint256 couponValue,"
@@ -33,10 +35,11 @@ COUPON_TRANSFERRED = Event("CouponTransferred(uint256 couponId,address from,addr
 COUPON_REDEEMED = Event(
     "CouponRedeemed(uint256 couponId,uint256 campaignId,address merchant,address holder,uint256 value)", indexed=3)
 CAMPAIGN_RECLAIMED = Event("CampaignReclaimed(uint256 campaignId,address sponsor,uint256 amount)", indexed=2)
+CAMPAIGN_RESTRICTED = Event("CampaignRestricted(uint256 campaignId,uint256 groupId)", indexed=2)
 
 # Every event of the coupons precompile (app/modules.py maps its logs to ABCI events).
 EVENTS = (
-    CAMPAIGN_CREATED, COUPON_CLAIMED, COUPON_TRANSFERRED, COUPON_REDEEMED, CAMPAIGN_RECLAIMED,
+    CAMPAIGN_CREATED, COUPON_CLAIMED, COUPON_TRANSFERRED, COUPON_REDEEMED, CAMPAIGN_RECLAIMED, CAMPAIGN_RESTRICTED,
 )
 
 
@@ -116,6 +119,9 @@ class CouponsCalls(CouponsViews):
             raise CallError("no coupons left")
         if st.claimed_by(campaign_id, ctx.sender):
             raise CallError("already claimed a coupon of this campaign")
+        group_id = st.campaign_group(campaign_id)
+        if group_id != NO_GROUP and not is_member(ctx, group_id, ctx.sender):
+            raise CallError("not a member of the campaign's group")
         rules.validate_position(lat_e6, lon_e6)
         if not geo.within_radius(campaign.lat_e6, campaign.lon_e6, lat_e6, lon_e6, campaign.radius_m):
             raise CallError("position outside the campaign area")
@@ -127,6 +133,28 @@ class CouponsCalls(CouponsViews):
         # EVENTS
         ctx.emit(COUPON_CLAIMED, coupon_id, campaign_id, ctx.sender, lat_e6, lon_e6)
         return coupon_id
+
+    @function("restrictToGroup(uint256,uint256)", gas=GAS_RESTRICT)
+    def restrict_to_group(self, ctx: CallContext, campaign_id: int, group_id: int) -> None:
+        """Only members of the group may claim from now on. The sponsor must be a member (which
+        also proves the group exists and is open), and no coupon may have been claimed yet: the
+        restriction then holds for every coupon (create the campaign with a later start time and
+        restrict it before the start, so no claim can come first)."""
+        st = CouponsState(ctx.storage)
+        # CHECKS
+        campaign = _campaign(st, campaign_id)
+        if campaign.sponsor != ctx.sender:
+            raise CallError("only the campaign's sponsor may restrict it")
+        if st.campaign_group(campaign_id) != NO_GROUP:
+            raise CallError("campaign already restricted to a group")
+        if campaign.claimed:
+            raise CallError("coupons already claimed: too late to restrict")
+        if not is_member(ctx, group_id, ctx.sender):
+            raise CallError("sponsor is not a member of that group")
+        # EFFECTS
+        st.set_campaign_group(campaign_id, group_id)
+        # EVENTS
+        ctx.emit(CAMPAIGN_RESTRICTED, campaign_id, group_id)
 
     @function("transfer(uint256,address)", gas=GAS_TRANSFER)
     def transfer(self, ctx: CallContext, coupon_id: int, to: str) -> None:

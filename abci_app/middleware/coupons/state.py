@@ -90,6 +90,13 @@ class CouponsState(ModuleState):
         self.set_campaign(campaign_id, campaign)
         return campaign_id
 
+    def campaign_group(self, campaign_id: int) -> int:
+        """The group whose members alone may claim the campaign's coupons (0: anyone)."""
+        return self.storage.word(slot_of("campaign_group", campaign_id))
+
+    def set_campaign_group(self, campaign_id: int, group_id: int) -> None:
+        self.storage.set_word(slot_of("campaign_group", campaign_id), group_id)
+
     def claimed_by(self, campaign_id: int, claimer: bytes) -> int:
         """The coupon `claimer` claimed from the campaign, or 0."""
         return self.storage.word(slot_of("claimed_by", campaign_id, claimer))

@@ -50,6 +50,14 @@ class CouponsViews:
         coupon_id = st.claimed_by(campaign_id, to_canonical_address(claimer))
         return coupon_id != 0, coupon_id
 
+    @function("campaignGroup(uint256)", gas=GAS_VIEW, returns=("uint256",), view=True)
+    def campaign_group(self, ctx: CallContext, campaign_id: int) -> int:
+        """The group whose members alone may claim (0: anyone)."""
+        st = CouponsState(ctx.storage)
+        if st.campaign(campaign_id) is None:
+            raise CallError("no such campaign")
+        return st.campaign_group(campaign_id)
+
     @function("distanceMeters(int32,int32,int32,int32)", gas=GAS_DISTANCE, returns=("uint256",), view=True)
     def distance_meters(self, ctx: CallContext, lat1_e6: int, lon1_e6: int, lat2_e6: int, lon2_e6: int) -> int:
         rules.validate_position(lat1_e6, lon1_e6)
