@@ -23,6 +23,9 @@ pragma solidity ^0.8.24;
 /// is decided. An order records what each party received when it ended (paidToBuyer,
 /// paidToSeller). Arbiters leave with leavePool (no open case) and withdraw after
 /// `unbondingSeconds`. Every bad call reverts with a reason string and changes nothing.
+/// A group (IGroups at 0x...CC05) has its own pool of experts: members join it with joinGroupPool.
+/// An order opened in a group (the seller a member) draws its panel from that pool, among those
+/// still members; when fewer than arbitersPerCase qualify, from the global pool (panelGroup 0).
 interface IArbitration {
     /// Order.state: 1 Open, 2 Disputed, 3 Confirmed, 4 Refunded, 5 Settled (timeout), 6 Resolved
     /// Order.outcome: 0 none yet, 1 released to the seller, 2 refunded to the buyer
@@ -53,6 +56,8 @@ interface IArbitration {
         uint64 seedHeight;       // the block whose hash drew the panel, 0: not drawn yet
         uint256 paidToBuyer;     // wei the buyer received when the order ended
         uint256 paidToSeller;    // wei the seller received when the order ended
+        uint256 groupId;         // the group the order was opened in, 0: none
+        uint256 panelGroup;      // the pool the panel came from: groupId, or 0 (global; also before the draw)
     }
 
     struct Arbiter {
@@ -78,6 +83,10 @@ interface IArbitration {
     event ArbiterJoined(address indexed arbiter, uint256 amount, uint256 stake);
     event ArbiterLeft(address indexed arbiter, uint256 amount, uint64 unbondingUntil);
     event StakeWithdrawn(address indexed arbiter, uint256 amount);
+    event GroupArbiterJoined(uint256 indexed groupId, address indexed arbiter, uint256 amount, uint256 stake);
+    event GroupArbiterLeft(uint256 indexed groupId, address indexed arbiter, uint256 amount, uint64 unbondingUntil);
+    event GroupStakeWithdrawn(uint256 indexed groupId, address indexed arbiter, uint256 amount);
+    event OrderInGroup(uint256 indexed id, uint256 indexed groupId);
     event OrderOpened(uint256 indexed id, address indexed buyer, address indexed seller, bytes32 orderRef,
                       uint256 escrow, uint256 feeReserve, uint64 deliveryDeadline);
     event DeliveryConfirmed(uint256 indexed id, address indexed buyer, address indexed seller, uint256 toSeller,
@@ -104,10 +113,18 @@ interface IArbitration {
     function leavePool() external;
     /// Pay back the unbonded stake once its time has come.
     function withdrawStake() external;
+    /// The same three for a group's pool: joining requires membership of the group (leaving and
+    /// withdrawing do not). The stake, the minimum and the unbonding are as in the global pool.
+    function joinGroupPool(uint256 groupId) external payable;
+    function leaveGroupPool(uint256 groupId) external;
+    function withdrawGroupStake(uint256 groupId) external;
 
     // ---- orders ----
     /// Escrow msg.value for `seller` (not the buyer, not 0, not a system address); returns the id.
     function openOrder(address seller, bytes32 orderRef, uint64 deliveryDeadline) external payable returns (uint256);
+    /// openOrder in a group whose member the seller is: a dispute is decided by the group's arbiters.
+    function openGroupOrder(address seller, bytes32 orderRef, uint64 deliveryDeadline, uint256 groupId)
+        external payable returns (uint256);
     function confirmDelivery(uint256 id) external;
     function refund(uint256 id) external;
     /// Buyer or seller, order open, until deliveryDeadline + disputeWindowSeconds; reason 1..280
@@ -129,6 +146,8 @@ interface IArbitration {
     function orderCount() external view returns (uint256);
     function arbiter(address account) external view returns (Arbiter memory);
     function pool() external view returns (address[] memory);
+    function groupArbiter(uint256 groupId, address account) external view returns (Arbiter memory);
+    function groupPool(uint256 groupId) external view returns (address[] memory);
     function caseArbiters(uint256 id) external view returns (address[] memory arbiters, uint8[] memory votes);
     /// Reviews received: how many and the sum of their stars.
     function reputation(address account) external view returns (uint256 count, uint256 starTotal);

@@ -13,10 +13,11 @@ import dataclasses
 
 from ...errors import CallError
 from ...precompiles import CallContext, function
-from . import draw, events, rules, settlement, views
+from ..group_membership import NO_GROUP, is_member
+from . import draw, events, pools, rules, settlement, views
 from .records import (CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, SETTLED, VOTE_REFUND, VOTE_RELEASE, Order,
                       Reputation)
-from .state import ADDRESS, ArbitrationState, address_int, int_address
+from .state import ADDRESS, GLOBAL_POOL, ArbitrationState, address_int, int_address
 
 MAX_TEXT_BYTES = 280
 LAST_SYSTEM_ADDRESS = 0xFFFF  # Ethereum precompiles and the chain's modules live below this
@@ -40,6 +41,52 @@ def _check_text(label: str, text: str) -> None:
         raise CallError(f"{label} longer than {MAX_TEXT_BYTES} bytes")
 
 
+def _open_order(ctx: CallContext, seller: str, order_ref: bytes, delivery_deadline_s: int, group_id: int) -> int:
+    st = ArbitrationState(ctx.storage)
+    seller_bytes = bytes.fromhex(seller[2:])
+    # CHECKS
+    if ctx.value_wei == 0:
+        raise CallError("escrow must be more than zero")
+    if address_int(seller_bytes) == 0:
+        raise CallError("seller is the zero address")
+    if seller_bytes == ctx.sender:
+        raise CallError("buyer and seller must differ")
+    if address_int(seller_bytes) <= LAST_SYSTEM_ADDRESS or seller_bytes == ADDRESS:
+        raise CallError("seller is a system address")
+    if delivery_deadline_s <= ctx.now_s:
+        raise CallError("delivery deadline must be in the future")
+    if group_id != NO_GROUP and not is_member(ctx, group_id, seller_bytes):
+        raise CallError("seller is not a member of the group")
+    # EFFECTS
+    fee = rules.compute_fee_reserve(ctx.value_wei, st.params())
+    order_id = st.next_order_id()
+    st.set_order(order_id, Order(
+        buyer=address_int(ctx.sender), seller=address_int(seller_bytes), order_ref=int.from_bytes(order_ref, "big"),
+        escrow_wei=ctx.value_wei, fee_wei=fee, delivery_deadline_s=delivery_deadline_s, opened_s=ctx.now_s,
+        state=OPEN, outcome=0, disputed_by=0, disputed_s=0, voting_ends_s=0, arbiter_count=0,
+        votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0, dispute_fee_wei=0,
+        draw_height=0, seed_height=0, paid_to_buyer_wei=0, paid_to_seller_wei=0, group_id=group_id, panel_group=0))
+    st.add_funds(ctx.value_wei)
+    # EVENTS
+    ctx.emit(events.ORDER_OPENED, order_id, ctx.sender, seller_bytes, order_ref, ctx.value_wei, fee,
+             delivery_deadline_s)
+    if group_id != NO_GROUP:
+        ctx.emit(events.ORDER_IN_GROUP, order_id, group_id)
+    return order_id
+
+
+def _members(ctx: CallContext, group: int) -> list[str]:
+    members = list(ArbitrationState(ctx.storage).pool(group))
+    ctx.charge(200 * len(members))
+    return [views.hex_address(m) for m in members]
+
+
+def _group(group_id: int) -> int:
+    if group_id == NO_GROUP:
+        raise CallError("group id must not be zero")
+    return group_id
+
+
 class ArbitrationCalls:
     """The functions of the arbitration precompile."""
 
@@ -47,90 +94,40 @@ class ArbitrationCalls:
 
     @function("joinPool()", gas=30_000, payable=True)
     def join_pool(self, ctx: CallContext) -> None:
-        st = ArbitrationState(ctx.storage)
-        # CHECKS
-        params = st.params()
-        if ctx.value_wei == 0:
-            raise CallError("stake must be more than zero")
-        arbiter = st.arbiter(ctx.sender)
-        stake = arbiter.stake_wei + ctx.value_wei
-        if stake < params.min_arbiter_stake_wei:
-            raise CallError(f"stake below the minimum of {params.min_arbiter_stake_wei} wei")
-        # EFFECTS: a member that becomes eligible now (joins, or tops up to the minimum) is drawn
-        # only by the hashes of this block and later ones
-        was_eligible = ctx.sender in st.pool and arbiter.stake_wei >= params.min_arbiter_stake_wei
-        since = arbiter.eligible_since_height if was_eligible else ctx.height
-        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, stake_wei=stake, eligible_since_height=since))
-        st.pool.add(ctx.sender)
-        st.add_funds(ctx.value_wei)
-        # EVENTS
-        ctx.emit(events.ARBITER_JOINED, ctx.sender, ctx.value_wei, stake)
+        pools.join(ctx, ArbitrationState(ctx.storage), GLOBAL_POOL)
 
     @function("leavePool()", gas=30_000)
     def leave_pool(self, ctx: CallContext) -> None:
-        st = ArbitrationState(ctx.storage)
-        # CHECKS
-        if ctx.sender not in st.pool:
-            raise CallError("not in the arbiter pool")
-        arbiter = st.arbiter(ctx.sender)
-        if arbiter.open_cases:
-            raise CallError("arbiter has open cases")
-        # EFFECTS: the whole stake unbonds (added to any earlier unbonding, whose clock restarts)
-        until = ctx.now_s + st.params().unbonding_seconds
-        st.set_arbiter(ctx.sender, dataclasses.replace(
-            arbiter, stake_wei=0, unbonding_wei=arbiter.unbonding_wei + arbiter.stake_wei, unbonding_until_s=until))
-        st.pool.remove(ctx.sender)
-        st.unbonding.add(ctx.sender)
-        # EVENTS
-        ctx.emit(events.ARBITER_LEFT, ctx.sender, arbiter.stake_wei, until)
+        pools.leave(ctx, ArbitrationState(ctx.storage), GLOBAL_POOL)
 
     @function("withdrawStake()", gas=20_000)
     def withdraw_stake(self, ctx: CallContext) -> None:
-        st = ArbitrationState(ctx.storage)
-        # CHECKS
-        arbiter = st.arbiter(ctx.sender)
-        if arbiter.unbonding_wei == 0:
-            raise CallError("nothing to withdraw")
-        if ctx.now_s < arbiter.unbonding_until_s:
-            raise CallError("stake still unbonding")
-        # EFFECTS
-        st.set_arbiter(ctx.sender, dataclasses.replace(arbiter, unbonding_wei=0, unbonding_until_s=0))
-        st.unbonding.remove(ctx.sender)
-        settlement.pay(ctx, st, ctx.sender, arbiter.unbonding_wei)
-        # EVENTS
-        ctx.emit(events.STAKE_WITHDRAWN, ctx.sender, arbiter.unbonding_wei)
+        pools.withdraw(ctx, ArbitrationState(ctx.storage), GLOBAL_POOL)
+
+    @function("joinGroupPool(uint256)", gas=30_000, payable=True)
+    def join_group_pool(self, ctx: CallContext, group_id: int) -> None:
+        pools.join(ctx, ArbitrationState(ctx.storage), _group(group_id))
+
+    @function("leaveGroupPool(uint256)", gas=30_000)
+    def leave_group_pool(self, ctx: CallContext, group_id: int) -> None:
+        pools.leave(ctx, ArbitrationState(ctx.storage), _group(group_id))
+
+    @function("withdrawGroupStake(uint256)", gas=20_000)
+    def withdraw_group_stake(self, ctx: CallContext, group_id: int) -> None:
+        pools.withdraw(ctx, ArbitrationState(ctx.storage), _group(group_id))
 
     # ---- orders ------------------------------------------------------------------------------
 
     @function("openOrder(address,bytes32,uint64)", gas=40_000, payable=True, returns=("uint256",))
     def open_order(self, ctx: CallContext, seller: str, order_ref: bytes, delivery_deadline_s: int) -> int:
-        st = ArbitrationState(ctx.storage)
-        seller_bytes = bytes.fromhex(seller[2:])
-        # CHECKS
-        if ctx.value_wei == 0:
-            raise CallError("escrow must be more than zero")
-        if address_int(seller_bytes) == 0:
-            raise CallError("seller is the zero address")
-        if seller_bytes == ctx.sender:
-            raise CallError("buyer and seller must differ")
-        if address_int(seller_bytes) <= LAST_SYSTEM_ADDRESS or seller_bytes == ADDRESS:
-            raise CallError("seller is a system address")
-        if delivery_deadline_s <= ctx.now_s:
-            raise CallError("delivery deadline must be in the future")
-        # EFFECTS
-        fee = rules.compute_fee_reserve(ctx.value_wei, st.params())
-        order_id = st.next_order_id()
-        st.set_order(order_id, Order(
-            buyer=address_int(ctx.sender), seller=address_int(seller_bytes), order_ref=int.from_bytes(order_ref, "big"),
-            escrow_wei=ctx.value_wei, fee_wei=fee, delivery_deadline_s=delivery_deadline_s, opened_s=ctx.now_s,
-            state=OPEN, outcome=0, disputed_by=0, disputed_s=0, voting_ends_s=0, arbiter_count=0,
-            votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0, dispute_fee_wei=0,
-            draw_height=0, seed_height=0, paid_to_buyer_wei=0, paid_to_seller_wei=0))
-        st.add_funds(ctx.value_wei)
-        # EVENTS
-        ctx.emit(events.ORDER_OPENED, order_id, ctx.sender, seller_bytes, order_ref, ctx.value_wei, fee,
-                 delivery_deadline_s)
-        return order_id
+        return _open_order(ctx, seller, order_ref, delivery_deadline_s, NO_GROUP)
+
+    @function("openGroupOrder(address,bytes32,uint64,uint256)", gas=40_000, payable=True, returns=("uint256",))
+    def open_group_order(self, ctx: CallContext, seller: str, order_ref: bytes, delivery_deadline_s: int,
+                         group_id: int) -> int:
+        """An order in a group: a dispute is decided by the group's arbiters (draw.py). The seller
+        must be a member: the group's experts judge its members' goods."""
+        return _open_order(ctx, seller, order_ref, delivery_deadline_s, group_id)
 
     @function("confirmDelivery(uint256)", gas=30_000)
     def confirm_delivery(self, ctx: CallContext, order_id: int) -> None:
@@ -178,7 +175,7 @@ class ArbitrationCalls:
         if ctx.value_wei != params.dispute_fee_wei:
             raise CallError(f"the dispute fee is {params.dispute_fee_wei} wei")
         # GAS: reads every pool member (draw.py); a pool too small now would give no panel later
-        if len(draw.eligible_members(ctx, st, order, ctx.height)) < params.arbiters_per_case:
+        if len(draw.panel_pool(ctx, st, order, ctx.height)[1]) < params.arbiters_per_case:
             raise CallError("not enough arbiters")
         # EFFECTS: nobody is drawn yet: the panel comes from the hash of a block that does not exist
         draw_height = ctx.height + params.draw_delay_blocks
@@ -287,11 +284,17 @@ class ArbitrationCalls:
     def arbiter(self, ctx: CallContext, address: str) -> tuple:
         return views.arbiter_tuple(ArbitrationState(ctx.storage), bytes.fromhex(address[2:]))
 
+    @function("groupArbiter(uint256,address)", gas=5_000, view=True, returns=(views.ARBITER_ABI,))
+    def group_arbiter(self, ctx: CallContext, group_id: int, address: str) -> tuple:
+        return views.arbiter_tuple(ArbitrationState(ctx.storage), bytes.fromhex(address[2:]), group_id)
+
     @function("pool()", gas=5_000, view=True, returns=("address[]",))
     def pool(self, ctx: CallContext) -> list[str]:
-        members = list(ArbitrationState(ctx.storage).pool)
-        ctx.charge(200 * len(members))
-        return [views.hex_address(m) for m in members]
+        return _members(ctx, GLOBAL_POOL)
+
+    @function("groupPool(uint256)", gas=5_000, view=True, returns=("address[]",))
+    def group_pool(self, ctx: CallContext, group_id: int) -> list[str]:
+        return _members(ctx, group_id)
 
     @function("caseArbiters(uint256)", gas=5_000, view=True, returns=("address[]", "uint8[]"))
     def case_arbiters(self, ctx: CallContext, order_id: int) -> tuple:

@@ -7,29 +7,50 @@ seed is the draw block's hash (rules.compute_seed_height: a later block in its p
 256-block window if the draw comes later than BLOCKHASH reaches) and the order id; only pool
 members eligible at the seed block count (rules.eligible_at), and the draw depends on who they
 are, not on their order (rules.draw_arbiters). The voting time starts at the draw.
+
+An order opened in a group draws from the group's pool: its members eligible at the seed block
+who are still members of the group (asked of the groups precompile, one view call each). When
+fewer than `arbiters_per_case` of them qualify, the panel comes from the global pool instead, so
+a small or emptied group never leaves a dispute without arbiters; `panel_group` records which.
 """
 
 import dataclasses
 
 from ...errors import CallError
 from ...precompiles import CallContext
+from ..group_membership import NO_GROUP, is_member
 from . import events, rules, views
 from .records import Order
-from .state import ArbitrationState, int_address
+from .state import GLOBAL_POOL, ArbitrationState, int_address
 
 GAS_WORD_READ = 2_100        # the EVM's price for reading a cold storage word (SLOAD)
 GAS_PER_POOL_MEMBER = 4 * GAS_WORD_READ   # a pool slot and three words of the member's record
 
 
-def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> list[bytes]:
-    """Pool members that may sit on the order's panel when the hash of block `seed_height` draws
-    it: eligible at that block and neither the buyer nor the seller. It reads the whole pool and
-    charges for each member before it reads them."""
-    ctx.charge(GAS_PER_POOL_MEMBER * len(st.pool))
-    members = list(st.pool)
+def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int,
+                     group: int = GLOBAL_POOL) -> list[bytes]:
+    """Members of the pool that may sit on the order's panel when the hash of block `seed_height`
+    draws it: eligible at that block, neither the buyer nor the seller, and for a group's pool
+    still in the group. It reads the whole pool and charges for each member before it reads them
+    (a membership question is charged by the view call itself)."""
+    pool = st.pool(group)
+    ctx.charge(GAS_PER_POOL_MEMBER * len(pool))
+    members = list(pool)
     params = st.params()
     parties = (int_address(order.buyer), int_address(order.seller))
-    return [m for m in members if m not in parties and rules.eligible_at(st.eligibility(m), seed_height, params)]
+    eligible = [m for m in members
+                if m not in parties and rules.eligible_at(st.eligibility(m, group), seed_height, params)]
+    return eligible if group == GLOBAL_POOL else [m for m in eligible if is_member(ctx, group, m)]
+
+
+def panel_pool(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> tuple[int, list[bytes]]:
+    """The pool the order's panel comes from, and its eligible members: the order's group's pool
+    when at least `arbiters_per_case` of its members qualify, else the global pool."""
+    if order.group_id != NO_GROUP:
+        eligible = eligible_members(ctx, st, order, seed_height, order.group_id)
+        if len(eligible) >= st.params().arbiters_per_case:
+            return order.group_id, eligible
+    return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height)
 
 
 def is_drawn(order: Order) -> bool:
@@ -45,15 +66,16 @@ def ensure_drawn(ctx: CallContext, st: ArbitrationState, order_id: int, order: O
         raise CallError(f"arbiters not drawn yet: wait for block {order.draw_height + 1}")
     params = st.params()
     seed_height = rules.compute_seed_height(order.draw_height, ctx.height)
-    eligible = eligible_members(ctx, st, order, seed_height)
+    group, eligible = panel_pool(ctx, st, order, seed_height)
     seed = rules.draw_seed(ctx.block_hash(seed_height), order_id)
     drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
     for index, arbiter in enumerate(drawn):
         st.set_case_arbiter(order_id, index, arbiter)
-        record = st.arbiter(arbiter)
-        st.set_arbiter(arbiter, dataclasses.replace(record, open_cases=record.open_cases + 1))
+        record = st.arbiter(arbiter, group)
+        st.set_arbiter(arbiter, dataclasses.replace(record, open_cases=record.open_cases + 1), group)
     voting_ends = ctx.now_s + params.voting_seconds
-    order = dataclasses.replace(order, arbiter_count=len(drawn), seed_height=seed_height, voting_ends_s=voting_ends)
+    order = dataclasses.replace(order, arbiter_count=len(drawn), seed_height=seed_height, voting_ends_s=voting_ends,
+                                panel_group=group)
     st.set_order(order_id, order)
     ctx.emit(events.ARBITERS_DRAWN, order_id, [views.hex_address(a) for a in drawn], seed_height, voting_ends)
     return order

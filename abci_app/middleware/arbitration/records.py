@@ -60,6 +60,9 @@ class Order:
     seed_height: int          # the block whose hash drew the panel (0: not drawn yet)
     paid_to_buyer_wei: int    # what the buyer received when the order ended
     paid_to_seller_wei: int   # what the seller received when the order ended
+    group_id: int             # the group the order was opened in (0: none): its arbiter pool decides
+    panel_group: int          # the pool the panel was drawn from: group_id, or 0 (the global pool)
+                              # when the group's was too small (draw.py); 0 before the draw
 
 
 @dataclass(frozen=True, slots=True)

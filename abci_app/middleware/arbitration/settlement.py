@@ -66,13 +66,13 @@ def resolve_dispute(ctx: CallContext, st: ArbitrationState, order_id: int, order
     voters = [arbiter for arbiter, vote in drawn if vote != NOT_VOTED]
     penalized = []
     for arbiter, vote in drawn:
-        record = st.arbiter(arbiter)
+        record = st.arbiter(arbiter, order.panel_group)
         penalty = rules.compute_penalty(record.stake_wei, params) if vote == NOT_VOTED else 0
         stake = record.stake_wei - penalty
         falls_below = record.stake_wei >= params.min_arbiter_stake_wei > stake   # no longer eligible from here
         st.set_arbiter(arbiter, dataclasses.replace(
             record, stake_wei=stake, open_cases=record.open_cases - 1,
-            ineligible_since_height=ctx.height if falls_below else record.ineligible_since_height))
+            ineligible_since_height=ctx.height if falls_below else record.ineligible_since_height), order.panel_group)
         if vote == NOT_VOTED:
             penalized.append((arbiter, penalty))
     penalties = sum(amount for _, amount in penalized)

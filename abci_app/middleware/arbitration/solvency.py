@@ -7,7 +7,7 @@ leavePool to withdrawStake.
 """
 
 from .records import DISPUTED, ENDED
-from .state import ArbitrationState
+from .state import GLOBAL_POOL, ArbitrationState
 
 
 def owed(st: ArbitrationState) -> dict[str, int]:
@@ -22,6 +22,17 @@ def owed(st: ArbitrationState) -> dict[str, int]:
             fees += order.fee_wei
         if order.state == DISPUTED:
             dispute_fees += order.dispute_fee_wei
-    return {"escrows": escrows, "fees": fees, "dispute_fees": dispute_fees,
-            "stakes": sum(st.arbiter(member).stake_wei for member in sorted(st.pool)),
-            "unbonding": sum(st.arbiter(leaver).unbonding_wei for leaver in sorted(st.unbonding))}
+    stakes, unbonding = pool_owed(st, GLOBAL_POOL)
+    group_stakes = group_unbonding = 0
+    for group in sorted(st.group_pools):
+        bonded, leaving = pool_owed(st, group)
+        group_stakes += bonded
+        group_unbonding += leaving
+    return {"escrows": escrows, "fees": fees, "dispute_fees": dispute_fees, "stakes": stakes,
+            "unbonding": unbonding, "group_stakes": group_stakes, "group_unbonding": group_unbonding}
+
+
+def pool_owed(st: ArbitrationState, group: int) -> tuple[int, int]:
+    """Wei a pool owes its arbiters: (bonded stakes of its members, stakes still unbonding)."""
+    return (sum(st.arbiter(member, group).stake_wei for member in sorted(st.pool(group))),
+            sum(st.arbiter(leaver, group).unbonding_wei for leaver in sorted(st.unbonding(group))))

@@ -5,13 +5,14 @@ This module alone knows the layout (README.md lists it); everything else asks it
 
 import dataclasses
 
-from ...precompiles import AddressSet, ModuleState, Storage, address_int, int_address, slot_of
+from ...precompiles import AddressSet, ModuleState, Storage, WordSet, address_int, int_address, slot_of
 from .params import ArbitrationParams
 from .records import Arbiter, Eligibility, Order, Reputation
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
 ARBITER_FIELDS = tuple(f.name for f in dataclasses.fields(Arbiter))   # field i at slot base + i
 ELIGIBILITY_OFFSETS = tuple(ARBITER_FIELDS.index(f.name) for f in dataclasses.fields(Eligibility))
+GLOBAL_POOL = 0   # the pool every order may draw from; a group's pool has the group's id
 
 
 class ArbitrationState(ModuleState):
@@ -19,20 +20,31 @@ class ArbitrationState(ModuleState):
 
     def __init__(self, storage: Storage) -> None:
         super().__init__(storage)
-        self.pool = AddressSet(storage, "pool")   # arbiters that may be drawn, in join order
-        self.unbonding = AddressSet(storage, "unbonding")  # arbiters with stake unbonding (solvency lists them)
+        self.group_pools = WordSet(storage, "group_pools")   # groups whose pool ever had an arbiter (solvency)
 
-    # ---- arbiters ------------------------------------------------------------------------------
+    # ---- arbiter pools: the global one, and one per group (an arbiter has a record in each) ------
 
-    def arbiter(self, address: bytes) -> Arbiter:
-        return self.storage.load(Arbiter, slot_of("arbiter", address))
+    def pool(self, group: int = GLOBAL_POOL) -> AddressSet:
+        """Arbiters that may be drawn from the pool, in join order."""
+        if group == GLOBAL_POOL:
+            return AddressSet(self.storage, "pool")
+        return AddressSet(self.storage, "group_pool", group)
 
-    def set_arbiter(self, address: bytes, arbiter: Arbiter) -> None:
-        self.storage.save(slot_of("arbiter", address), arbiter)
+    def unbonding(self, group: int = GLOBAL_POOL) -> AddressSet:
+        """Arbiters of the pool with stake unbonding (solvency lists them)."""
+        if group == GLOBAL_POOL:
+            return AddressSet(self.storage, "unbonding")
+        return AddressSet(self.storage, "group_unbonding", group)
 
-    def eligibility(self, address: bytes) -> Eligibility:
+    def arbiter(self, address: bytes, group: int = GLOBAL_POOL) -> Arbiter:
+        return self.storage.load(Arbiter, _arbiter_slot(address, group))
+
+    def set_arbiter(self, address: bytes, arbiter: Arbiter, group: int = GLOBAL_POOL) -> None:
+        self.storage.save(_arbiter_slot(address, group), arbiter)
+
+    def eligibility(self, address: bytes, group: int = GLOBAL_POOL) -> Eligibility:
         """Only the words of the Arbiter record a draw needs (it reads one per pool member)."""
-        base = slot_of("arbiter", address)
+        base = _arbiter_slot(address, group)
         return Eligibility(*(self.storage.word(base + offset) for offset in ELIGIBILITY_OFFSETS))
 
     # ---- orders --------------------------------------------------------------------------------
@@ -87,3 +99,7 @@ class ArbitrationState(ModuleState):
 
     def set_reputation(self, address: bytes, reputation: Reputation) -> None:
         self.storage.save(slot_of("reputation", address), reputation)
+
+
+def _arbiter_slot(address: bytes, group: int) -> int:
+    return slot_of("arbiter", address) if group == GLOBAL_POOL else slot_of("group_arbiter", group, address)

@@ -131,7 +131,7 @@ class ArbitrationChain(StakingChain):
         orders = tuple((st.order(i), st.reason(i), tuple(st.case_arbiters(i)))
                        for i in range(1, st.order_count + 1))
         records = tuple((st.arbiter(p), st.reputation(p)) for p in people)
-        return super().snapshot(), orders, records, tuple(st.pool), st.funds_wei, st.params()
+        return super().snapshot(), orders, records, tuple(st.pool()), st.funds_wei, st.params()
 
     def assert_funds(self) -> None:
         """funds == the precompile's balance == stakes + unbonding stakes + escrows of orders that

@@ -101,7 +101,7 @@ def _drain(net: ArbitrationChain) -> None:
         for order_id in range(1, st_.order_count + 1):
             if st_.order(order_id).state not in ENDED:
                 assert net.call(KEYS[8], SETTLE, order_id).code == 0
-    for member in list(net.state().pool):
+    for member in list(net.state().pool()):
         assert net.call(_key_of(net, member), LEAVE).code == 0
     net.block([], seconds=UNBONDING_S + 1)
     for k in KEYS:
