@@ -10,6 +10,7 @@ from eth_hash.auto import keccak
 
 from abci_app.abci import types
 
+from ..chain import transfer
 from ..staking.harness import StakingChain, call_data
 
 GAS = 1_000_000
@@ -72,3 +73,12 @@ class ModuleChain(StakingChain):
     def estimate(self, key, signature: str, *args, value: int = 0) -> int:
         """The gas a call needs (`/estimate`), transaction included."""
         return self._query_call("/estimate", key, signature, *args, value=value)["gas"]
+
+    def deploy_code(self, key, initcode: bytes, gas: int = 3_000_000) -> str:
+        """Deploy creation code (a compiled contract with its constructor arguments, or assembled
+        code) from `key` in a block of its own; its address."""
+        nonce = self.chain.account(key.address)["nonce"]
+        raw = transfer(key, nonce, "", 0, gas=gas, data=initcode)
+        (result,) = self.block([raw])
+        assert result.code == 0, result.log
+        return self.query("/tx/0x" + keccak(raw).hex())["contract_address"]
