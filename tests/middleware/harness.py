@@ -7,6 +7,7 @@ import json
 
 from eth_abi import decode
 from eth_hash.auto import keccak
+from hypothesis import event
 
 from abci_app.abci import types
 
@@ -82,3 +83,14 @@ class ModuleChain(StakingChain):
         (result,) = self.block([raw])
         assert result.code == 0, result.log
         return self.query("/tx/0x" + keccak(raw).hex())["contract_address"]
+
+    def call_as_modelled(self, key, expected: bool, signature: str, *args, value: int = 0) -> None:
+        """A model-based run's call: it succeeds exactly when the model says so, and a refused one
+        changes nothing (the subclass's snapshot); the outcome is counted as a hypothesis event."""
+        before = self.snapshot()
+        result = self.call(key, signature, *args, value=value)
+        assert result.code in (0, 32), result.log
+        assert (result.code == 0) == expected, (signature, args, result.log)
+        if result.code:
+            assert self.snapshot() == before
+        event(f"{signature.split('(')[0]} {'ok' if result.code == 0 else result.log}")
