@@ -9,6 +9,7 @@ from .. import staking
 from ..middleware import ads
 from ..middleware import arbitration
 from ..middleware import coupons
+from ..middleware import groups
 from ..middleware import identity
 
 MIDDLEWARE = (
@@ -16,6 +17,7 @@ MIDDLEWARE = (
     ads,
     arbitration,
     identity,
+    groups,
 )
 
 PRECOMPILES = {staking.ADDRESS: staking.PRECOMPILE, **{m.ADDRESS: m.PRECOMPILE for m in MIDDLEWARE}}

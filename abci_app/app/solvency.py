@@ -3,7 +3,7 @@
 
 Per precompile: its balance, what its records owe (the module's `owed`, by kind) and whether the
 balance covers it. Only `>=` can be required: staking keeps reward dust, and anyone can force
-CMT into an account (a self-destructing contract); coupons, arbitration, ads and identity are exact, and
+CMT into an account (a self-destructing contract); coupons, arbitration, ads, groups and identity are exact, and
 their tests assert equality. The supply: the sum of
 every balance (a walk of the whole account trie) == staking's recorded total == genesis +
 minted - burned. Read-only.

@@ -8,20 +8,15 @@ A claim type is 0x and 64 hex digits, or a name hashed with keccak256 ("miles.ph
 """
 
 import argparse
-import json
 import re
-import sys
 
-from eth_abi import decode
 from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
-from .. import contracts
 from ..middleware.identity import ADDRESS
-from ..rpc import CometRPC, RpcError
-from .precompile_tx import PrecompileCall, Target, run_call
-from .send import (SendError, UsageError, add_signer_arguments, add_wait_arguments, call, parse_address,
-                   parse_cmt)
+from ..rpc import CometRPC
+from .precompile_tx import PrecompileCall, Target, add_transaction_arguments, print_view, run_call
+from .send import UsageError, parse_address, parse_cmt
 
 IDENTITY = Target("IIdentity", to_checksum_address(ADDRESS), lambda function: None)
 HASH = re.compile(r"0x[0-9a-fA-F]{64}")
@@ -79,50 +74,7 @@ def build_drop(args: argparse.Namespace, sender: str, rpc: CometRPC) -> Precompi
                           f"drop claim 0x{claim_type.hex()} by {attester} about {sender}")
 
 
-# ---- reads --------------------------------------------------------------------------------------
-
-def _abi_type(entry: dict) -> str:
-    """'bool', or a struct spelled out as a tuple: '(uint8,uint64,bytes32,uint64,bool)'."""
-    if entry["type"] == "tuple":
-        return "(" + ",".join(_abi_type(c) for c in entry["components"]) + ")"
-    return entry["type"]
-
-
-def _named(outputs: list[dict], values: tuple) -> dict:
-    """A view's answer as JSON, keyed by the interface's names (bytes as 0x hex, ints as strings)."""
-    def render(entry: dict, value):
-        if entry["type"] == "tuple":
-            return {c["name"]: render(c, v) for c, v in zip(entry["components"], value)}
-        if isinstance(value, bytes):
-            return "0x" + value.hex()
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return value
-    return {entry["name"] or "result": render(entry, value) for entry, value in zip(outputs, values)}
-
-
-def read_view(node: str, function: str, *args) -> dict:
-    """Run an IIdentity view through `/call`; RpcError or SendError when it cannot."""
-    data = contracts.encode_call("IIdentity", function, *args)
-    result = call(CometRPC(node), IDENTITY.address, data)
-    if not result["success"]:
-        raise SendError(f"{function}: {result.get('error') or 'reverted'}")
-    outputs = contracts.contract_functions("IIdentity")[function]["outputs"]
-    return _named(outputs, decode([_abi_type(o) for o in outputs], bytes.fromhex(result["output"][2:])))
-
-
-def _print_view(args: argparse.Namespace, function: str, build_args) -> int:
-    try:
-        answer = read_view(args.node, function, *build_args(args))
-    except UsageError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except (RpcError, SendError) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(json.dumps(answer, indent=2))
-    return 0
-
+# ---- reads ----------------------------------------------------------------------------------------
 
 def _claim_args(args: argparse.Namespace) -> tuple:
     return (parse_address(args.subject, "--subject"), parse_claim_type(args.type),
@@ -140,31 +92,26 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         parser.set_defaults(run=lambda args: run_call(args, build, IDENTITY))
         return parser
 
-    def finish(parser: argparse.ArgumentParser) -> None:
-        add_signer_arguments(parser)
-        parser.add_argument("--gas", type=int, metavar="N", help="gas limit (default: estimated)")
-        add_wait_arguments(parser)
-
     register = command("register", "become an attester by bonding CMT", build_register)
     register.add_argument("--bond", required=True, metavar="CMT", help="the bond in CMT (at least the minimum)")
-    finish(register)
-    finish(command("unregister", "stop attesting: the bond comes back, every claim stops counting",
-                   build_unregister))
+    add_transaction_arguments(register)
+    add_transaction_arguments(command("unregister", "stop attesting: the bond comes back, every claim stops counting",
+                                      build_unregister))
     issue = command("issue", "issue (or renew) a claim about a subject", build_issue)
     issue.add_argument("--subject", required=True, metavar="ADDR")
     issue.add_argument("--type", required=True, help="0x + 64 hex, or a name hashed with keccak256")
     issue.add_argument("--expiry", required=True, metavar="UNIX_S", help="block time at which it stops counting")
     issue.add_argument("--data-hash", required=True, metavar="0x..",
                        help="salted hash of the evidence kept off chain (never the data itself)")
-    finish(issue)
+    add_transaction_arguments(issue)
     revoke = command("revoke", "revoke a claim the sender issued", build_revoke)
     revoke.add_argument("--subject", required=True, metavar="ADDR")
     revoke.add_argument("--type", required=True)
-    finish(revoke)
+    add_transaction_arguments(revoke)
     drop = command("drop", "drop a claim about the sender, for good", build_drop)
     drop.add_argument("--attester", required=True, metavar="ADDR")
     drop.add_argument("--type", required=True)
-    finish(drop)
+    add_transaction_arguments(drop)
 
     for name, function, help_text in (("has", "hasClaim", "does the claim count now (true/false)"),
                                       ("claim", "getClaim", "a claim's record and whether it counts")):
@@ -172,8 +119,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         view.add_argument("--subject", required=True, metavar="ADDR")
         view.add_argument("--type", required=True)
         view.add_argument("--attester", required=True, metavar="ADDR")
-        view.set_defaults(run=lambda args, function=function: _print_view(args, function, _claim_args))
+        view.set_defaults(run=lambda args, function=function: print_view(args, IDENTITY, function, _claim_args))
     attester = identity.add_parser("attester", help="an attester's registration and bond")
     attester.add_argument("address")
-    attester.set_defaults(run=lambda args: _print_view(
-        args, "attester", lambda a: (parse_address(a.address, "address"),)))
+    attester.set_defaults(run=lambda args: print_view(
+        args, IDENTITY, "attester", lambda a: (parse_address(a.address, "address"),)))

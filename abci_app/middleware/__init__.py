@@ -1,5 +1,5 @@
 """E-commerce middleware as native precompiles (DESIGN.md §7): coupons (0x...CC02), arbitration
-(0x...CC03), opt-in ads (0x...CC04) and identity claims (0x...CC06).
+(0x...CC03), opt-in ads (0x...CC04), groups (0x...CC05) and identity claims (0x...CC06).
 
 Every module package has the same boundary, which `app/modules.py` relies on:
   NAME            its section in the genesis app_state ("coupons", ...)

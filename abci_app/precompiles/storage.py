@@ -166,6 +166,10 @@ class WordSet:
         for i in range(len(self)):
             yield self._storage.word(self._item_slot(i))
 
+    def at(self, index: int) -> int:
+        """The item at a position (0 .. len - 1): one read, for paging."""
+        return self._storage.word(self._item_slot(index))
+
     def add(self, item: int) -> None:
         if item in self:
             return

@@ -59,7 +59,7 @@ def test_the_registry_covers_every_precompile_event_with_distinct_types():
     assert len(PRECOMPILE_EVENTS) == sum(len(m.EVENTS) for m in modules)
     types_ = [event_type(prefix, event.name) for prefix, event in PRECOMPILE_EVENTS.values()]
     assert len(set(types_)) == len(types_)
-    assert {m.EVENT_PREFIX for m in modules} == {"stake", "coupon", "ads", "arbitration", "identity"}
+    assert {m.EVENT_PREFIX for m in modules} == {"stake", "coupon", "ads", "arbitration", "identity", "group"}
     assert not {"stake.slash", "stake.unbonding_completed", "mint", "rewards", "eth"} & set(types_)
 
 

@@ -1,13 +1,13 @@
 """CometBFT's `tx_search` on a real node finds transactions by their indexed ABCI events: a transfer
-by `eth.from`, a coupon claim by `coupon.claimed.campaignId` and an identity claim by its subject
-(precompile logs turned into events)."""
+by `eth.from`, a coupon claim by `coupon.claimed.campaignId`, an identity claim by its subject and a
+group's creation and members by the group id and the member (precompile logs turned into events)."""
 
 import pytest
 from eth_hash.auto import keccak
 
 from abci_app.cli.localnode import wait_until
 from abci_app.cli.wallet import dev_account
-from abci_app.middleware import identity
+from abci_app.middleware import groups, identity
 
 from .test_middleware_chain import CLAIM, CMT, COUPONS, CREATE_CAMPAIGN, EIFFEL, INSIDE, ZERO, Wallet, \
     _block_time, _topic_id
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 
 RECIPIENT = "0x" + "5e" * 20
 IDENTITY = "0x" + identity.ADDRESS.hex()
+GROUPS = "0x" + groups.ADDRESS.hex()
 
 
 def _search(chain: Wallet, query: str, count: int) -> list[dict]:
@@ -78,3 +79,21 @@ def test_an_identity_claim_is_found_by_its_subject(chain):
                                                "expiry": str(expiry), "dataHash": "0x" + evidence.hex()}
     (registered,) = _search(chain, f"identity.attester_registered.attester='{attester.address.lower()}'", 1)
     assert _events(registered)["identity.attester_registered"]["bond"] == str(100 * CMT)
+
+
+def test_a_group_and_its_members_are_found_by_group_id_and_member(chain):
+    """GroupCreated by its owner, MemberJoined by the group id and by the member."""
+    owner, member = dev_account(7), dev_account(9)
+    created = chain.call(owner, GROUPS, "createGroup(string,string,uint8,address,uint256,address,bytes32)",
+                         "tx_search fans", "test", 0, ZERO, 0, ZERO, b"\0" * 32, value=1_000 * CMT)
+    (tx,) = _search(chain, f"group.created.owner='{owner.address.lower()}'", 1)
+    group_id = _events(tx)["group.created"]["groupId"]
+    assert _events(tx)["eth"]["hash"] == created["hash"] and _events(tx)["group.created"]["name"] == "tx_search fans"
+    joined = chain.call(member, GROUPS, "join(uint256)", int(group_id))
+    (tx,) = _search(chain, f"group.member_joined.account='{member.address.lower()}'", 1)
+    assert _events(tx)["eth"]["hash"] == joined["hash"]
+    assert _events(tx)["group.member_joined"] == {"groupId": group_id, "account": member.address.lower(),
+                                                  "by": member.address.lower()}
+    both = _search(chain, f"group.member_joined.groupId={group_id}", 2)      # the owner at creation, then the member
+    assert sorted(_events(t)["group.member_joined"]["account"] for t in both) == sorted(
+        [owner.address.lower(), member.address.lower()])

@@ -112,6 +112,10 @@ def _recipes(data, world: World) -> dict[str, tuple[tuple, int]]:
         "optIn(uint256,uint32,uint256)": ((1, 0, 0), 0),
         "registerAttester()": ((), 100 * CMT),    # the default minimum bond
         "issueClaim(address,bytes32,uint64,bytes32)": ((someone, b"\x01" * 32, now + 10_000, b"\x02" * 32), 0),
+        "createGroup(string,string,uint8,address,uint256,address,bytes32)": (
+            ("g", "", data.draw(st.sampled_from([0, 1])), "0x" + "00" * 20, 0, "0x" + "00" * 20, b"\0" * 32),
+            1_000 * CMT),                         # the default bond; an OPEN or an APPROVAL group
+        "join(uint256)": ((count,), 0),
     }
 
 

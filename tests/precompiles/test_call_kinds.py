@@ -14,7 +14,7 @@ from eth_hash.auto import keccak
 from trie import HexaryTrie
 
 from abci_app import staking
-from abci_app.middleware import ads, arbitration, coupons, identity
+from abci_app.middleware import ads, arbitration, coupons, groups, identity
 from abci_app.precompiles import encode_error
 from abci_app.store import Overlay
 
@@ -48,11 +48,14 @@ def _payable_calls(net, stakers) -> dict[str, tuple[bytes, str, bytes, int]]:
             "createCampaign(uint256,uint32,uint256,uint64,string)", 1, 0, GWEI, now + 1_000, "hello"), 10 * GWEI),
         "identity.registerAttester": (identity.ADDRESS, "registerAttester", call_data("registerAttester()"),
                                       100 * CMT),
+        "groups.createGroup": (groups.ADDRESS, "createGroup", call_data(
+            "createGroup(string,string,uint8,address,uint256,address,bytes32)", "g", "", 0, "0x" + "00" * 20, 0,
+            "0x" + "00" * 20, b"\0" * 32), 1_000 * CMT),
     }
 
 
 CALLS = ["staking.delegate", "coupons.createCampaign", "arbitration.joinPool", "arbitration.openOrder",
-         "ads.createCampaign", "identity.registerAttester"]
+         "ads.createCampaign", "identity.registerAttester", "groups.createGroup"]
 
 
 def _records(net, precompile: bytes) -> tuple:

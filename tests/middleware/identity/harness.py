@@ -2,19 +2,15 @@
 plus a snapshot of everything the identity module stores for the test keys (so a revert can be
 shown to change nothing) and the bonds check (funds == balance == the registered bonds == owed)."""
 
-import json
-
-from eth_abi import decode
 from eth_hash.auto import keccak
 
-from abci_app.abci import types
 from abci_app.middleware import identity
 
 from ...chain import CMT
-from ...staking.harness import StakingChain, call_data, staking_state
+from ...staking.harness import staking_state
+from ..harness import ModuleChain, canonical, decode_data, topic  # noqa: F401  (re-exported for the tests)
 
 IDENTITY = "0x" + identity.ADDRESS.hex()
-GAS = 1_000_000
 MIN_BOND = 100 * CMT
 
 REGISTER = "registerAttester()"
@@ -42,48 +38,14 @@ def identity_state(keys, params: dict | None = None) -> dict:
     return state
 
 
-def canonical(address: str) -> bytes:
-    return bytes.fromhex(address[2:])
+class IdentityChain(ModuleChain):
+    """ModuleChain pointed at the identity precompile."""
 
-
-class IdentityChain(StakingChain):
-    """StakingChain whose calls go to the identity precompile by default."""
-
-    keys: list = []
-
-    def call(self, key, signature: str, *args, value: int = 0, seconds: int = 1, gas: int = GAS):
-        """One identity call in its own block."""
-        return self.send(key, signature, *args, value=value, gas=gas, seconds=seconds, to=IDENTITY)
-
-    def ok(self, key, signature: str, *args, value: int = 0, seconds: int = 1):
-        result = self.call(key, signature, *args, value=value, seconds=seconds)
-        assert result.code == 0, result.log
-        return result
-
-    def revert(self, key, reason: str, signature: str, *args, value: int = 0) -> None:
-        self.expect_revert(key, reason, signature, *args, value=value, to=IDENTITY)
+    ADDRESS = IDENTITY
 
     def identity_view(self, signature: str, returns: list[str], *args):
         """An identity view through a transaction (the first key pays the gas)."""
-        return self.view(self.keys[0], signature, returns, *args, to=IDENTITY)
-
-    def _query_call(self, path: str, key, signature: str, *args, value: int = 0) -> dict:
-        """`/call` or `/estimate` (abci_query): no transaction, at the last committed block."""
-        body = {"from": key.address, "to": IDENTITY, "data": "0x" + call_data(signature, *args).hex(),
-                "value": str(value)}
-        response = self.chain.app.query(types.RequestQuery(path=path, data=json.dumps(body).encode()))
-        doc = json.loads(response.value)
-        assert response.code == 0 and doc["success"], doc
-        return doc
-
-    def ask(self, signature: str, returns: list[str], *args):
-        """A view through the `/call` abci_query (the first key asks)."""
-        doc = self._query_call("/call", self.keys[0], signature, *args)
-        return decode(returns, bytes.fromhex(doc["output"][2:]))
-
-    def estimate(self, key, signature: str, *args, value: int = 0) -> int:
-        """The gas a call needs (`/estimate`), transaction included."""
-        return self._query_call("/estimate", key, signature, *args, value=value)["gas"]
+        return self.module_view(signature, returns, *args)
 
     def has_claim(self, subject, claim_type: bytes, attester) -> bool:
         (answer,) = self.identity_view(HAS, ["bool"], subject.address, claim_type, attester.address)
@@ -115,10 +77,3 @@ class IdentityChain(StakingChain):
             == sum(identity.owed(self.chain.app.reader.state).values())
         self.assert_supply()
 
-
-def topic(signature: str) -> str:
-    return "0x" + keccak(signature.encode()).hex()
-
-
-def decode_data(log: dict, types: list[str]) -> tuple:
-    return decode(types, bytes.fromhex(log["data"][2:]))

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from abci_app.cli.wallet import dev_account
@@ -65,13 +65,7 @@ class Run:
         self.model = Model()
 
     def call(self, i: int, expected: bool, signature: str, *args, value: int = 0) -> None:
-        before = self.net.snapshot()
-        result = self.net.call(KEYS[i], signature, *args, value=value)
-        assert result.code in (0, 32), result.log
-        assert (result.code == 0) == expected, (signature, args, result.log)
-        if result.code:
-            assert self.net.snapshot() == before
-        event(f"{signature.split('(')[0]} {'ok' if result.code == 0 else result.log}")
+        self.net.call_as_modelled(KEYS[i], expected, signature, *args, value=value)
 
     def run(self, action) -> None:
         kind, *args = action
