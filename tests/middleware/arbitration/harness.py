@@ -8,6 +8,7 @@ from eth_abi import decode
 from eth_hash.auto import keccak
 
 from abci_app.middleware import arbitration
+from abci_app.middleware.arbitration import views as arbitration_views
 from abci_app.middleware.arbitration.records import DISPUTED, ENDED
 
 from ...chain import CMT
@@ -27,8 +28,7 @@ VOTE = "vote(uint256,bool)"
 SETTLE = "settle(uint256)"
 REVIEW = "review(uint256,uint8,string)"
 DRAW = "drawArbiters(uint256)"
-ORDER_ABI = ["(uint256,address,address,bytes32,uint256,uint256,uint64,uint64,uint8,uint8,address,string,"
-             "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8,uint256,uint64,uint64,uint256,uint256)"]
+ORDER_ABI = [arbitration_views.ORDER_ABI]
 ARBITER_ABI = ["(uint256,uint256,uint64,uint256,bool)"]
 PARAMS_ABI = ["(uint256,uint8,uint16,uint64,uint64,uint16,uint64,uint256,uint16)"]
 
@@ -134,15 +134,16 @@ class ArbitrationChain(StakingChain):
         return super().snapshot(), orders, records, tuple(st.pool()), st.funds_wei, st.params()
 
     def assert_funds(self) -> None:
-        """funds == the precompile's balance == stakes + unbonding stakes + escrows of orders that
-        have not ended + dispute fees of disputes not decided == arbitration.owed (exact); the supply
-        is unchanged."""
+        """funds == the precompile's balance == stakes + unbonding stakes (in every pool) + escrows
+        of orders that have not ended + dispute fees of disputes not decided == arbitration.owed
+        (exact); the supply is unchanged."""
         st = self.state()
         running = [st.order(i) for i in range(1, st.order_count + 1) if st.order(i).state not in ENDED]
         held = sum(o.escrow_wei + (o.dispute_fee_wei if o.state == DISPUTED else 0) for o in running)
-        for p in [canonical(k.address) for k in self.keys]:
-            a = st.arbiter(p)
-            held += a.stake_wei + a.unbonding_wei
+        for group in [0, *st.group_pools]:       # the global pool and every group's
+            for p in [canonical(k.address) for k in self.keys]:
+                a = st.arbiter(p, group)
+                held += a.stake_wei + a.unbonding_wei
         owed = sum(arbitration.owed(self.chain.app.reader.state).values())
         assert st.funds_wei == self.chain.balance(ARBITRATION) == held == owed
         self.assert_supply()
