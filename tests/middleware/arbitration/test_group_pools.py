@@ -75,6 +75,9 @@ def test_leaving_and_withdrawing_a_group_pool(net, keys):
     group_id = _group(net, keys[3], [keys[4]])
     net.ok(keys[4], JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
     net.revert(keys[5], "not in the arbiter pool", LEAVE_GROUP_POOL, group_id)
+    net.revert(keys[4], "group id must not be zero", LEAVE_GROUP_POOL, 0)
+    net.revert(keys[4], "nothing to withdraw", WITHDRAW_GROUP_STAKE, group_id)
+    net.revert(keys[4], "group id must not be zero", WITHDRAW_GROUP_STAKE, 0)
     left = net.ok(keys[4], LEAVE_GROUP_POOL, group_id)
     until = net.chain.time_s + UNBONDING_S
     assert _group_arbiter(net, group_id, keys[4]) == (0, MIN_STAKE, until, 0, False)
@@ -109,6 +112,7 @@ def test_a_group_order_is_decided_by_the_groups_experts(net, keys):
     assert net.order(order_id)[PANEL_GROUP] == group_id
     assert [_group_arbiter(net, group_id, k)[3] for k in experts] == [1, 1, 1]   # open cases, in the group pool
     assert net.arbiter(outsider)[3] == 0
+    net.revert(experts[0], "arbiter has open cases", LEAVE_GROUP_POOL, group_id)
     voters = [k for k in experts if k.address.lower() in drawn[:2]]
     silent = next(k for k in experts if k not in voters)
     for voter in voters:
