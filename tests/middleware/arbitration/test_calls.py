@@ -10,7 +10,7 @@ from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, 
                                                      RELEASED, RESOLVED, SETTLED)
 
 from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
-                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
+                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
                       TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
                       arbitration_state, topic)
 
@@ -160,7 +160,7 @@ def test_open_order(net, keys):
     assert _data(log, ["bytes32", "uint256", "uint256", "uint64"]) == (REF, ESCROW, FEE, deadline)
     zero = "0x" + "00" * 20
     assert net.order(1) == (1, buyer.address.lower(), seller.address.lower(), REF, ESCROW, FEE, deadline, opened_at,
-                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)   # no group
     assert net.open_order(buyer, seller, 1) == 2   # ids count up; a tiny escrow has no fee reserve
     assert net.order(2)[5] == 0
     assert net.arb_view("orderCount()", ["uint256"]) == (2,)
@@ -196,7 +196,7 @@ def test_confirm_delivery_pays_seller_and_returns_fee(net, keys):
     assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
     order = net.order(order_id)
     assert (order[8], order[9], order[17]) == (CONFIRMED, RELEASED, confirmed_at)
-    assert order[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
+    assert order[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (FEE, ESCROW - FEE)
     assert net.chain.balance(ARBITRATION) == 0
     net.revert(buyer, "order is not open", CONFIRM, order_id)
     net.revert(seller, "order is not open", REFUND, order_id)
@@ -217,7 +217,7 @@ def test_refund_returns_whole_escrow(net, keys):
     assert net.order(order_id)[8:10] == (REFUNDED, REFUNDED_TO_BUYER)
     net.revert(seller, "order is not open", REFUND, order_id)
     net.revert(buyer, "order is not open", DISPUTE, order_id, "late", value=DISPUTE_FEE)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW, 0)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW, 0)
 
 
 # ---- disputes -------------------------------------------------------------------------------------
@@ -322,7 +322,7 @@ def test_dispute_decided_two_to_one_all_voted(net, keys):
         False, 1, 2, ESCROW - FEE + remainder, per_voter)
     order = net.order(order_id)
     assert (order[8], order[9], order[15], order[16]) == (RESOLVED, RELEASED, 1, 2)
-    assert order[PAID_TO_BUYER:] == (0, ESCROW - FEE + remainder)
+    assert order[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (0, ESCROW - FEE + remainder)
     net.revert(a2, "order is not in dispute", VOTE, order_id, True)
     net.revert(buyer, "order already ended", SETTLE, order_id)
     net.revert(keys[8], "order is not in dispute", DRAW, order_id)
@@ -353,7 +353,7 @@ def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
     assert len(penalized) == 1 and penalized[0]["topics"][2] == _word(a3.address)
     assert _data(penalized[0], ["uint256"]) == (penalty,)
     assert net.order(order_id)[8:10] == (RESOLVED, REFUNDED_TO_BUYER)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW - FEE + remainder, 0)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW - FEE + remainder, 0)
 
 
 def test_tie_goes_to_the_buyer(net, keys):
@@ -386,7 +386,7 @@ def test_dispute_without_votes_refunds_the_buyer_and_the_fee_to_the_raiser(net, 
         assert net.arbiter(a) == (MIN_STAKE - penalty, 0, 0, 0, True)
     assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
         True, 0, 0, ESCROW + 3 * penalty, 0)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW + 3 * penalty, DISPUTE_FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW + 3 * penalty, DISPUTE_FEE)
     # penalized below the minimum stake: no longer drawn, so only one eligible arbiter is left
     order2 = net.open_order(buyer, seller, ESCROW)
     net.revert(buyer, "not enough arbiters", DISPUTE, order2, "x", value=DISPUTE_FEE)
@@ -426,7 +426,7 @@ def test_open_order_times_out_to_the_seller(net, keys):
     assert net.order(order_id)[8:10] == (SETTLED, RELEASED)
     net.revert(keys[8], "order already ended", SETTLE, order_id)
     net.revert(buyer, "order is not open", DISPUTE, order_id, "too late", value=DISPUTE_FEE)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (FEE, ESCROW - FEE)
 
 
 # ---- reviews --------------------------------------------------------------------------------------
