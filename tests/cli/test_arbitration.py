@@ -61,11 +61,11 @@ def test_a_buyer_and_a_seller_through_the_cli(tmp_path):
         bought, sold = credit(buyer), credit(seller)
         ended_at = sold["record"]["firstActivity"]
         assert int(ended_at) > 0
-        assert bought == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsBuyer": "1", "volumeAsBuyer": str(5 * 10**18),
-                                     "firstActivity": ended_at, "lastActivity": ended_at}, "score": "45"}
-        assert sold == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsSeller": "1", "volumeAsSeller": str(5 * 10**18),
-                                   "reviewsReceived": "1", "starsReceived": "4", "firstActivity": ended_at,
-                                   "lastActivity": ended_at}, "score": "53"}
+        five_cmt, activity = str(5 * 10**18), {"firstActivity": ended_at, "lastActivity": ended_at}
+        assert bought == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsBuyer": "1", "volumeAsBuyer": five_cmt,
+                                     **activity}, "score": "45"}
+        assert sold == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsSeller": "1", "volumeAsSeller": five_cmt,
+                                   "reviewsReceived": "1", "starsReceived": "4", **activity}, "score": "53"}
         assert_solvent(CometRPC(url))
     finally:
         node.stop()

@@ -34,8 +34,9 @@ def record_ending(credit: Credit, order: Order, as_buyer: bool) -> Credit:
                                      volume_as_seller_wei=credit.volume_as_seller_wei + order.escrow_wei)
     won = order.state == RESOLVED and (order.outcome == REFUNDED_TO_BUYER) == as_buyer
     lost = order.state == RESOLVED and not won
-    return dataclasses.replace(credit, disputes_won=credit.disputes_won + won, disputes_lost=credit.disputes_lost + lost,
-                               first_activity_s=first_s, last_activity_s=order.ended_s)
+    return dataclasses.replace(credit, disputes_won=credit.disputes_won + won,
+                               disputes_lost=credit.disputes_lost + lost, first_activity_s=first_s,
+                               last_activity_s=order.ended_s)
 
 
 def record_review(credit: Credit, stars: int) -> Credit:

@@ -9,8 +9,9 @@ from eth_abi import decode
 from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
                                                      RELEASED, RESOLVED, SETTLED)
 
-from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
-                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
+from ...staking.harness import call_data
+from .harness import (ARBITRATION, CMT, CONFIRM, CREDIT_ABI, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE,
+                      MIN_STAKE, OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
                       TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
                       arbitration_state, topic)
 
@@ -555,6 +556,7 @@ def test_a_review_counts_only_for_the_reviewed_party(net, keys):
 
 
 def test_credit_is_served_to_abci_query_as_to_contracts(net, keys):
+    """The same answer to a transaction, to the `/call` query and to a contract's STATICCALL."""
     buyer, seller, _ = _roles(keys)
     order_id = net.open_order(buyer, seller, ESCROW)
     net.ok(buyer, CONFIRM, order_id)
@@ -562,6 +564,11 @@ def test_credit_is_served_to_abci_query_as_to_contracts(net, keys):
     net.ok(buyer, REVIEW, order_id, 4, "")
     assert net.ask_credit(seller) == net.credit(seller) == ((0, 0, 1, ESCROW, 0, 0, 1, 4, ended_at, ended_at), 53)
     assert net.ask_credit(keys[8]) == NO_CREDIT
+    contract = net.deploy(keys[3], "CallKinds")
+    asked = net.send(keys[3], "viaStaticCall(address,bytes)", ARBITRATION,
+                     call_data("credit(address)", seller.address), to=contract)
+    ok, output = decode(["bool", "bytes"], asked.data)
+    assert ok and decode(CREDIT_ABI, output) == net.credit(seller)
 
 
 def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):
