@@ -36,36 +36,43 @@ def test_call_data_is_what_the_precompile_decodes():
     assert decode(list(function.inputs), data[4:]) == (ADDRESS,)
 
 
-@pytest.mark.e2e
-def test_a_buyer_and_a_seller_through_the_cli(tmp_path):
+@pytest.fixture
+def devnet(tmp_path):
+    """A real single-validator node; its RPC address. Solvent when the test is done."""
     node = LocalNode.create(tmp_path / "node")
     try:
         node.start()
-        url = node.config.rpc_url
-        buyer, seller = dev_account(2).address.lower(), dev_account(3).address.lower()
-
-        def send(account: str, sig: str, *args: str, value: str = "0"):
-            result = miles(url, "tx", "send", "--dev-account", account, "--to", ARBITRATION, "--sig", sig,
-                           "--args", *args, "--value", value, "--wait")
-            assert result.returncode == 0, result.stderr
-
-        def credit(address: str) -> dict:
-            result = miles(url, "arbitration", "credit", address)
-            assert result.returncode == 0, result.stderr
-            return json.loads(result.stdout)
-
-        assert credit(seller) == {"record": dict.fromkeys(FIELDS, "0"), "score": "0"}
-        send("2", "openOrder(address,bytes32,uint64)", seller, "0x" + "01" * 32, str(2**40), value="5")
-        send("2", "confirmDelivery(uint256)", "1")
-        send("2", "review(uint256,uint8,string)", "1", "4", "as described")
-        bought, sold = credit(buyer), credit(seller)
-        ended_at = sold["record"]["firstActivity"]
-        assert int(ended_at) > 0
-        five_cmt, activity = str(5 * 10**18), {"firstActivity": ended_at, "lastActivity": ended_at}
-        assert bought == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsBuyer": "1", "volumeAsBuyer": five_cmt,
-                                     **activity}, "score": "45"}
-        assert sold == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsSeller": "1", "volumeAsSeller": five_cmt,
-                                   "reviewsReceived": "1", "starsReceived": "4", **activity}, "score": "53"}
-        assert_solvent(CometRPC(url))
+        yield node.config.rpc_url
+        assert_solvent(CometRPC(node.config.rpc_url))
     finally:
         node.stop()
+
+
+def _send(url: str, account: str, sig: str, *args: str, value: str = "0") -> None:
+    """An arbitration call by `miles tx send`, waited for."""
+    result = miles(url, "tx", "send", "--dev-account", account, "--to", ARBITRATION, "--sig", sig, "--args", *args,
+                   "--value", value, "--wait")
+    assert result.returncode == 0, result.stderr
+
+
+def _credit(url: str, address: str) -> dict:
+    result = miles(url, "arbitration", "credit", address)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.e2e
+def test_a_buyer_and_a_seller_through_the_cli(devnet):
+    buyer, seller = dev_account(2).address.lower(), dev_account(3).address.lower()
+    assert _credit(devnet, seller) == {"record": dict.fromkeys(FIELDS, "0"), "score": "0"}
+    _send(devnet, "2", "openOrder(address,bytes32,uint64)", seller, "0x" + "01" * 32, str(2**40), value="5")
+    _send(devnet, "2", "confirmDelivery(uint256)", "1")
+    _send(devnet, "2", "review(uint256,uint8,string)", "1", "4", "as described")
+    bought, sold = _credit(devnet, buyer), _credit(devnet, seller)
+    ended_at = sold["record"]["firstActivity"]
+    assert int(ended_at) > 0
+    five_cmt, activity = str(5 * 10**18), {"firstActivity": ended_at, "lastActivity": ended_at}
+    assert bought == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsBuyer": "1", "volumeAsBuyer": five_cmt,
+                                 **activity}, "score": "45"}
+    assert sold == {"record": {**dict.fromkeys(FIELDS, "0"), "ordersAsSeller": "1", "volumeAsSeller": five_cmt,
+                               "reviewsReceived": "1", "starsReceived": "4", **activity}, "score": "53"}
