@@ -59,7 +59,7 @@ CAMPAIGN_S = 10**7                  # coupon and ad campaigns run this long from
 # Every stage-1 tx declares the same, the most of them (a buy with a coupon: 380,585), so that
 # none slips past one that does not fit in a block.
 SHOPPING_GAS = 500_000
-GAS = {"ship": 80_000, "confirmDelivery": 340_000, "dispute": 340_000, "review": 160_000, "accept": 160_000,
+GAS = {"ship": 80_000, "confirmDelivery": 550_000, "dispute": 340_000, "review": 160_000, "accept": 160_000,
        "reject": 160_000, "vote": 400_000, "claim": 140_000, "joinPool": 200_000, "optIn": 160_000,
        "setMinter": 100_000, "listItem": 200_000}
 DEPLOY_GAS = 3_000_000

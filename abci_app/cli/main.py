@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import bench, group, identity, keys, localnet, node, query, tx
+from . import arbitration, bench, group, identity, keys, localnet, node, query, tx
 from . import stake
 from . import compose
 from .config import flag_default
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     stake.add_parsers(commands)
     identity.add_parsers(commands)
     group.add_parsers(commands)
+    arbitration.add_parsers(commands)
     bench.add_parsers(commands)
     localnet.add_parsers(commands)
     compose.add_parsers(commands)

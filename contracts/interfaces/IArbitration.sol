@@ -68,6 +68,20 @@ interface IArbitration {
         bool inPool;
     }
 
+    /// What an address's ended orders say about it (the arbitration README defines each field).
+    struct Credit {
+        uint256 ordersAsBuyer;   // ended orders it bought
+        uint256 volumeAsBuyer;   // wei: their escrows
+        uint256 ordersAsSeller;  // ended orders it sold
+        uint256 volumeAsSeller;  // wei: their escrows
+        uint256 disputesWon;     // decided disputes whose outcome went its way
+        uint256 disputesLost;    // decided disputes whose outcome went the other way
+        uint256 reviewsReceived; // reviews its counterparties wrote about it
+        uint256 starsReceived;   // their stars, summed
+        uint64 firstActivity;    // block time its first order ended, 0: none yet
+        uint64 lastActivity;     // block time its latest order ended
+    }
+
     struct Params {
         uint256 minArbiterStake;
         uint8 arbitersPerCase;
@@ -139,6 +153,7 @@ interface IArbitration {
     /// dispute past its voting period.
     function settle(uint256 id) external;
     /// Buyer or seller, once each, after the order ended; stars 1..5, comment up to 280 bytes.
+    /// The stars go into the counterparty's credit.
     function review(uint256 id, uint8 stars, string calldata comment) external;
 
     // ---- views ----
@@ -149,8 +164,9 @@ interface IArbitration {
     function groupArbiter(uint256 groupId, address account) external view returns (Arbiter memory);
     function groupPool(uint256 groupId) external view returns (address[] memory);
     function caseArbiters(uint256 id) external view returns (address[] memory arbiters, uint8[] memory votes);
-    /// Reviews received: how many and the sum of their stars.
-    function reputation(address account) external view returns (uint256 count, uint256 starTotal);
+    /// The account's credit record, kept as each of its orders ends and each review of it is
+    /// written, and its score: 0..999, 0 without an ended order (the formula is in the README).
+    function credit(address account) external view returns (Credit memory record, uint256 score);
     /// Stakes + unbonding stakes + escrows of running orders: always this precompile's balance.
     function funds() external view returns (uint256);
     function params() external view returns (Params memory);

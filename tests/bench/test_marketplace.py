@@ -109,12 +109,13 @@ def test_every_order_ends_as_planned_and_disputes_are_decided_by_the_three_votes
         assert record.open_cases == 0 and record.stake_wei == marketplace.PARAMS.min_arbiter_stake_wei
 
 
-def test_every_sale_is_reviewed_into_its_sellers_reputation(chain):
+def test_every_sale_is_reviewed_into_its_sellers_credit(chain):
     st = arbitration.state_view(chain.app.reader.state)
     for shop, seller in enumerate(WHO.sellers):
         sold = [sale for sale in DAY if sale.shop == shop]
-        reputation = st.reputation(bytes.fromhex(seller.address[2:]))
-        assert (reputation.count, reputation.star_total) == (len(sold), sum(_stars(s) for s in sold))
+        credit = st.credit(bytes.fromhex(seller.address[2:]))
+        assert (credit.orders_as_seller, credit.reviews_received, credit.stars_received) == (
+            len(sold), len(sold), sum(_stars(s) for s in sold))
 
 
 def test_ad_messages_are_paid_when_accepted_and_returned_when_rejected(chain):

@@ -15,8 +15,8 @@ from ...errors import CallError
 from ...precompiles import CallContext, function
 from ..group_membership import NO_GROUP, is_member
 from . import draw, events, pools, rules, settlement, views
-from .records import (CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, SETTLED, VOTE_REFUND, VOTE_RELEASE, Order,
-                      Reputation)
+from .credit import MAX_STARS, MIN_STARS, record_review
+from .records import CONFIRMED, DISPUTED, ENDED, NOT_VOTED, OPEN, SETTLED, VOTE_REFUND, VOTE_RELEASE, Order
 from .state import ADDRESS, GLOBAL_POOL, ArbitrationState, address_int, int_address
 
 MAX_TEXT_BYTES = 280
@@ -256,15 +256,14 @@ class ArbitrationCalls:
         is_buyer = sender == order.buyer
         if (order.buyer_stars if is_buyer else order.seller_stars) != 0:
             raise CallError("already reviewed")
-        if not 1 <= stars <= 5:
-            raise CallError("stars must be 1 to 5")
+        if not MIN_STARS <= stars <= MAX_STARS:
+            raise CallError(f"stars must be {MIN_STARS} to {MAX_STARS}")
         _check_text("comment", comment)
-        # EFFECTS: a party reviews its counterparty
+        # EFFECTS: a party reviews its counterparty, into the counterparty's credit
         subject = int_address(order.seller if is_buyer else order.buyer)
         field = "buyer_stars" if is_buyer else "seller_stars"
         st.set_order(order_id, dataclasses.replace(order, **{field: stars}))
-        reputation = st.reputation(subject)
-        st.set_reputation(subject, Reputation(reputation.count + 1, reputation.star_total + stars))
+        st.set_credit(subject, record_review(st.credit(subject), stars))
         # EVENTS
         ctx.emit(events.REVIEWED, order_id, ctx.sender, subject, stars, comment)
 
@@ -303,10 +302,9 @@ class ArbitrationCalls:
         drawn = st.case_arbiters(order_id)
         return [views.hex_address(a) for a, _ in drawn], [vote for _, vote in drawn]
 
-    @function("reputation(address)", gas=3_000, view=True, returns=("uint256", "uint256"))
-    def reputation(self, ctx: CallContext, address: str) -> tuple[int, int]:
-        reputation = ArbitrationState(ctx.storage).reputation(bytes.fromhex(address[2:]))
-        return reputation.count, reputation.star_total
+    @function("credit(address)", gas=5_000, view=True, returns=(views.CREDIT_ABI, "uint256"))
+    def credit(self, ctx: CallContext, address: str) -> tuple[tuple, int]:
+        return views.credit_answer(ArbitrationState(ctx.storage), bytes.fromhex(address[2:]))
 
     @function("funds()", gas=2_000, view=True, returns=("uint256",))
     def funds(self, ctx: CallContext) -> int:

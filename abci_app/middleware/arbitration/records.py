@@ -66,6 +66,16 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
-class Reputation:
-    count: int
-    star_total: int
+class Credit:
+    """An address's history as a party to orders, kept as each order ends (credit.py says how;
+    the README defines every field)."""
+    orders_as_buyer: int          # ended orders it bought
+    volume_as_buyer_wei: int      # their escrows
+    orders_as_seller: int         # ended orders it sold
+    volume_as_seller_wei: int     # their escrows
+    disputes_won: int             # decided disputes whose outcome went its way
+    disputes_lost: int            # decided disputes whose outcome went the other way
+    reviews_received: int         # reviews its counterparties wrote about it
+    stars_received: int           # their stars, summed
+    first_activity_s: int         # block time its first order ended (0: none yet)
+    last_activity_s: int          # block time its latest order ended

@@ -1,7 +1,7 @@
 """How an order ends and the money leaves: every path pays with ctx.pay and lowers `funds` by the
 same amount, so funds stays equal to the precompile's balance; the order records what each party
 received (`paid_to_buyer_wei`, `paid_to_seller_wei`), so a contract that is a party forwards
-exactly that.
+exactly that. Every ending also goes into both parties' credit records (credit.py).
 
   confirmDelivery / timeout settle: seller gets escrow - fee reserve, buyer gets the fee reserve
                                     back (no dispute happened, so no arbiter earned it)
@@ -14,7 +14,7 @@ exactly that.
 import dataclasses
 
 from ...precompiles import CallContext
-from . import events, rules
+from . import credit, events, rules
 from .records import (NOT_VOTED, REFUNDED, REFUNDED_TO_BUYER, RELEASED, RESOLVED, VOTE_REFUND, VOTE_RELEASE,
                       Order)
 from .state import ArbitrationState, int_address
@@ -31,9 +31,14 @@ def pay(ctx: CallContext, st: ArbitrationState, to: bytes, amount_wei: int) -> N
 
 def end_order(ctx: CallContext, st: ArbitrationState, order_id: int, order: Order, state: int, outcome: int,
               to_buyer_wei: int, to_seller_wei: int) -> None:
-    """Record how the order ended and what each party received, and pay them."""
-    st.set_order(order_id, dataclasses.replace(order, state=state, outcome=outcome, ended_s=ctx.now_s,
-                                               paid_to_buyer_wei=to_buyer_wei, paid_to_seller_wei=to_seller_wei))
+    """Record how the order ended and what each party received, add it to both parties' credit
+    (every ending comes here, so the credit records are always what the ended orders say), and pay
+    them."""
+    ended = dataclasses.replace(order, state=state, outcome=outcome, ended_s=ctx.now_s,
+                                paid_to_buyer_wei=to_buyer_wei, paid_to_seller_wei=to_seller_wei)
+    st.set_order(order_id, ended)
+    for party, as_buyer in ((int_address(order.buyer), True), (int_address(order.seller), False)):
+        st.set_credit(party, credit.record_ending(st.credit(party), ended, as_buyer))
     pay(ctx, st, int_address(order.seller), to_seller_wei)
     pay(ctx, st, int_address(order.buyer), to_buyer_wei)
 

@@ -7,7 +7,7 @@ import dataclasses
 
 from ...precompiles import AddressSet, ModuleState, Storage, WordSet, address_int, int_address, slot_of
 from .params import ArbitrationParams
-from .records import Arbiter, Eligibility, Order, Reputation
+from .records import Arbiter, Credit, Eligibility, Order
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc03")
 ARBITER_FIELDS = tuple(f.name for f in dataclasses.fields(Arbiter))   # field i at slot base + i
@@ -92,13 +92,13 @@ class ArbitrationState(ModuleState):
         count = self.order(order_id).arbiter_count
         return [(self.case_arbiter(order_id, i), self.vote(order_id, i)) for i in range(count)]
 
-    # ---- reputation ----------------------------------------------------------------------------
+    # ---- credit --------------------------------------------------------------------------------
 
-    def reputation(self, address: bytes) -> Reputation:
-        return self.storage.load(Reputation, slot_of("reputation", address))
+    def credit(self, address: bytes) -> Credit:
+        return self.storage.load(Credit, slot_of("credit", address))
 
-    def set_reputation(self, address: bytes, reputation: Reputation) -> None:
-        self.storage.save(slot_of("reputation", address), reputation)
+    def set_credit(self, address: bytes, credit: Credit) -> None:
+        self.storage.save(slot_of("credit", address), credit)
 
 
 def _arbiter_slot(address: bytes, group: int) -> int:

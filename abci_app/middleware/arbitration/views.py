@@ -1,5 +1,8 @@
 """Read-only answers about arbitration, shaped as the Solidity structs of IArbitration.sol."""
 
+import dataclasses
+
+from . import credit
 from .params import ArbitrationParams
 from .state import GLOBAL_POOL, ArbitrationState, int_address
 
@@ -7,6 +10,7 @@ ORDER_ABI = ("(uint256,address,address,bytes32,uint256,uint256,uint64,uint64,uin
              "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8,uint256,uint64,uint64,uint256,uint256,"
              "uint256,uint256)")
 ARBITER_ABI = "(uint256,uint256,uint64,uint256,bool)"
+CREDIT_ABI = "(uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint64,uint64)"
 PARAMS_ABI = "(uint256,uint8,uint16,uint64,uint64,uint16,uint64,uint256,uint16)"
 
 
@@ -33,6 +37,12 @@ def arbiter_tuple(st: ArbitrationState, address: bytes, group: int = GLOBAL_POOL
     unbondingUntil, openCases, inPool."""
     a = st.arbiter(address, group)
     return a.stake_wei, a.unbonding_wei, a.unbonding_until_s, a.open_cases, address in st.pool(group)
+
+
+def credit_answer(st: ArbitrationState, address: bytes) -> tuple[tuple, int]:
+    """IArbitration.Credit (its fields in records.Credit's order) and the score (credit.compute_score)."""
+    record = st.credit(address)
+    return dataclasses.astuple(record), credit.compute_score(record)
 
 
 def params_tuple(p: ArbitrationParams) -> tuple:

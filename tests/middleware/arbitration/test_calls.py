@@ -1,5 +1,7 @@
 """Every arbitration call through a signed transaction: its effects, its events, every revert
-reason (each revert is shown to change nothing), and the funds check after each test."""
+reason (each revert is shown to change nothing), the credit records after every kind of ending and
+review, and after each test the funds check and the credit check (every stored record == a
+recomputation from the orders)."""
 
 import pytest
 from eth_abi import decode
@@ -7,10 +9,14 @@ from eth_abi import decode
 from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, REFUNDED, REFUNDED_TO_BUYER,
                                                      RELEASED, RESOLVED, SETTLED)
 
-from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
-                      OPEN as OPEN_ORDER, PAID_TO_BUYER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
+from ...staking.harness import call_data
+from .harness import (ARBITRATION, CMT, CONFIRM, CREDIT_ABI, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE,
+                      MIN_STAKE, OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
                       TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
                       arbitration_state, topic)
+
+NO_CREDIT = ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0)
+REVIEWS = slice(6, 8)            # reviewsReceived, starsReceived in the credit record
 
 ESCROW = 10 * CMT + 101          # fee reserve (1%): 0.1 CMT + 1 wei
 FEE = ESCROW // 100
@@ -18,10 +24,12 @@ REF = b"order-42".ljust(32, b"\0")
 
 
 @pytest.fixture(autouse=True)
-def funds_hold(net):
-    """After every test: funds == the precompile's balance == what the records hold; supply kept."""
+def books_hold(net):
+    """After every test: funds == the precompile's balance == what the records hold; supply kept;
+    every credit record is what the orders say."""
     yield
     net.assert_funds()
+    net.assert_credit()
 
 
 def _roles(keys):
@@ -64,7 +72,7 @@ def test_genesis_account_params_and_empty_views(net, keys):
     assert net.arb_view("orderCount()", ["uint256"]) == (0,)
     assert net.arb_view("funds()", ["uint256"]) == (0,)
     assert net.arbiter(keys[4]) == (0, 0, 0, 0, False)
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], keys[3].address) == (0, 0)
+    assert net.credit(keys[3]) == NO_CREDIT
 
 
 def test_views_of_unknown_orders_revert(net, keys):
@@ -153,7 +161,7 @@ def test_open_order(net, keys):
     assert _data(log, ["bytes32", "uint256", "uint256", "uint64"]) == (REF, ESCROW, FEE, deadline)
     zero = "0x" + "00" * 20
     assert net.order(1) == (1, buyer.address.lower(), seller.address.lower(), REF, ESCROW, FEE, deadline, opened_at,
-                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)   # no group
     assert net.open_order(buyer, seller, 1) == 2   # ids count up; a tiny escrow has no fee reserve
     assert net.order(2)[5] == 0
     assert net.arb_view("orderCount()", ["uint256"]) == (2,)
@@ -189,7 +197,7 @@ def test_confirm_delivery_pays_seller_and_returns_fee(net, keys):
     assert _data(log, ["uint256", "uint256"]) == (ESCROW - FEE, FEE)
     order = net.order(order_id)
     assert (order[8], order[9], order[17]) == (CONFIRMED, RELEASED, confirmed_at)
-    assert order[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
+    assert order[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (FEE, ESCROW - FEE)
     assert net.chain.balance(ARBITRATION) == 0
     net.revert(buyer, "order is not open", CONFIRM, order_id)
     net.revert(seller, "order is not open", REFUND, order_id)
@@ -210,7 +218,7 @@ def test_refund_returns_whole_escrow(net, keys):
     assert net.order(order_id)[8:10] == (REFUNDED, REFUNDED_TO_BUYER)
     net.revert(seller, "order is not open", REFUND, order_id)
     net.revert(buyer, "order is not open", DISPUTE, order_id, "late", value=DISPUTE_FEE)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW, 0)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW, 0)
 
 
 # ---- disputes -------------------------------------------------------------------------------------
@@ -315,7 +323,7 @@ def test_dispute_decided_two_to_one_all_voted(net, keys):
         False, 1, 2, ESCROW - FEE + remainder, per_voter)
     order = net.order(order_id)
     assert (order[8], order[9], order[15], order[16]) == (RESOLVED, RELEASED, 1, 2)
-    assert order[PAID_TO_BUYER:] == (0, ESCROW - FEE + remainder)
+    assert order[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (0, ESCROW - FEE + remainder)
     net.revert(a2, "order is not in dispute", VOTE, order_id, True)
     net.revert(buyer, "order already ended", SETTLE, order_id)
     net.revert(keys[8], "order is not in dispute", DRAW, order_id)
@@ -346,7 +354,7 @@ def test_dispute_with_a_silent_arbiter_is_penalized(net, keys):
     assert len(penalized) == 1 and penalized[0]["topics"][2] == _word(a3.address)
     assert _data(penalized[0], ["uint256"]) == (penalty,)
     assert net.order(order_id)[8:10] == (RESOLVED, REFUNDED_TO_BUYER)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW - FEE + remainder, 0)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW - FEE + remainder, 0)
 
 
 def test_tie_goes_to_the_buyer(net, keys):
@@ -379,7 +387,7 @@ def test_dispute_without_votes_refunds_the_buyer_and_the_fee_to_the_raiser(net, 
         assert net.arbiter(a) == (MIN_STAKE - penalty, 0, 0, 0, True)
     assert _data(net.logs(result)[-1], ["bool", "uint256", "uint256", "uint256", "uint256"]) == (
         True, 0, 0, ESCROW + 3 * penalty, 0)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (ESCROW + 3 * penalty, DISPUTE_FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (ESCROW + 3 * penalty, DISPUTE_FEE)
     # penalized below the minimum stake: no longer drawn, so only one eligible arbiter is left
     order2 = net.open_order(buyer, seller, ESCROW)
     net.revert(buyer, "not enough arbiters", DISPUTE, order2, "x", value=DISPUTE_FEE)
@@ -419,7 +427,7 @@ def test_open_order_times_out_to_the_seller(net, keys):
     assert net.order(order_id)[8:10] == (SETTLED, RELEASED)
     net.revert(keys[8], "order already ended", SETTLE, order_id)
     net.revert(buyer, "order is not open", DISPUTE, order_id, "too late", value=DISPUTE_FEE)
-    assert net.order(order_id)[PAID_TO_BUYER:] == (FEE, ESCROW - FEE)
+    assert net.order(order_id)[PAID_TO_BUYER:PAID_TO_SELLER + 1] == (FEE, ESCROW - FEE)
 
 
 # ---- reviews --------------------------------------------------------------------------------------
@@ -443,12 +451,12 @@ def test_reviews_once_per_party_after_the_end(net, keys):
     net.ok(seller, REVIEW, order_id, 5, "x" * 280)
     net.revert(seller, "already reviewed", REVIEW, order_id, 1, "again")
     assert net.order(order_id)[18:20] == (4, 5)
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 4)
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 5)
+    assert net.credit(seller)[0][REVIEWS] == (1, 4)
+    assert net.credit(buyer)[0][REVIEWS] == (1, 5)
     second = net.open_order(buyer, seller, ESCROW)
     net.ok(seller, REFUND, second)
     net.ok(buyer, REVIEW, second, 1, "")
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (2, 5)
+    assert net.credit(seller)[0][REVIEWS] == (2, 5)
 
 
 def test_reviews_after_settle_and_dispute(net, keys):
@@ -461,8 +469,106 @@ def test_reviews_after_settle_and_dispute(net, keys):
     timed_out = net.open_order(buyer, seller, ESCROW, deadline_in=2)
     net.ok(keys[8], SETTLE, timed_out, seconds=WINDOW_S + 5)
     net.ok(buyer, REVIEW, timed_out, 2, "slow")
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], buyer.address) == (1, 1)
-    assert net.arb_view("reputation(address)", ["uint256", "uint256"], seller.address) == (1, 2)
+    assert net.credit(buyer)[0][REVIEWS] == (1, 1)
+    assert net.credit(seller)[0][REVIEWS] == (1, 2)
+
+
+# ---- credit ---------------------------------------------------------------------------------------
+
+# how an order ends -> the (disputes won, disputes lost) it gives the buyer and the seller
+ENDINGS = {"confirmed": ((0, 0), (0, 0)), "refunded": ((0, 0), (0, 0)), "settled on timeout": ((0, 0), (0, 0)),
+           "voted for the buyer": ((1, 0), (0, 1)), "voted for the seller": ((0, 1), (1, 0)),
+           "decided without votes": ((1, 0), (0, 1))}
+
+
+def _start(net, keys, how: str) -> tuple[int, list]:
+    """An order between the buyer and the seller, running (in dispute, drawn, for the dispute
+    endings): (id, drawn arbiters)."""
+    buyer, seller, _ = _roles(keys)
+    if how in ("confirmed", "refunded", "settled on timeout"):
+        return net.open_order(buyer, seller, ESCROW, deadline_in=2), []
+    return _disputed(net, keys)
+
+
+def _finish(net, keys, how: str, order_id: int, drawn: list) -> int:
+    """End the order `how`; the block time of its end."""
+    buyer, seller, _ = _roles(keys)
+    if how == "confirmed":
+        net.ok(buyer, CONFIRM, order_id)
+    elif how == "refunded":
+        net.ok(seller, REFUND, order_id)
+    elif how == "settled on timeout":
+        net.ok(keys[8], SETTLE, order_id, seconds=WINDOW_S + 5)
+    elif how == "decided without votes":
+        net.ok(keys[8], SETTLE, order_id, seconds=VOTING_S)
+    else:
+        for a in drawn:
+            net.ok(a, VOTE, order_id, how == "voted for the buyer")
+    return net.chain.time_s
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+def test_an_order_goes_into_both_parties_credit_when_it_ends(net, keys, how):
+    """Nothing while the order runs (open or in dispute); at its end one order and its escrow for
+    each party in its role, a decided dispute won by the party the outcome favours and lost by the
+    other, and the end's block time as first and last activity. The score: 45 for one ended order
+    without reviews, 15 with a lost dispute (credit.compute_score)."""
+    buyer, seller, _ = _roles(keys)
+    order_id, drawn = _start(net, keys, how)
+    assert net.credit(buyer) == net.credit(seller) == NO_CREDIT
+    ended_at = _finish(net, keys, how, order_id, drawn)
+    (buyer_won, buyer_lost), (seller_won, seller_lost) = ENDINGS[how]
+    assert net.credit(buyer) == ((1, ESCROW, 0, 0, buyer_won, buyer_lost, 0, 0, ended_at, ended_at),
+                                 15 if buyer_lost else 45)
+    assert net.credit(seller) == ((0, 0, 1, ESCROW, seller_won, seller_lost, 0, 0, ended_at, ended_at),
+                                  15 if seller_lost else 45)
+    assert net.order(order_id)[17] == ended_at
+
+
+def test_credit_adds_up_both_roles_and_keeps_the_first_activity(net, keys):
+    buyer, seller, _ = _roles(keys)
+    first = net.open_order(buyer, seller, ESCROW)
+    net.ok(buyer, CONFIRM, first)
+    first_at = net.chain.time_s
+    second = net.open_order(seller, buyer, 7)          # the roles reversed
+    net.open_order(buyer, seller, 5)                   # still running: not counted
+    net.ok(buyer, REFUND, second, seconds=10)
+    last_at = net.chain.time_s
+    assert net.credit(buyer)[0] == (1, ESCROW, 1, 7, 0, 0, 0, 0, first_at, last_at)
+    assert net.credit(seller)[0] == (1, 7, 1, ESCROW, 0, 0, 0, 0, first_at, last_at)
+
+
+def test_a_review_counts_only_for_the_reviewed_party(net, keys):
+    """The subject gets one more review and its stars; the reviewer's record and everyone's
+    activity times stay (a review is not an order ending). Good reviews raise the score, bad ones
+    lower it."""
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW)
+    net.ok(buyer, CONFIRM, order_id)
+    before = net.credit(buyer), net.credit(seller)
+    net.ok(buyer, REVIEW, order_id, 5, "")
+    assert net.credit(buyer) == before[0]
+    record, score = net.credit(seller)
+    assert record == before[1][0][:6] + (1, 5) + before[1][0][8:] and score > before[1][1]
+    net.ok(seller, REVIEW, order_id, 1, "")
+    record, score = net.credit(buyer)
+    assert record == before[0][0][:6] + (1, 1) + before[0][0][8:] and score < before[0][1]
+
+
+def test_credit_is_served_to_abci_query_as_to_contracts(net, keys):
+    """The same answer to a transaction, to the `/call` query and to a contract's STATICCALL."""
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW)
+    net.ok(buyer, CONFIRM, order_id)
+    ended_at = net.chain.time_s
+    net.ok(buyer, REVIEW, order_id, 4, "")
+    assert net.ask_credit(seller) == net.credit(seller) == ((0, 0, 1, ESCROW, 0, 0, 1, 4, ended_at, ended_at), 53)
+    assert net.ask_credit(keys[8]) == NO_CREDIT
+    contract = net.deploy(keys[3], "CallKinds")
+    asked = net.send(keys[3], "viaStaticCall(address,bytes)", ARBITRATION,
+                     call_data("credit(address)", seller.address), to=contract)
+    ok, output = decode(["bool", "bytes"], asked.data)
+    assert ok and decode(CREDIT_ABI, output) == net.credit(seller)
 
 
 def test_five_arbiters_two_to_one_with_two_silent(tmp_path, keys):

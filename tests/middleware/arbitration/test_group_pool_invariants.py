@@ -2,7 +2,8 @@
 voted and settled and group members removed, keep every pool solvent, checked after every block:
 what each pool's records owe (bonded + unbonding stakes) equals what its arbiters put in, less
 what they withdrew and what penalties took from that pool; the module's funds equal its balance
-and what it owes. At the end everything is settled and withdrawn, and nothing stays locked."""
+and what it owes; every credit record equals a recomputation from the orders, group orders
+included. At the end everything is settled and withdrawn, and nothing stays locked."""
 
 import tempfile
 from collections import Counter
@@ -154,6 +155,8 @@ def test_every_group_pool_stays_solvent(steps):
             for action in steps:
                 _run(net, books, action)
                 books.assert_solvent(net)
+                net.assert_credit()
             _drain(net, books)
+            net.assert_credit()
         finally:
             net.chain.app.close()

@@ -1,13 +1,12 @@
 """Random sequences of arbitration calls and block-time advances keep the books, checked after
 every block: funds == the precompile's balance == stakes + unbonding stakes + escrows of orders
-not ended + dispute fees of disputes not decided, and the total supply is unchanged. Each example
-then settles every order, lets every arbiter leave and withdraw, and checks that nothing stays
-locked (funds and balance back to 0).
+not ended + dispute fees of disputes not decided, the total supply is unchanged, and every credit
+record equals a slow recomputation from all the stored orders. Each example then settles every
+order, lets every arbiter leave and withdraw, and checks that nothing stays locked (funds and
+balance back to 0) and the credit records once more.
 
 Calls may revert (bad picks are part of the test) but never fail otherwise (a VM error is a bug).
 """
-
-import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +16,7 @@ from abci_app.middleware.arbitration.records import DISPUTED, ENDED
 
 from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
                       OPEN, REFUND, REVIEW, SETTLE, UNBONDING_S, VOTE, WITHDRAW, ArbitrationChain,
-                      arbitration_state)
+                      chain_with_pool)
 
 KEYS = [dev_account(i) for i in range(9)]
 PEOPLE = range(2, 9)      # everybody but the staking validators: buyers, sellers and arbiters alike
@@ -114,19 +113,14 @@ def _drain(net: ArbitrationChain) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(actions, min_size=1, max_size=30))
 def test_random_calls_keep_funds_equal_to_balance(steps):
-    with tempfile.TemporaryDirectory() as tmp:
-        net = ArbitrationChain.start(tmp + "/db", arbitration_state(KEYS))
-        net.keys = KEYS
-        try:
-            # a pool big enough for disputes, and two orders, so that most steps find work
-            for k in KEYS[4:9]:
-                assert net.call(k, JOIN, value=MIN_STAKE).code == 0
-            for buyer, seller in ((2, 3), (3, 4)):
-                assert _run(net, ("open", buyer, seller, 10 * CMT + 3, 50)).code == 0
-            for action in steps:
-                result = _run(net, action)
-                assert result is None or result.code in (0, REVERTED), (action, result.log)
-                net.assert_funds()
-            _drain(net)
-        finally:
-            net.chain.app.close()
+    # a pool big enough for disputes, and two orders, so that most steps find work
+    with chain_with_pool(KEYS, KEYS[4:9], MIN_STAKE) as net:
+        for buyer, seller in ((2, 3), (3, 4)):
+            assert _run(net, ("open", buyer, seller, 10 * CMT + 3, 50)).code == 0
+        for action in steps:
+            result = _run(net, action)
+            assert result is None or result.code in (0, REVERTED), (action, result.log)
+            net.assert_funds()
+            net.assert_credit()
+        _drain(net)
+        net.assert_credit()
