@@ -8,7 +8,7 @@ createCampaign and leaves only through ctx.pay; `funds` follows every move.
 
 from ...errors import CallError
 from ...precompiles import CallContext, Event, function
-from ..group_membership import NO_GROUP, is_member
+from ..group_membership import NO_GROUP, check_restriction, is_member
 from . import rules, views
 from .records import ACCEPTED, PENDING, REJECTED, Campaign, Message, Profile
 from .state import AdsState, address_int, int_address
@@ -169,20 +169,15 @@ class AdsCalls:
 
     @function("restrictToGroup(uint256,uint256)", gas=20_000)
     def restrict_to_group(self, ctx: CallContext, campaign_id: int, group_id: int) -> None:
-        """Only members of the group may receive the campaign's messages from now on. The
-        advertiser must be a member (which also proves the group exists and is open), and no
-        message may have been sent yet, so the restriction holds for every message."""
+        """Only members of the group may receive the campaign's messages from now on
+        (group_membership.check_restriction)."""
         st = AdsState(ctx.storage)
         # CHECKS
         campaign = _existing_campaign(st, campaign_id)
         if campaign.advertiser != address_int(ctx.sender):
             raise CallError("not the campaign's advertiser")
-        if st.campaign_group(campaign_id) != NO_GROUP:
-            raise CallError("campaign already restricted to a group")
-        if campaign.sent:
-            raise CallError("messages already sent: too late to restrict")
-        if not is_member(ctx, group_id, ctx.sender):
-            raise CallError("advertiser is not a member of that group")
+        check_restriction(ctx, group_id, current_group=st.campaign_group(campaign_id),
+                          too_late="messages already sent" if campaign.sent else "", role="advertiser")
         # EFFECTS
         st.set_campaign_group(campaign_id, group_id)
         # EVENTS

@@ -11,7 +11,7 @@ from eth_utils import to_canonical_address
 
 from ...errors import CallError
 from ...precompiles import CallContext, Event, function
-from ..group_membership import NO_GROUP, is_member
+from ..group_membership import NO_GROUP, check_restriction, is_member
 from . import attestation, geo, rules
 from .records import NO_ADDRESS, Campaign, Coupon
 from .state import CouponsState
@@ -136,21 +136,16 @@ class CouponsCalls(CouponsViews):
 
     @function("restrictToGroup(uint256,uint256)", gas=GAS_RESTRICT)
     def restrict_to_group(self, ctx: CallContext, campaign_id: int, group_id: int) -> None:
-        """Only members of the group may claim from now on. The sponsor must be a member (which
-        also proves the group exists and is open), and no coupon may have been claimed yet: the
-        restriction then holds for every coupon (create the campaign with a later start time and
-        restrict it before the start, so no claim can come first)."""
+        """Only members of the group may claim from now on (group_membership.check_restriction;
+        create the campaign with a later start time and restrict it before the start, so no claim
+        can come first)."""
         st = CouponsState(ctx.storage)
         # CHECKS
         campaign = _campaign(st, campaign_id)
         if campaign.sponsor != ctx.sender:
             raise CallError("only the campaign's sponsor may restrict it")
-        if st.campaign_group(campaign_id) != NO_GROUP:
-            raise CallError("campaign already restricted to a group")
-        if campaign.claimed:
-            raise CallError("coupons already claimed: too late to restrict")
-        if not is_member(ctx, group_id, ctx.sender):
-            raise CallError("sponsor is not a member of that group")
+        check_restriction(ctx, group_id, current_group=st.campaign_group(campaign_id),
+                          too_late="coupons already claimed" if campaign.claimed else "", role="sponsor")
         # EFFECTS
         st.set_campaign_group(campaign_id, group_id)
         # EVENTS

@@ -121,6 +121,20 @@ class ArbitrationChain(ModuleChain):
         """raiseDispute paying the test params' dispute fee."""
         return self.ok(key, DISPUTE, order_id, reason, value=value)
 
+    def settle_all(self, settler) -> list:
+        """Every order not ended settled by `settler`, past every deadline; a dispute not drawn
+        yet takes two settles (the first draws its arbiters, the second decides it). The results."""
+        results = []
+        for _ in range(2):
+            for _ in range(DRAW_DELAY):
+                self.block([])
+            self.block([], seconds=1_000)
+            st = self.state()
+            for order_id in range(1, st.order_count + 1):
+                if st.order(order_id).state not in ENDED:
+                    results.append(self.call(settler, SETTLE, order_id))
+        return results
+
     def draw(self, order_id: int, seconds: int = 1):
         """Empty blocks until the dispute's draw block exists, then drawArbiters (keys[0] calls)."""
         while self.chain.height < self.state().order(order_id).draw_height:

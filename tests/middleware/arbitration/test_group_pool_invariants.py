@@ -13,10 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from abci_app.cli.wallet import dev_account
-from abci_app.middleware.arbitration.records import ENDED
 from abci_app.middleware.arbitration.solvency import pool_owed
 
-from .harness import (ARBITRATION, CMT, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, MIN_STAKE, SETTLE, UNBONDING_S, VOTE,
+from .harness import (ARBITRATION, CMT, DISPUTE, DISPUTE_FEE, DRAW, MIN_STAKE, SETTLE, UNBONDING_S, VOTE,
                       ArbitrationChain, arbitration_state, topic)
 from .test_group_pools import GROUPS, OPEN_GROUP_ORDER, _group
 
@@ -118,14 +117,9 @@ def _run(net: ArbitrationChain, books: Books, action: tuple) -> None:
 
 
 def _drain(net: ArbitrationChain, books: Books) -> None:
-    for _ in range(2):
-        for _ in range(DRAW_DELAY):
-            net.block([])
-        net.block([], seconds=1_000)
-        st_ = net.state()
-        for order_id in range(1, st_.order_count + 1):
-            if st_.order(order_id).state not in ENDED:
-                books.record(net, net.call(KEYS[0], SETTLE, order_id))
+    for result in net.settle_all(KEYS[0]):
+        assert result.code == 0, result.log
+        books.record(net, result)
     for pool in (0, 1, 2):
         for member in list(net.state().pool(pool)):
             assert net.call(_key_of(member), *LEAVE_OF[pool]).code == 0

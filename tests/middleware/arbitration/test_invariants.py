@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from abci_app.cli.wallet import dev_account
-from abci_app.middleware.arbitration.records import DISPUTED, ENDED
+from abci_app.middleware.arbitration.records import DISPUTED
 
-from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE, MIN_STAKE,
+from .harness import (ARBITRATION, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, JOIN, LEAVE, MIN_STAKE,
                       OPEN, REFUND, REVIEW, SETTLE, UNBONDING_S, VOTE, WITHDRAW, ArbitrationChain,
                       chain_with_pool)
 
@@ -92,14 +92,7 @@ def _run(net: ArbitrationChain, action: tuple):
 def _drain(net: ArbitrationChain) -> None:
     """Every order settled, every arbiter out and paid: nothing stays locked. A dispute not drawn
     yet takes two settles: the first draws its arbiters, the second decides it."""
-    for _ in range(2):
-        for _ in range(DRAW_DELAY):
-            net.block([])
-        net.block([], seconds=1_000)
-        st_ = net.state()
-        for order_id in range(1, st_.order_count + 1):
-            if st_.order(order_id).state not in ENDED:
-                assert net.call(KEYS[8], SETTLE, order_id).code == 0
+    assert all(result.code == 0 for result in net.settle_all(KEYS[8]))
     for member in list(net.state().pool()):
         assert net.call(_key_of(net, member), LEAVE).code == 0
     net.block([], seconds=UNBONDING_S + 1)
