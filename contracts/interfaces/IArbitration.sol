@@ -25,7 +25,8 @@ pragma solidity ^0.8.24;
 /// `unbondingSeconds`. Every bad call reverts with a reason string and changes nothing.
 /// A group (IGroups at 0x...CC05) has its own pool of experts: members join it with joinGroupPool.
 /// An order opened in a group (the seller a member) draws its panel from that pool, among those
-/// still members; when fewer than arbitersPerCase qualify, from the global pool (panelGroup 0).
+/// members when the dispute was raised; when fewer than arbitersPerCase qualify, from the global
+/// pool (panelGroup 0).
 interface IArbitration {
     /// Order.state: 1 Open, 2 Disputed, 3 Confirmed, 4 Refunded, 5 Settled (timeout), 6 Resolved
     /// Order.outcome: 0 none yet, 1 released to the seller, 2 refunded to the buyer

@@ -175,7 +175,7 @@ class ArbitrationCalls:
         if ctx.value_wei != params.dispute_fee_wei:
             raise CallError(f"the dispute fee is {params.dispute_fee_wei} wei")
         # GAS: reads every pool member (draw.py); a pool too small now would give no panel later
-        if len(draw.panel_pool(ctx, st, order, ctx.height)[1]) < params.arbiters_per_case:
+        if len(draw.panel_pool(ctx, st, order, ctx.height, ctx.now_s)[1]) < params.arbiters_per_case:
             raise CallError("not enough arbiters")
         # EFFECTS: nobody is drawn yet: the panel comes from the hash of a block that does not exist
         draw_height = ctx.height + params.draw_delay_blocks

@@ -9,7 +9,10 @@ members eligible at the seed block count (rules.eligible_at), and the draw depen
 are, not on their order (rules.draw_arbiters). The voting time starts at the draw.
 
 An order opened in a group draws from the group's pool: its members eligible at the seed block
-who are still members of the group (asked of the groups precompile, one view call each). When
+who were members of the group when the dispute was raised (asked of the groups precompile, one
+view call each: group_membership.was_member_at). Membership is judged at the dispute, not at the
+draw: the seed block's hash is public before anyone draws, so a moderator who could still remove
+(or approve back) an expert, or an owner who could close the group, would pick the panel. When
 fewer than `arbiters_per_case` of them qualify, the panel comes from the global pool instead, so
 a small or emptied group never leaves a dispute without arbiters; `panel_group` records which.
 """
@@ -18,7 +21,7 @@ import dataclasses
 
 from ...errors import CallError
 from ...precompiles import CallContext
-from ..group_membership import NO_GROUP, is_member
+from ..group_membership import NO_GROUP, was_member_at
 from . import events, rules, views
 from .records import Order
 from .state import GLOBAL_POOL, ArbitrationState, int_address
@@ -27,12 +30,13 @@ GAS_WORD_READ = 2_100        # the EVM's price for reading a cold storage word (
 GAS_PER_POOL_MEMBER = 4 * GAS_WORD_READ   # a pool slot and three words of the member's record
 
 
-def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int,
+def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int, dispute_s: int,
                      group: int = GLOBAL_POOL) -> list[bytes]:
     """Members of the pool that may sit on the order's panel when the hash of block `seed_height`
     draws it: eligible at that block, neither the buyer nor the seller, and for a group's pool
-    still in the group. It reads the whole pool and charges for each member before it reads them
-    (a membership question is charged by the view call itself)."""
+    members of the group at the dispute's time `dispute_s`. It reads the whole pool and charges
+    for each member before it reads them (a membership question is charged by the view call
+    itself)."""
     pool = st.pool(group)
     ctx.charge(GAS_PER_POOL_MEMBER * len(pool))
     members = list(pool)
@@ -40,17 +44,18 @@ def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_
     parties = (int_address(order.buyer), int_address(order.seller))
     eligible = [m for m in members
                 if m not in parties and rules.eligible_at(st.eligibility(m, group), seed_height, params)]
-    return eligible if group == GLOBAL_POOL else [m for m in eligible if is_member(ctx, group, m)]
+    return eligible if group == GLOBAL_POOL else [m for m in eligible if was_member_at(ctx, group, m, dispute_s)]
 
 
-def panel_pool(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> tuple[int, list[bytes]]:
+def panel_pool(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int,
+               dispute_s: int) -> tuple[int, list[bytes]]:
     """The pool the order's panel comes from, and its eligible members: the order's group's pool
     when at least `arbiters_per_case` of its members qualify, else the global pool."""
     if order.group_id != NO_GROUP:
-        eligible = eligible_members(ctx, st, order, seed_height, order.group_id)
+        eligible = eligible_members(ctx, st, order, seed_height, dispute_s, order.group_id)
         if len(eligible) >= st.params().arbiters_per_case:
             return order.group_id, eligible
-    return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height)
+    return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height, dispute_s)
 
 
 def is_drawn(order: Order) -> bool:
@@ -66,7 +71,7 @@ def ensure_drawn(ctx: CallContext, st: ArbitrationState, order_id: int, order: O
         raise CallError(f"arbiters not drawn yet: wait for block {order.draw_height + 1}")
     params = st.params()
     seed_height = rules.compute_seed_height(order.draw_height, ctx.height)
-    group, eligible = panel_pool(ctx, st, order, seed_height)
+    group, eligible = panel_pool(ctx, st, order, seed_height, order.disputed_s)
     seed = rules.draw_seed(ctx.block_hash(seed_height), order_id)
     drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
     for index, arbiter in enumerate(drawn):

@@ -1,15 +1,15 @@
 """A group's own arbiter pool (issue 17): only members join it; an order opened in the group draws
-its panel there, among arbiters still in the group; with too few of them the panel comes from the
-global pool (panelGroup 0). Penalties, rewards and open cases land on the records of the pool
-that drew the panel, and every pool stays solvent."""
+its panel there, among arbiters who were in the group when the dispute was raised; with too few
+of them the panel comes from the global pool (panelGroup 0). Penalties, rewards and open cases
+land on the records of the pool that drew the panel, and every pool stays solvent."""
 
 from eth_abi import decode
 
 from abci_app.middleware import arbitration
-from abci_app.middleware.arbitration import solvency
+from abci_app.middleware.arbitration import rules, solvency
 
-from .harness import (ARBITER_ABI, CMT, DISPUTE, DISPUTE_FEE, JOIN, MIN_STAKE, SETTLE, UNBONDING_S, VOTE, VOTING_S,
-                      canonical, topic)
+from .harness import (ARBITER_ABI, CMT, DISPUTE, DISPUTE_FEE, DRAW, JOIN, MIN_STAKE, SETTLE, UNBONDING_S, VOTE,
+                      VOTING_S, block_hash, canonical, topic)
 
 GROUPS = "0x000000000000000000000000000000000000cc05"
 CREATE_GROUP = "createGroup(string,string,uint8,address,uint256,address,bytes32)"
@@ -169,3 +169,51 @@ def test_a_dispute_needs_a_panel_from_one_pool_or_the_other(net, keys):
     order_id = _group_order(net, keys, group_id)
     net.revert(keys[2], "not enough arbiters", DISPUTE, order_id, "late", value=DISPUTE_FEE)
     assert canonical(keys[4].address) in net.state().pool(group_id)
+
+
+def _panel_once_the_seed_is_known(net, keys, group_id: int, experts) -> tuple[int, list[str]]:
+    """A group order disputed by the buyer, blocks until the seed block exists (its hash is public,
+    the panel not drawn yet): the order and the panel anyone can now compute from the seed."""
+    order_id = _group_order(net, keys, group_id)
+    net.ok(keys[2], DISPUTE, order_id, "the engine is not the original", value=DISPUTE_FEE)
+    draw_height = net.state().order(order_id).draw_height
+    while net.chain.height < draw_height:
+        net.block([])
+    seed = rules.draw_seed(block_hash(draw_height), order_id)
+    panel = rules.draw_arbiters(seed, [canonical(k.address) for k in experts], 3)
+    return order_id, sorted("0x" + a.hex() for a in panel)
+
+
+def test_a_moderator_cannot_change_the_panel_once_the_seed_is_known(net, keys):
+    """Four experts; the seller owns the group. Once the seed block's hash is public the owner
+    sees who will sit and removes the expert it fears before anyone draws: the next expert by the
+    seed would take the seat (a moderator picking the panel, then approving the expert back).
+    Membership counts as it was when the dispute was raised."""
+    experts = keys[4:8]
+    group_id = _group(net, keys[3], experts)
+    for expert in experts:
+        net.ok(expert, JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
+    order_id, panel = _panel_once_the_seed_is_known(net, keys, group_id, experts)
+    removed = net.send(keys[3], "removeMember(uint256,address)", group_id, panel[0], gas=3_000_000, to=GROUPS)
+    assert removed.code == 0, removed.log
+    net.ok(keys[0], DRAW, order_id)
+    assert sorted(net.case(order_id)[0]) == panel
+    assert net.order(order_id)[PANEL_GROUP] == group_id
+
+
+def test_closing_the_group_once_the_seed_is_known_does_not_move_the_panel(net, keys):
+    """The owner closes the group after the seed is public: every expert stops being a member, so
+    the global pool (whose arbiters the owner may prefer) would decide the group's dispute."""
+    experts = keys[4:7]
+    group_id = _group(net, keys[3], experts)
+    for expert in experts:
+        net.ok(expert, JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
+    for arbiter in (keys[7], keys[8], keys[0]):
+        net.ok(arbiter, JOIN, value=MIN_STAKE)
+    order_id, panel = _panel_once_the_seed_is_known(net, keys, group_id, experts)
+    closed = net.send(keys[3], "closeGroup(uint256)", group_id, gas=3_000_000, to=GROUPS)
+    assert closed.code == 0, closed.log
+    net.ok(keys[0], DRAW, order_id)
+    assert sorted(net.case(order_id)[0]) == panel
+    assert net.order(order_id)[PANEL_GROUP] == group_id
+    net.assert_funds()
