@@ -7,6 +7,7 @@ exactly when its writer is a party to the ended order and has not reviewed it ye
 
 import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,30 @@ def test_every_credit_record_is_what_the_orders_say(steps):
             run.run(action)
             net.assert_credit()
         net.assert_funds()
+
+
+# ---- what the record does not yet defend ------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="left (docs/decisions.md, issue 17 credit): an order needs no consent from "
+                                       "its seller, so a stranger can name any seller, end the order and review it")
+def test_a_stranger_cannot_lower_a_sellers_credit(net, keys):
+    """ATTACK (review of issue 17): a seller with a good record (ten confirmed orders, 5 stars
+    each: 458); a stranger opens ten 1-wei orders naming it, confirms them at once and leaves 1
+    star, for gas alone (333 after them) (disputing them instead would add lost disputes for 1 CMT each). The seller never
+    agreed to those orders, so its score must not fall; it does. The fix needs the seller's
+    consent (an `acceptOrder` step counting only accepted orders on the seller's side)."""
+    seller, customer, stranger = keys[3], keys[2], keys[8]
+
+    def score() -> int:
+        return compute_score(net.state().credit(bytes.fromhex(seller.address[2:])))
+
+    for _ in range(10):
+        order_id = net.open_order(customer, seller, CMT)
+        net.ok(customer, CONFIRM, order_id)
+        net.ok(customer, REVIEW, order_id, 5, "great")
+    before = score()
+    for _ in range(10):
+        order_id = net.open_order(stranger, seller, 1)
+        net.ok(stranger, CONFIRM, order_id)
+        net.ok(stranger, REVIEW, order_id, 1, "junk")
+    assert score() >= before
