@@ -59,6 +59,7 @@ interface IArbitration {
         uint256 paidToSeller;    // wei the seller received when the order ended
         uint256 groupId;         // the group the order was opened in, 0: none
         uint256 panelGroup;      // the pool the panel came from: groupId, or 0 (global; also before the draw)
+        uint64 acceptedAt;       // when the seller accepted the order, 0: not accepted
     }
 
     struct Arbiter {
@@ -102,6 +103,7 @@ interface IArbitration {
     event GroupArbiterLeft(uint256 indexed groupId, address indexed arbiter, uint256 amount, uint64 unbondingUntil);
     event GroupStakeWithdrawn(uint256 indexed groupId, address indexed arbiter, uint256 amount);
     event OrderInGroup(uint256 indexed id, uint256 indexed groupId);
+    event OrderAccepted(uint256 indexed id, address indexed seller);
     event OrderOpened(uint256 indexed id, address indexed buyer, address indexed seller, bytes32 orderRef,
                       uint256 escrow, uint256 feeReserve, uint64 deliveryDeadline);
     event DeliveryConfirmed(uint256 indexed id, address indexed buyer, address indexed seller, uint256 toSeller,
@@ -140,6 +142,10 @@ interface IArbitration {
     /// openOrder in a group whose member the seller is: a dispute is decided by the group's arbiters.
     function openGroupOrder(address seller, bytes32 orderRef, uint64 deliveryDeadline, uint256 groupId)
         external payable returns (uint256);
+    /// The seller, order open, once: takes the order on. Only an accepted order counts on the
+    /// seller's side of credit (its end, the buyer's review, a dispute the seller loses), so nobody
+    /// writes into a seller's record with orders it never agreed to.
+    function acceptOrder(uint256 id) external;
     function confirmDelivery(uint256 id) external;
     function refund(uint256 id) external;
     /// Buyer or seller, order open, until deliveryDeadline + disputeWindowSeconds; reason 1..280
@@ -154,7 +160,7 @@ interface IArbitration {
     /// dispute past its voting period.
     function settle(uint256 id) external;
     /// Buyer or seller, once each, after the order ended; stars 1..5, comment up to 280 bytes.
-    /// The stars go into the counterparty's credit.
+    /// The stars go into the counterparty's credit; the buyer reviews only an order the seller accepted.
     function review(uint256 id, uint8 stars, string calldata comment) external;
 
     // ---- views ----

@@ -65,7 +65,8 @@ def _open_order(ctx: CallContext, seller: str, order_ref: bytes, delivery_deadli
         escrow_wei=ctx.value_wei, fee_wei=fee, delivery_deadline_s=delivery_deadline_s, opened_s=ctx.now_s,
         state=OPEN, outcome=0, disputed_by=0, disputed_s=0, voting_ends_s=0, arbiter_count=0,
         votes_refund=0, votes_release=0, ended_s=0, buyer_stars=0, seller_stars=0, dispute_fee_wei=0,
-        draw_height=0, seed_height=0, paid_to_buyer_wei=0, paid_to_seller_wei=0, group_id=group_id, panel_group=0))
+        draw_height=0, seed_height=0, paid_to_buyer_wei=0, paid_to_seller_wei=0, group_id=group_id, panel_group=0,
+        accepted_s=0))
     st.add_funds(ctx.value_wei)
     # EVENTS
     ctx.emit(events.ORDER_OPENED, order_id, ctx.sender, seller_bytes, order_ref, ctx.value_wei, fee,
@@ -128,6 +129,24 @@ class ArbitrationCalls:
         """An order in a group: a dispute is decided by the group's arbiters (draw.py). The seller
         must be a member: the group's experts judge its members' goods."""
         return _open_order(ctx, seller, order_ref, delivery_deadline_s, group_id)
+
+    @function("acceptOrder(uint256)", gas=20_000)
+    def accept_order(self, ctx: CallContext, order_id: int) -> None:
+        """The seller takes the order on: from now on it counts in the seller's credit (its end,
+        the buyer's review, a dispute it loses); an order the seller never accepted does not."""
+        st = ArbitrationState(ctx.storage)
+        # CHECKS
+        order = _existing_order(st, order_id)
+        if address_int(ctx.sender) != order.seller:
+            raise CallError("only the seller may accept the order")
+        if order.state != OPEN:
+            raise CallError("order is not open")
+        if order.accepted_s:
+            raise CallError("order already accepted")
+        # EFFECTS
+        st.set_order(order_id, dataclasses.replace(order, accepted_s=ctx.now_s))
+        # EVENTS
+        ctx.emit(events.ORDER_ACCEPTED, order_id, ctx.sender)
 
     @function("confirmDelivery(uint256)", gas=30_000)
     def confirm_delivery(self, ctx: CallContext, order_id: int) -> None:
@@ -256,6 +275,8 @@ class ArbitrationCalls:
         is_buyer = sender == order.buyer
         if (order.buyer_stars if is_buyer else order.seller_stars) != 0:
             raise CallError("already reviewed")
+        if is_buyer and not order.accepted_s:
+            raise CallError("the seller did not accept this order")
         if not MIN_STARS <= stars <= MAX_STARS:
             raise CallError(f"stars must be {MIN_STARS} to {MAX_STARS}")
         _check_text("comment", comment)

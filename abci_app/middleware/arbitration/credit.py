@@ -20,6 +20,13 @@ PRIOR_STARS = 3
 LOST_DISPUTE_WEIGHT = 4       # conduct = (n + 1) / (n + 1 + 4 * disputes lost)
 
 
+def counts_for(order: Order, as_buyer: bool) -> bool:
+    """Whether the order goes into that party's record: always the buyer's (it opened and paid);
+    the seller's only once the seller accepted it, so nobody writes into a record by naming it as
+    the seller of an order it never agreed to (and reviewing or disputing that order)."""
+    return as_buyer or order.accepted_s != 0
+
+
 def record_ending(credit: Credit, order: Order, as_buyer: bool) -> Credit:
     """One party's record after `order` ended (the order as stored at its end): one more order and
     its escrow in the party's role; for a decided dispute one more won or lost (the outcome names the

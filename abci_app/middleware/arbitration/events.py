@@ -12,6 +12,7 @@ GROUP_ARBITER_LEFT = Event(
     "GroupArbiterLeft(uint256 groupId,address arbiter,uint256 amount,uint64 unbondingUntil)", indexed=2)
 GROUP_STAKE_WITHDRAWN = Event("GroupStakeWithdrawn(uint256 groupId,address arbiter,uint256 amount)", indexed=2)
 ORDER_IN_GROUP = Event("OrderInGroup(uint256 id,uint256 groupId)", indexed=2)
+ORDER_ACCEPTED = Event("OrderAccepted(uint256 id,address seller)", indexed=2)
 ORDER_OPENED = Event(
     "OrderOpened(uint256 id,address buyer,address seller,bytes32 orderRef,uint256 escrow,"
     "uint256 feeReserve,uint64 deliveryDeadline)", indexed=3)
@@ -33,7 +34,7 @@ REVIEWED = Event("Reviewed(uint256 id,address reviewer,address subject,uint8 sta
 # Every event of the arbitration precompile (app/modules.py maps its logs to ABCI events).
 EVENTS = (
     ARBITER_JOINED, ARBITER_LEFT, STAKE_WITHDRAWN, GROUP_ARBITER_JOINED, GROUP_ARBITER_LEFT, GROUP_STAKE_WITHDRAWN,
-    ORDER_OPENED, ORDER_IN_GROUP, DELIVERY_CONFIRMED, ORDER_REFUNDED,
+    ORDER_OPENED, ORDER_IN_GROUP, ORDER_ACCEPTED, DELIVERY_CONFIRMED, ORDER_REFUNDED,
     DISPUTE_RAISED, ARBITERS_DRAWN, VOTED, ARBITER_PENALIZED, ARBITER_REWARDED, DISPUTE_RESOLVED, ORDER_SETTLED,
     REVIEWED,
 )

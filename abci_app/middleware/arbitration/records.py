@@ -63,6 +63,8 @@ class Order:
     group_id: int             # the group the order was opened in (0: none): its arbiter pool decides
     panel_group: int          # the pool the panel was drawn from: group_id, or 0 (the global pool)
                               # when the group's was too small (draw.py); 0 before the draw
+    accepted_s: int           # block time the seller accepted the order (0: not accepted); only an
+                              # accepted order counts on the seller's side of credit (credit.py)
 
 
 @dataclass(frozen=True, slots=True)

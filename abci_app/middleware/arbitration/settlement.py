@@ -32,13 +32,14 @@ def pay(ctx: CallContext, st: ArbitrationState, to: bytes, amount_wei: int) -> N
 def end_order(ctx: CallContext, st: ArbitrationState, order_id: int, order: Order, state: int, outcome: int,
               to_buyer_wei: int, to_seller_wei: int) -> None:
     """Record how the order ended and what each party received, add it to both parties' credit
-    (every ending comes here, so the credit records are always what the ended orders say), and pay
-    them."""
+    (the seller's only if it accepted the order; every ending comes here, so the credit records are
+    always what the ended orders say), and pay them."""
     ended = dataclasses.replace(order, state=state, outcome=outcome, ended_s=ctx.now_s,
                                 paid_to_buyer_wei=to_buyer_wei, paid_to_seller_wei=to_seller_wei)
     st.set_order(order_id, ended)
     for party, as_buyer in ((int_address(order.buyer), True), (int_address(order.seller), False)):
-        st.set_credit(party, credit.record_ending(st.credit(party), ended, as_buyer))
+        if credit.counts_for(ended, as_buyer):
+            st.set_credit(party, credit.record_ending(st.credit(party), ended, as_buyer))
     pay(ctx, st, int_address(order.seller), to_seller_wei)
     pay(ctx, st, int_address(order.buyer), to_buyer_wei)
 

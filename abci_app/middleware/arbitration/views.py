@@ -8,7 +8,7 @@ from .state import GLOBAL_POOL, ArbitrationState, int_address
 
 ORDER_ABI = ("(uint256,address,address,bytes32,uint256,uint256,uint64,uint64,uint8,uint8,address,string,"
              "uint64,uint64,uint8,uint8,uint8,uint64,uint8,uint8,uint256,uint64,uint64,uint256,uint256,"
-             "uint256,uint256)")
+             "uint256,uint256,uint64)")
 ARBITER_ABI = "(uint256,uint256,uint64,uint256,bool)"
 CREDIT_ABI = "(uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint64,uint64)"
 PARAMS_ABI = "(uint256,uint8,uint16,uint64,uint64,uint16,uint64,uint256,uint16)"
@@ -22,14 +22,14 @@ def order_tuple(st: ArbitrationState, order_id: int) -> tuple:
     """IArbitration.Order: id, buyer, seller, orderRef, escrow, feeReserve, deliveryDeadline,
     openedAt, state, outcome, disputedBy, disputeReason, disputedAt, votingEnds, arbiterCount,
     votesRefund, votesRelease, endedAt, buyerStars, sellerStars, disputeFee, drawHeight, seedHeight,
-    paidToBuyer, paidToSeller, groupId, panelGroup."""
+    paidToBuyer, paidToSeller, groupId, panelGroup, acceptedAt."""
     o = st.order(order_id)
     return (order_id, hex_address(int_address(o.buyer)), hex_address(int_address(o.seller)),
             o.order_ref.to_bytes(32, "big"), o.escrow_wei, o.fee_wei, o.delivery_deadline_s, o.opened_s,
             o.state, o.outcome, hex_address(int_address(o.disputed_by)), st.reason(order_id), o.disputed_s,
             o.voting_ends_s, o.arbiter_count, o.votes_refund, o.votes_release, o.ended_s, o.buyer_stars,
             o.seller_stars, o.dispute_fee_wei, o.draw_height, o.seed_height, o.paid_to_buyer_wei,
-            o.paid_to_seller_wei, o.group_id, o.panel_group)
+            o.paid_to_seller_wei, o.group_id, o.panel_group, o.accepted_s)
 
 
 def arbiter_tuple(st: ArbitrationState, address: bytes, group: int = GLOBAL_POOL) -> tuple:

@@ -86,8 +86,8 @@ def recompute_credit(st: arbitration.ArbitrationState, address: bytes) -> Credit
     ended_at = []
     for order_id in range(1, st.order_count + 1):
         o = st.order(order_id)
-        if o.state not in ENDED or party not in (o.buyer, o.seller):
-            continue
+        if o.state not in ENDED or party not in (o.buyer, o.seller) or (party == o.seller and not o.accepted_s):
+            continue                        # (a seller's record holds only the orders it accepted)
         role, stars_about = ("buyer", o.seller_stars) if party == o.buyer else ("seller", o.buyer_stars)
         counts[f"orders_as_{role}"] += 1
         counts[f"volume_as_{role}_wei"] += o.escrow_wei
