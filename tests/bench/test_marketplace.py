@@ -1,8 +1,9 @@
 """The marketplace-day workload is the documented mix, and at the application level it does that
-commerce: every order ends as planned (confirmed, or decided by the drawn arbiters' votes), every
-sale is reviewed, every ad message is paid or returned, every coupon is redeemed, each shop mints
-the loyalty points its buyers earned and keeps no CMT, and the supply and every module's solvency
-hold after every block. Stage 1 included in another order fails loudly."""
+commerce: every order is accepted by its seller and ends as planned (confirmed, or decided by the
+drawn arbiters' votes), every sale is reviewed into its seller's credit, every ad message is paid
+or returned, every coupon is redeemed, each shop mints the loyalty points its buyers earned and
+keeps no CMT, and the supply and every module's solvency hold after every block. Stage 1 included
+in another order fails loudly, and so does a day without the sellers' accepts."""
 
 import dataclasses
 import json
@@ -23,7 +24,7 @@ from abci_app.middleware.ads.records import ACCEPTED, REJECTED
 from abci_app.middleware.arbitration.records import CONFIRMED, REFUNDED_TO_BUYER, RELEASED, RESOLVED
 
 BUYERS = 7
-COUNT = 131     # 20 sales exactly (the module docstring's proportions)
+COUNT = 151     # 20 sales exactly (the module docstring's proportions)
 WHO = marketplace.Roles.of(BUYERS)
 DAY = marketplace.sales(COUNT, BUYERS, len(WHO.sellers))
 DISPUTES = [sale for sale in DAY if sale.disputed]
@@ -43,16 +44,16 @@ def test_twenty_sales_are_the_documented_mix_in_seven_stages():
     calls = Counter(signatures[TX_BUILDER.decode(raw).data[:4]] for raw in workload.timed)
     assert calls == {"buy(uint256,uint256)": 20, "claim(uint256,int32,int32,uint64,bytes)": 5,
                      "reserveCoupon(uint256)": 5, "transfer(uint256,address)": 5, "sendMessage(uint256,address)": 10,
-                     "ship(uint256,string)": 20, "confirmDelivery(uint256)": 16, "dispute(uint256,string)": 4,
+                     "acceptOrder(uint256)": 20, "ship(uint256,string)": 20, "confirmDelivery(uint256)": 16, "dispute(uint256,string)": 4,
                      "review(uint256,uint8,string)": 20, "accept(uint256)": 8, "reject(uint256)": 2,
                      "vote(uint256,bool)": 12, "claim(uint256)": 4}
-    assert [(s.size, s.in_order) for s in workload.stages] == [(45, True), (20, False), (20, False), (16, False),
+    assert [(s.size, s.in_order) for s in workload.stages] == [(45, True), (40, False), (20, False), (16, False),
                                                                (10, False), (12, False), (8, False)]
     assert {s.lower() for s in workload.senders} == {k.address.lower() for k in WHO.keys if k is not WHO.sponsor}
     assert [len(lanes) for lanes in workload.lanes(10)] == [1, 10, 10, 10, 10, 10, 10]   # stage 1: one lane
 
 
-@pytest.mark.parametrize("count", [1, 7, 130, 131, 132, 500])
+@pytest.mark.parametrize("count", [1, 7, 150, 151, 152, 500])
 def test_the_day_is_the_fewest_whole_sales_that_reach_the_count(count):
     day = marketplace.sales(count, BUYERS, 2)
     total = sum(sale.txs for sale in day)
@@ -96,6 +97,7 @@ def test_every_order_ends_as_planned_and_disputes_are_decided_by_the_three_votes
         order = st.order(sale.index + 1)
         assert (order.buyer, order.seller) == (int(_shop(sale), 16), int(WHO.sellers[sale.shop].address, 16))
         assert order.buyer_stars == _stars(sale)
+        assert order.accepted_s > 0      # by its seller, in the shipping stage, before the buyer's review
         if not sale.disputed:
             assert order.state == CONFIRMED and order.paid_to_seller_wei > 0
             continue
@@ -174,5 +176,26 @@ def test_stage_one_included_in_another_order_fails_loudly(tmp_path):
         run_blocks(chain, swapped.setup, check=True)
         with pytest.raises(RuntimeError, match="Shop: not your order"):
             run_blocks(chain, swapped.blocks(25), check=True)
+    finally:
+        chain.app.close()
+
+
+def test_without_the_sellers_accepts_the_first_review_fails(tmp_path, monkeypatch):
+    """The buyer may review only an order its seller accepted: signed without the accepts (the
+    sellers' nonces still consecutive), the day stops at the first review."""
+    timed = marketplace._Signer.timed
+
+    def no_accepts(self, stage, key, to, contract, function, *args, **kwargs):
+        if function != "acceptOrder":
+            timed(self, stage, key, to, contract, function, *args, **kwargs)
+
+    monkeypatch.setattr(marketplace._Signer, "timed", no_accepts)
+    workload = workloads.build("marketplace", COUNT, BUYERS)
+    assert workload.stages[1].size == 20
+    chain = InProcessChain.start(str(tmp_path / "db"), workload.genesis())
+    try:
+        run_blocks(chain, workload.setup, check=True)
+        with pytest.raises(RuntimeError, match="the seller did not accept this order"):
+            run_blocks(chain, workload.blocks(25), check=True)
     finally:
         chain.app.close()
