@@ -16,7 +16,8 @@ import {IIdentity} from "../interfaces/IIdentity.sol";
 ///   the order itself with `ARBITRATION.openGroupOrder(seller, orderRef(itemId, buyer), deadline,
 ///   groupId)` paying the price; `bind` checks that order against the reservation (and the buyer
 ///   once more) and marks the item sold. The order is in the group, so a dispute is decided by
-///   the group's expert arbiters.
+///   the group's expert arbiters. The seller takes the sale on with `ARBITRATION.acceptOrder`, so
+///   it counts in the seller's credit.
 /// - A claim revoked, or a score fallen, stops the next reservation or bind that needs it.
 contract ClassicCarMarket {
     IArbitration public constant ARBITRATION = IArbitration(0x000000000000000000000000000000000000cc03);

@@ -66,6 +66,7 @@ def test_a_buyer_and_a_seller_through_the_cli(devnet):
     buyer, seller = dev_account(2).address.lower(), dev_account(3).address.lower()
     assert _credit(devnet, seller) == {"record": dict.fromkeys(FIELDS, "0"), "score": "0"}
     _send(devnet, "2", "openOrder(address,bytes32,uint64)", seller, "0x" + "01" * 32, str(2**40), value="5")
+    _send(devnet, "3", "acceptOrder(uint256)", "1")
     _send(devnet, "2", "confirmDelivery(uint256)", "1")
     _send(devnet, "2", "review(uint256,uint8,string)", "1", "4", "as described")
     bought, sold = _credit(devnet, buyer), _credit(devnet, seller)

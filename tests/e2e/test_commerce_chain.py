@@ -93,6 +93,7 @@ def test_a_member_buys_a_part_and_the_groups_experts_decide_the_dispute(chain, c
         "execution reverted: Market: only members of the group buy here"
     order_id = _buy(chain, market, 0, BUYER)
     assert _order(chain, order_id)[25] == classic_cars          # groupId
+    chain.call(OWNER, ARBITRATION, "acceptOrder(uint256)", order_id)   # the seller takes the sale on
 
     raised = chain.call(BUYER, ARBITRATION, "raiseDispute(uint256,string)", order_id, "the float chamber is cracked",
                         value=DISPUTE_FEE)

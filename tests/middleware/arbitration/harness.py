@@ -26,6 +26,7 @@ JOIN = "joinPool()"
 LEAVE = "leavePool()"
 WITHDRAW = "withdrawStake()"
 OPEN = "openOrder(address,bytes32,uint64)"
+ACCEPT = "acceptOrder(uint256)"
 CONFIRM = "confirmDelivery(uint256)"
 REFUND = "refund(uint256)"
 DISPUTE = "raiseDispute(uint256,string)"
@@ -111,10 +112,14 @@ class ArbitrationChain(ModuleChain):
         """One arbitration call in its own block (gas limit 3,000,000), `seconds` after the last."""
         return self.send(key, signature, *args, value=value, gas=GAS, seconds=seconds, to=ARBITRATION)
 
-    def open_order(self, buyer, seller, escrow: int, deadline_in: int = 30, ref: bytes = b"ref") -> int:
+    def open_order(self, buyer, seller, escrow: int, deadline_in: int = 30, ref: bytes = b"ref",
+                   accepted: bool = True) -> int:
+        """The buyer's order, which the seller then accepts (in the next block) unless told not to."""
         result = self.ok(buyer, OPEN, seller.address, ref.ljust(32, b"\0"), self.chain.time_s + deadline_in,
                          value=escrow)
         (order_id,) = decode(["uint256"], result.data)
+        if accepted:
+            self.ok(seller, ACCEPT, order_id)
         return order_id
 
     def dispute(self, key, order_id: int, reason: str = "not as described", value: int = DISPUTE_FEE):

@@ -10,14 +10,15 @@ from abci_app.middleware.arbitration.records import (CONFIRMED, DISPUTED, OPEN, 
                                                      RELEASED, RESOLVED, SETTLED)
 
 from ...staking.harness import call_data
-from .harness import (ARBITRATION, CMT, CONFIRM, CREDIT_ABI, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN, LEAVE,
-                      MIN_STAKE, OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW, SETTLE,
-                      TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
+from .harness import (ACCEPT, ARBITRATION, CMT, CONFIRM, CREDIT_ABI, DISPUTE, DISPUTE_FEE, DRAW, DRAW_DELAY, JOIN,
+                      LEAVE, MIN_STAKE, OPEN as OPEN_ORDER, PAID_TO_BUYER, PAID_TO_SELLER, PARAMS_ABI, REFUND, REVIEW,
+                      SETTLE, TEST_PARAMS, UNBONDING_S, VOTE, VOTING_S, WINDOW_S, WITHDRAW, ArbitrationChain,
                       arbitration_state, topic)
 
 NO_CREDIT = ((0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0)
 REVIEWS = slice(6, 8)            # reviewsReceived, starsReceived in the credit record
 
+ACCEPTED_AT = 27                 # position in the order(id) tuple
 ESCROW = 10 * CMT + 101          # fee reserve (1%): 0.1 CMT + 1 wei
 FEE = ESCROW // 100
 REF = b"order-42".ljust(32, b"\0")
@@ -161,11 +162,29 @@ def test_open_order(net, keys):
     assert _data(log, ["bytes32", "uint256", "uint256", "uint64"]) == (REF, ESCROW, FEE, deadline)
     zero = "0x" + "00" * 20
     assert net.order(1) == (1, buyer.address.lower(), seller.address.lower(), REF, ESCROW, FEE, deadline, opened_at,
-                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)   # no group
+                            OPEN, 0, zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)   # not accepted yet
     assert net.open_order(buyer, seller, 1) == 2   # ids count up; a tiny escrow has no fee reserve
     assert net.order(2)[5] == 0
     assert net.arb_view("orderCount()", ["uint256"]) == (2,)
     assert net.chain.balance(ARBITRATION) == ESCROW + 1
+
+
+def test_the_seller_accepts_an_order_once_while_it_is_open(net, keys):
+    buyer, seller, _ = _roles(keys)
+    order_id = net.open_order(buyer, seller, ESCROW, accepted=False)
+    net.revert(seller, "unknown order", ACCEPT, order_id + 1)
+    net.revert(buyer, "only the seller may accept the order", ACCEPT, order_id)
+    result = net.ok(seller, ACCEPT, order_id)
+    (log,) = net.logs(result)
+    assert log["topics"] == [topic("OrderAccepted(uint256,address)"), "0x" + f"{order_id:064x}",
+                             _word(seller.address)]
+    assert net.order(order_id)[ACCEPTED_AT] == net.chain.time_s - 1      # the accept block's (a view is a block on)
+    net.revert(seller, "order already accepted", ACCEPT, order_id)
+    ended = net.open_order(buyer, seller, ESCROW, accepted=False)
+    net.ok(buyer, CONFIRM, ended)
+    net.revert(seller, "order is not open", ACCEPT, ended)
+    assert net.credit(seller)[0][:4] == (0, 0, 0, 0)   # the ended order it never accepted is not in its record
+    assert net.credit(buyer)[0][:2] == (1, ESCROW)     # the buyer's side always counts
 
 
 def test_open_order_reverts(net, keys):

@@ -7,7 +7,6 @@ exactly when its writer is a party to the ended order and has not reviewed it ye
 
 import dataclasses
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +14,8 @@ from abci_app.cli.wallet import dev_account
 from abci_app.middleware.arbitration.credit import compute_score
 from abci_app.middleware.arbitration.records import DISPUTED, ENDED, OPEN as OPEN_STATE, RESOLVED, Credit
 
-from .harness import (CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, MIN_STAKE, OPEN, REFUND, REVIEW, SETTLE, VOTE,
-                      VOTING_S, WINDOW_S, ArbitrationChain, chain_with_pool)
+from .harness import (ACCEPT, CMT, CONFIRM, DISPUTE, DISPUTE_FEE, DRAW, JOIN, MIN_STAKE, OPEN, REFUND, REVIEW,
+                      SETTLE, VOTE, VOTING_S, WINDOW_S, ArbitrationChain, chain_with_pool)
 
 KEYS = [dev_account(i) for i in range(9)]
 BY_ADDRESS = {int(k.address, 16): k for k in KEYS}
@@ -92,6 +91,9 @@ actions = st.one_of(
     st.tuples(st.just("dispute"), picks, st.booleans(),
               st.just([None] * 3) | st.lists(st.sampled_from([True, False, None]), min_size=3, max_size=3)),
     reviews, reviews,
+    # the seller accepts (mostly), or someone else tries to
+    st.tuples(st.just("accept"), picks, st.sampled_from(["seller"] * 4 + [PARTIES[0]])),
+    st.tuples(st.just("accept"), picks, st.just("seller")),
 )
 
 
@@ -125,7 +127,11 @@ class Run:
         order_id = self.pick(args[0], ENDED if kind == "review" else (OPEN_STATE,))
         order = net.state().order(order_id)
         buyer, seller = BY_ADDRESS[order.buyer], BY_ADDRESS[order.seller]
-        if kind == "confirm":
+        if kind == "accept":
+            accepter = seller if args[1] == "seller" else KEYS[args[1]]
+            allowed = accepter is seller and order.state == OPEN_STATE and not order.accepted_s
+            assert self.call(accepter, ACCEPT, order_id) == allowed
+        elif kind == "confirm":
             self.call(buyer, CONFIRM, order_id)
         elif kind == "refund":
             self.call(seller, REFUND, order_id)
@@ -155,12 +161,13 @@ class Run:
         assert self.net.state().order(order_id).state == RESOLVED
 
     def review(self, order_id: int, writer, stars: int) -> None:
-        """The review rule, restated: a party, the order ended, its first review, 1..5 stars."""
+        """The review rule, restated: a party, the order ended, its first review, 1..5 stars, and
+        the buyer only of an order the seller accepted."""
         order = self.net.state().order(order_id)
         writer_int = int(writer.address, 16)
         own = order.buyer_stars if writer_int == order.buyer else order.seller_stars
         allowed = (writer_int in (order.buyer, order.seller) and order.state in ENDED and own == 0
-                   and 1 <= stars <= 5)
+                   and 1 <= stars <= 5 and (writer_int == order.seller or order.accepted_s != 0))
         assert self.call(writer, REVIEW, order_id, stars, "ok") == allowed
 
 
@@ -178,28 +185,32 @@ def test_every_credit_record_is_what_the_orders_say(steps):
         net.assert_funds()
 
 
-# ---- what the record does not yet defend ------------------------------------------------------------
+# ---- a seller's consent -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="left (docs/decisions.md, issue 17 credit): an order needs no consent from "
-                                       "its seller, so a stranger can name any seller, end the order and review it")
 def test_a_stranger_cannot_lower_a_sellers_credit(net, keys):
     """ATTACK (review of issue 17): a seller with a good record (ten confirmed orders, 5 stars
-    each: 458); a stranger opens ten 1-wei orders naming it, confirms them at once and leaves 1
-    star, for gas alone (333 after them) (disputing them instead would add lost disputes for 1 CMT each). The seller never
-    agreed to those orders, so its score must not fall; it does. The fix needs the seller's
-    consent (an `acceptOrder` step counting only accepted orders on the seller's side)."""
+    each: 458); a stranger opens 1-wei orders naming it and confirms them at once, or disputes
+    them and wins. Before `acceptOrder` each was an order, a 1-star review or a lost dispute in the
+    seller's record for gas alone (ten 1-star reviews took it to 333). Orders the seller never
+    accepted stay out of its record, and their buyer cannot review it."""
     seller, customer, stranger = keys[3], keys[2], keys[8]
-
-    def score() -> int:
-        return compute_score(net.state().credit(bytes.fromhex(seller.address[2:])))
-
+    seller_address = bytes.fromhex(seller.address[2:])
     for _ in range(10):
         order_id = net.open_order(customer, seller, CMT)
         net.ok(customer, CONFIRM, order_id)
         net.ok(customer, REVIEW, order_id, 5, "great")
-    before = score()
-    for _ in range(10):
-        order_id = net.open_order(stranger, seller, 1)
-        net.ok(stranger, CONFIRM, order_id)
-        net.ok(stranger, REVIEW, order_id, 1, "junk")
-    assert score() >= before
+    before = net.state().credit(seller_address)
+    assert compute_score(before) == 458
+    for arbiter in keys[5:8]:
+        net.ok(arbiter, JOIN, value=MIN_STAKE)
+    for dispute in (False, True):
+        order_id = net.open_order(stranger, seller, 1, accepted=False)
+        if dispute:
+            net.dispute(stranger, order_id)
+            net.draw(order_id)
+            net.ok(keys[0], SETTLE, order_id, seconds=VOTING_S)       # nobody voted: the buyer wins
+        else:
+            net.ok(stranger, CONFIRM, order_id)
+        net.revert(stranger, "the seller did not accept this order", REVIEW, order_id, 1, "junk")
+    assert net.state().credit(seller_address) == before
+    assert net.state().credit(bytes.fromhex(stranger.address[2:])).orders_as_buyer == 2   # the buyer's side counts

@@ -14,4 +14,4 @@ def test_functions_match_the_interface():
 
 def test_events_match_the_interface():
     assert_events_match("IArbitration", arbitration.EVENTS, events)
-    assert len(arbitration.EVENTS) == 18
+    assert len(arbitration.EVENTS) == 19

@@ -12,7 +12,7 @@ from eth_hash.auto import keccak
 from abci_app.contracts import load_contract
 
 from ...chain import transfer
-from .harness import (CMT, DISPUTE_FEE, JOIN, MIN_STAKE, PAID_TO_BUYER, SETTLE, VOTE, VOTING_ENDS, WINDOW_S,
+from .harness import (ACCEPT, CMT, DISPUTE_FEE, JOIN, MIN_STAKE, PAID_TO_BUYER, SETTLE, VOTE, VOTING_ENDS, WINDOW_S,
                       ArbitrationChain, topic)
 
 PRICE = 10 * CMT + 101
@@ -140,6 +140,7 @@ def test_the_seller_ships_an_open_sale_once(net, keys, shop):
 
 def test_the_buyer_reviews_the_seller_through_the_shop_once_the_order_ended(net, keys, shop):
     order_id = _buy(net, keys[2], shop)
+    net.ok(keys[3], ACCEPT, order_id)                  # the seller takes the sale on
     too_early = net.send(keys[2], "review(uint256,uint8,string)", order_id, 4, "good", gas=3_000_000, to=shop)
     assert too_early.log == "execution reverted: order has not ended"
     _shop_call(net, keys[2], shop, "confirmDelivery(uint256)", order_id)
@@ -149,3 +150,8 @@ def test_the_buyer_reviews_the_seller_through_the_shop_once_the_order_ended(net,
     assert net.credit(keys[3])[0][6:8] == (1, 4)     # the seller's reviews received and their stars
     again = net.send(keys[2], "review(uint256,uint8,string)", order_id, 5, "great", gas=3_000_000, to=shop)
     assert again.log == "execution reverted: already reviewed"
+
+    unaccepted = _buy(net, keys[2], shop)              # a sale the seller never took on: no review of it
+    _shop_call(net, keys[2], shop, "confirmDelivery(uint256)", unaccepted)
+    refused = net.send(keys[2], "review(uint256,uint8,string)", unaccepted, 1, "bad", gas=3_000_000, to=shop)
+    assert refused.log == "execution reverted: the seller did not accept this order"
