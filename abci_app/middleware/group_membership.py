@@ -8,8 +8,7 @@ from ..precompiles import CallContext
 
 GROUPS_ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc05")
 NO_GROUP = 0
-GAS_IS_MEMBER = 20_000   # forwarded to isMember or membership (a fixed few thousand); the rest comes back
-PENDING, MEMBER = 1, 2   # IGroups.Membership.status of an applicant and of a member
+GAS_IS_MEMBER = 20_000   # forwarded to isMember (it costs a fixed few thousand); the rest comes back
 
 
 def is_member(ctx: CallContext, group_id: int, account: bytes) -> bool:
@@ -18,23 +17,6 @@ def is_member(ctx: CallContext, group_id: int, account: bytes) -> bool:
     answer = ctx.view_call(GROUPS_ADDRESS, "isMember(uint256,address)", (group_id, account), ("bool",),
                            gas=GAS_IS_MEMBER)
     return bool(answer and answer[0])
-
-
-def was_member_at(ctx: CallContext, group_id: int, account: bytes, time_s: int) -> bool:
-    """Whether `account` was a member of group `group_id` at block time `time_s` (arbitration: when a
-    dispute was raised), so that nothing the group's moderators or owner do later (a removal, a
-    closing, an approval) changes the answer once it matters. Told by the membership record
-    (`IGroups.membership`: status and the block time of its last change): a member whose status
-    last changed before `time_s`, or a former member (left, removed, or an applicant declined)
-    whose status changed at or after it. A change in the very second of `time_s` counts as after
-    it. The group being closed does not enter: it was open when its orders were opened. No answer
-    (the call was too deep) reverts: it must not count as a "no"."""
-    answer = ctx.view_call(GROUPS_ADDRESS, "membership(uint256,address)", (group_id, account),
-                           ("(uint8,uint64,bool)",), gas=GAS_IS_MEMBER)
-    if answer is None:
-        raise CallError("group membership unavailable")
-    status, since_s, _ = answer[0]
-    return since_s < time_s if status == MEMBER else status != PENDING and since_s >= time_s
 
 
 def check_restriction(ctx: CallContext, group_id: int, *, current_group: int, too_late: str, role: str) -> None:

@@ -193,10 +193,15 @@ class ArbitrationCalls:
         _check_text("reason", reason)
         if ctx.value_wei != params.dispute_fee_wei:
             raise CallError(f"the dispute fee is {params.dispute_fee_wei} wei")
-        # GAS: reads every pool member (draw.py); a pool too small now would give no panel later
-        if len(draw.panel_pool(ctx, st, order, ctx.height, ctx.now_s)[1]) < params.arbiters_per_case:
+        # GAS: reads every member of the pools (draw.py); a pool too small now would give no panel
+        # later. An order in a group fixes its experts now: the group's, else the global pool's.
+        experts = draw.group_experts(ctx, st, order) if order.group_id != NO_GROUP else []
+        enough = params.arbiters_per_case
+        if len(experts) < enough and len(draw.eligible_members(ctx, st, order, ctx.height)) < enough:
             raise CallError("not enough arbiters")
         # EFFECTS: nobody is drawn yet: the panel comes from the hash of a block that does not exist
+        if len(experts) >= enough:
+            st.set_experts(order_id, experts)
         draw_height = ctx.height + params.draw_delay_blocks
         st.set_order(order_id, dataclasses.replace(
             order, state=DISPUTED, disputed_by=address_int(ctx.sender), disputed_s=ctx.now_s,

@@ -8,20 +8,21 @@ seed is the draw block's hash (rules.compute_seed_height: a later block in its p
 members eligible at the seed block count (rules.eligible_at), and the draw depends on who they
 are, not on their order (rules.draw_arbiters). The voting time starts at the draw.
 
-An order opened in a group draws from the group's pool: its members eligible at the seed block
-who were members of the group when the dispute was raised (asked of the groups precompile, one
-view call each: group_membership.was_member_at). Membership is judged at the dispute, not at the
-draw: the seed block's hash is public before anyone draws, so a moderator who could still remove
-(or approve back) an expert, or an owner who could close the group, would pick the panel. When
-fewer than `arbiters_per_case` of them qualify, the panel comes from the global pool instead, so
-a small or emptied group never leaves a dispute without arbiters; `panel_group` records which.
+An order opened in a group draws from the group's pool, among its experts fixed when the dispute
+was raised (`group_experts`: pool members eligible then, not a party, and members of the group,
+asked of the groups precompile with one view call each) and still eligible at the seed block.
+They are stored with the order: the seed block's hash is public before anyone draws, so a
+moderator who could still remove, approve back or park an expert, or an owner who could close
+the group, would otherwise pick the panel. When fewer than `arbiters_per_case` of them qualify,
+the panel comes from the global pool instead, so a small or emptied group never leaves a dispute
+without arbiters; `panel_group` records which.
 """
 
 import dataclasses
 
 from ...errors import CallError
 from ...precompiles import CallContext
-from ..group_membership import NO_GROUP, was_member_at
+from ..group_membership import NO_GROUP, is_member
 from . import events, rules, views
 from .records import Order
 from .state import GLOBAL_POOL, ArbitrationState, int_address
@@ -30,32 +31,45 @@ GAS_WORD_READ = 2_100        # the EVM's price for reading a cold storage word (
 GAS_PER_POOL_MEMBER = 4 * GAS_WORD_READ   # a pool slot and three words of the member's record
 
 
-def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int, dispute_s: int,
-                     group: int = GLOBAL_POOL) -> list[bytes]:
-    """Members of the pool that may sit on the order's panel when the hash of block `seed_height`
-    draws it: eligible at that block, neither the buyer nor the seller, and for a group's pool
-    members of the group at the dispute's time `dispute_s`. It reads the whole pool and charges
-    for each member before it reads them (a membership question is charged by the view call
-    itself)."""
-    pool = st.pool(group)
-    ctx.charge(GAS_PER_POOL_MEMBER * len(pool))
-    members = list(pool)
+def _eligible(st: ArbitrationState, order: Order, candidates: list[bytes], seed_height: int,
+              group: int) -> list[bytes]:
+    """The candidates that may sit on the order's panel when the hash of block `seed_height` draws
+    it: eligible at that block in the pool and neither the buyer nor the seller."""
     params = st.params()
     parties = (int_address(order.buyer), int_address(order.seller))
-    eligible = [m for m in members
-                if m not in parties and rules.eligible_at(st.eligibility(m, group), seed_height, params)]
-    return eligible if group == GLOBAL_POOL else [m for m in eligible if was_member_at(ctx, group, m, dispute_s)]
+    return [m for m in candidates
+            if m not in parties and rules.eligible_at(st.eligibility(m, group), seed_height, params)]
 
 
-def panel_pool(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int,
-               dispute_s: int) -> tuple[int, list[bytes]]:
-    """The pool the order's panel comes from, and its eligible members: the order's group's pool
-    when at least `arbiters_per_case` of its members qualify, else the global pool."""
+def eligible_members(ctx: CallContext, st: ArbitrationState, order: Order, seed_height: int) -> list[bytes]:
+    """The global pool's members that may sit on the order's panel. It reads the whole pool and
+    charges for each member before it reads them."""
+    pool = st.pool()
+    ctx.charge(GAS_PER_POOL_MEMBER * len(pool))
+    return _eligible(st, order, list(pool), seed_height, GLOBAL_POOL)
+
+
+def group_experts(ctx: CallContext, st: ArbitrationState, order: Order) -> list[bytes]:
+    """At the dispute: the members of the group's pool eligible now, not a party, and members of
+    the group now (one isMember view call each, charged by the call itself)."""
+    pool = st.pool(order.group_id)
+    ctx.charge(GAS_PER_POOL_MEMBER * len(pool))
+    eligible = _eligible(st, order, list(pool), ctx.height, order.group_id)
+    return [m for m in eligible if is_member(ctx, order.group_id, m)]
+
+
+def panel_pool(ctx: CallContext, st: ArbitrationState, order_id: int, order: Order,
+               seed_height: int) -> tuple[int, list[bytes]]:
+    """At the draw: the pool the order's panel comes from, and its eligible members: the group's
+    experts fixed at the dispute who are still eligible, when at least `arbiters_per_case` of them
+    are; else the global pool."""
     if order.group_id != NO_GROUP:
-        eligible = eligible_members(ctx, st, order, seed_height, dispute_s, order.group_id)
+        experts = st.experts(order_id)
+        ctx.charge(GAS_PER_POOL_MEMBER * len(experts))
+        eligible = _eligible(st, order, experts, seed_height, order.group_id)
         if len(eligible) >= st.params().arbiters_per_case:
             return order.group_id, eligible
-    return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height, dispute_s)
+    return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height)
 
 
 def is_drawn(order: Order) -> bool:
@@ -71,7 +85,7 @@ def ensure_drawn(ctx: CallContext, st: ArbitrationState, order_id: int, order: O
         raise CallError(f"arbiters not drawn yet: wait for block {order.draw_height + 1}")
     params = st.params()
     seed_height = rules.compute_seed_height(order.draw_height, ctx.height)
-    group, eligible = panel_pool(ctx, st, order, seed_height, order.disputed_s)
+    group, eligible = panel_pool(ctx, st, order_id, order, seed_height)
     seed = rules.draw_seed(ctx.block_hash(seed_height), order_id)
     drawn = rules.draw_arbiters(seed, eligible, params.arbiters_per_case)
     for index, arbiter in enumerate(drawn):

@@ -87,6 +87,16 @@ class ArbitrationState(ModuleState):
     def set_vote(self, order_id: int, index: int, vote: int) -> None:
         self.storage.set_word(slot_of("vote", order_id, index), vote)
 
+    def experts(self, order_id: int) -> list[bytes]:
+        """A group order's experts, fixed when its dispute was raised (empty: too few then)."""
+        count = self.storage.word(slot_of("experts", order_id))
+        return [int_address(self.storage.word(slot_of("expert", order_id, i))) for i in range(count)]
+
+    def set_experts(self, order_id: int, experts: list[bytes]) -> None:
+        self.storage.set_word(slot_of("experts", order_id), len(experts))
+        for i, expert in enumerate(experts):
+            self.storage.set_word(slot_of("expert", order_id, i), address_int(expert))
+
     def case_arbiters(self, order_id: int) -> list[tuple[bytes, int]]:
         """(arbiter, vote) in draw order."""
         count = self.order(order_id).arbiter_count

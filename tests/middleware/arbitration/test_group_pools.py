@@ -188,7 +188,7 @@ def test_a_moderator_cannot_change_the_panel_once_the_seed_is_known(net, keys):
     """Four experts; the seller owns the group. Once the seed block's hash is public the owner
     sees who will sit and removes the expert it fears before anyone draws: the next expert by the
     seed would take the seat (a moderator picking the panel, then approving the expert back).
-    Membership counts as it was when the dispute was raised."""
+    The experts are fixed when the dispute is raised."""
     experts = keys[4:8]
     group_id = _group(net, keys[3], experts)
     for expert in experts:
@@ -217,3 +217,35 @@ def test_closing_the_group_once_the_seed_is_known_does_not_move_the_panel(net, k
     assert sorted(net.case(order_id)[0]) == panel
     assert net.order(order_id)[PANEL_GROUP] == group_id
     net.assert_funds()
+
+
+def test_a_moderator_cannot_remove_and_approve_back_an_expert_once_the_seed_is_known(net, keys):
+    """The owner removes the expert it fears once the seed is public and approves it back at once:
+    a membership that changed after the dispute must not take that expert off the panel."""
+    experts = keys[4:8]
+    group_id = _group(net, keys[3], experts)
+    for expert in experts:
+        net.ok(expert, JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
+    order_id, panel = _panel_once_the_seed_is_known(net, keys, group_id, experts)
+    for signature in ("removeMember(uint256,address)", "approve(uint256,address)"):
+        changed = net.send(keys[3], signature, group_id, panel[0], gas=3_000_000, to=GROUPS)
+        assert changed.code == 0, changed.log
+    net.ok(keys[0], DRAW, order_id)
+    assert sorted(net.case(order_id)[0]) == panel
+
+
+def test_an_expert_parked_before_the_dispute_cannot_be_brought_back_onto_the_panel(net, keys):
+    """The owner removes an expert (who keeps its stake in the group's pool) before any dispute,
+    and approves it back once the seed is public and says it would sit: it was no member when the
+    dispute was raised, so it is not drawn."""
+    experts, parked = keys[4:8], keys[8]
+    group_id = _group(net, keys[3], [*experts, parked])
+    for expert in (*experts, parked):
+        net.ok(expert, JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
+    removed = net.send(keys[3], "removeMember(uint256,address)", group_id, parked.address, gas=3_000_000, to=GROUPS)
+    assert removed.code == 0, removed.log
+    order_id, panel = _panel_once_the_seed_is_known(net, keys, group_id, experts)
+    approved = net.send(keys[3], "approve(uint256,address)", group_id, parked.address, gas=3_000_000, to=GROUPS)
+    assert approved.code == 0, approved.log
+    net.ok(keys[0], DRAW, order_id)
+    assert sorted(net.case(order_id)[0]) == panel and parked.address.lower() not in panel
