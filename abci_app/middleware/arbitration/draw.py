@@ -61,12 +61,14 @@ def group_experts(ctx: CallContext, st: ArbitrationState, order: Order) -> list[
 def panel_pool(ctx: CallContext, st: ArbitrationState, order_id: int, order: Order,
                seed_height: int) -> tuple[int, list[bytes]]:
     """At the draw: the pool the order's panel comes from, and its eligible members: the group's
-    experts fixed at the dispute who are still eligible, when at least `arbiters_per_case` of them
-    are; else the global pool."""
+    experts fixed at the dispute who are still in its pool and eligible, when at least
+    `arbiters_per_case` of them are; else the global pool. (A member that left is out, as in the
+    global pool, where the draw reads only who is in the pool.)"""
     if order.group_id != NO_GROUP:
         experts = st.experts(order_id)
         ctx.charge(GAS_PER_POOL_MEMBER * len(experts))
-        eligible = _eligible(st, order, experts, seed_height, order.group_id)
+        pool = st.pool(order.group_id)
+        eligible = _eligible(st, order, [m for m in experts if m in pool], seed_height, order.group_id)
         if len(eligible) >= st.params().arbiters_per_case:
             return order.group_id, eligible
     return GLOBAL_POOL, eligible_members(ctx, st, order, seed_height)

@@ -249,3 +249,19 @@ def test_an_expert_parked_before_the_dispute_cannot_be_brought_back_onto_the_pan
     assert approved.code == 0, approved.log
     net.ok(keys[0], DRAW, order_id)
     assert sorted(net.case(order_id)[0]) == panel and parked.address.lower() not in panel
+
+
+def test_an_expert_who_left_the_pool_after_the_dispute_is_not_drawn(net, keys):
+    """The experts are fixed at the dispute, but one that leaves the group's pool before the draw
+    is out, as a member leaving the global pool is."""
+    experts = keys[4:8]
+    group_id = _group(net, keys[3], experts)
+    for expert in experts:
+        net.ok(expert, JOIN_GROUP_POOL, group_id, value=MIN_STAKE)
+    order_id = _group_order(net, keys, group_id)
+    net.ok(keys[2], DISPUTE, order_id, "the engine is not the original", value=DISPUTE_FEE)
+    net.ok(keys[7], LEAVE_GROUP_POOL, group_id)
+    net.draw(order_id)
+    drawn, _ = net.case(order_id)
+    assert sorted(drawn) == sorted(k.address.lower() for k in experts[:3])
+    assert net.order(order_id)[PANEL_GROUP] == group_id
