@@ -15,7 +15,7 @@ from collections import deque
 import structlog
 from eth_hash.auto import keccak
 
-from .. import errors, staking
+from .. import errors, governance, staking
 from ..abci import Application as BaseApplication
 from ..abci import tx_wire_size, types
 from ..economics import next_base_fee
@@ -26,13 +26,13 @@ from ..evm.prefetch import nodes_on_paths
 from ..evm.reader import StateReader
 from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
-from . import chain_records, codes, history, pruning, snapshots
-from .events import block_events, tx_events, validator_update
+from . import chain_records, codes, history, pruning, snapshots, upgrades
+from .events import block_events, proposal_events, tx_events, validator_update
 from .genesis import Genesis, parse_genesis
 from .genesis_accounts import genesis_accounts_root
 from .mempool import MempoolView
 from .metrics import AppMetrics
-from .modules import MIDDLEWARE, PRECOMPILES
+from .modules import BOUNDARY_MODULES, PRECOMPILES
 from .ordering import ByTip
 from .query import OFFLOADED_ROUTES, CommittedView, answer_query, route_of
 from .query_pool import QueryPool
@@ -53,6 +53,7 @@ class Application(BaseApplication):
     def __init__(self, db_path: str, metrics: AppMetrics | None = None, settings: AppSettings = AppSettings()) -> None:
         self.settings = settings
         self.on_fatal = stop_process  # what a node-local fault does (stop before Commit); tests watch it instead
+        self.upgrade_handlers = upgrades.known_handlers()  # the upgrade plans this binary carries
         self.store = Store(db_path)
         self._db_path = db_path
         self._queries: QueryPool | None = None  # the query workers, once started
@@ -158,7 +159,7 @@ class Application(BaseApplication):
         chain_records.init_genesis(execution.state, genesis_json)
         validators = staking.init_genesis(execution.state, genesis.staking, req.time.seconds, genesis.supply_wei,
                                           genesis.mint_params)
-        for module in MIDDLEWARE:
+        for module in BOUNDARY_MODULES:
             module.init_genesis(execution.state, genesis.middleware[module.NAME])
         self.state_root = execution.finish()
         self.app_hash = self.state_root
@@ -276,6 +277,16 @@ class Application(BaseApplication):
         self.snapshotter.block_started()  # a snapshot being built steps aside until Commit
         try:
             return self._finalize_block(req)
+        except (upgrades.UpgradeNeeded, upgrades.UpgradeEarly) as exc:
+            needed = isinstance(exc, upgrades.UpgradeNeeded)
+            info = upgrades.write_info(self._db_path, exc.plan) if needed else None
+            log.critical("upgrade_needed" if needed else "upgrade_too_early", height=req.height, plan=exc.plan.name,
+                         plan_height=exc.plan.height, info=exc.plan.info, message=str(exc),
+                         upgrade_info=str(info) if info else None)
+            print(str(exc), file=sys.stderr, flush=True)
+            self._discard_uncommitted()
+            self.on_fatal(upgrades.EXIT_UPGRADE_NEEDED if needed else upgrades.EXIT_UPGRADE_EARLY)
+            raise
         except Exception as exc:
             log.critical("block_execution_failed", height=req.height, error=f"{type(exc).__name__}: {exc}",
                          action="stopping before Commit: nothing of this block was written. Fix the cause "
@@ -300,12 +311,16 @@ class Application(BaseApplication):
         ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
         execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id,
                                    fee_floor_wei=params.min_gas_price_wei)
+        upgraded = upgrades.start_block(execution.state, req.height, self.upgrade_handlers)
+        if upgraded:
+            log.warning("upgrade_applied", height=req.height, plan=upgraded)
         results, tx_hashes = [], []
         for index, raw in enumerate(req.txs):
             results.append(self._execute(execution, raw, req.height, index, tx_hashes))
         staking.burn_fees(execution.state, execution.fees_burned_wei)
         chain_records.record_base_fee(execution.state, next_base_fee(
             base_fee, execution.gas_used, params.block_gas_limit, params.min_gas_price_wei))
+        decided = governance.end_block(execution.state, req.height, req.time.seconds)
         ended = staking.end_block(execution.state, req.height, req.time.seconds, _votes(req), _double_signs(req))
         chain_records.record_block(execution.state, req.height, req.hash)
         self.state_root = app_hash = execution.finish()
@@ -332,7 +347,7 @@ class Application(BaseApplication):
                  duration_ms=round(seconds * 1000, 2), prune_ms=round(prune_seconds * 1000, 2),
                  app_hash=app_hash.hex()[:16])
         return types.ResponseFinalizeBlock(
-            tx_results=results, app_hash=app_hash, events=block_events(ended),
+            tx_results=results, app_hash=app_hash, events=block_events(ended) + proposal_events(decided),
             validator_updates=[validator_update(v) for v in ended.updates],
         )
 

@@ -11,6 +11,8 @@ import re
 
 import structlog
 
+from .. import governance
+from ..governance.records import KIND_NAMES, STATUS_NAMES
 from ..abci import types
 from ..evm import LogRecord, TxOutcome
 from ..precompiles import Event
@@ -131,3 +133,19 @@ def block_events(ended: EndBlock) -> list[types.Event]:
         for u in ended.paid
     ]
     return events
+
+
+def proposal_events(ended: list[governance.Ended]) -> list[types.Event]:
+    """`gov.proposal_ended` for each proposal the block ended: its id, kind, status (passed,
+    rejected, vetoed, expired, failed), why, the final tally, its deposit and whether it was burned."""
+    return [
+        types.Event(type="gov.proposal_ended", attributes=[
+            _attribute("proposalId", str(e.proposal_id)), _attribute("kind", KIND_NAMES[e.proposal.kind]),
+            _attribute("status", STATUS_NAMES[e.proposal.status]), _attribute("outcome", e.proposal.outcome),
+            _attribute("yes", str(e.proposal.yes_wei)), _attribute("abstain", str(e.proposal.abstain_wei)),
+            _attribute("no", str(e.proposal.no_wei)), _attribute("veto", str(e.proposal.veto_wei)),
+            _attribute("bonded", str(e.proposal.bonded_wei)), _attribute("deposit", str(e.proposal.deposit_wei)),
+            _attribute("burned", "true" if e.burned else "false"),
+        ])
+        for e in ended
+    ]

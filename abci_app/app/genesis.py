@@ -13,7 +13,7 @@ from ..economics import MintParams
 from ..errors import GenesisError
 from ..staking import StakingGenesis, parse_staking_genesis
 from .genesis_accounts import AccountsFile
-from .modules import MIDDLEWARE
+from .modules import BOUNDARY_MODULES
 
 WEI_PER_CMT = 10**18
 GENESIS_SUPPLY_WEI = 10**9 * WEI_PER_CMT
@@ -62,13 +62,21 @@ class Genesis:
                 ],
                 **({"accounts_file": self.accounts_file.to_json()} if self.accounts_file else {}),
                 "staking": self.staking.to_json(),
-                **{m.NAME: m.params_json(self.middleware[m.NAME]) for m in MIDDLEWARE},
-                "economics": {"inflation_bps": self.mint_params.inflation_bps,
-                              "max_block_interval_s": self.mint_params.max_block_interval_s},
+                **{m.NAME: m.params_json(self.middleware[m.NAME]) for m in BOUNDARY_MODULES},
+                "economics": self._economics_json(),
             },
             sort_keys=True,
             indent=1,
         ).encode()
+
+    def _economics_json(self) -> dict:
+        """The economics section (community_pool_bps only when set: genesis documents, and the app
+        hashes of chains, from before it had it stay the same)."""
+        mint = self.mint_params
+        doc = {"inflation_bps": mint.inflation_bps, "max_block_interval_s": mint.max_block_interval_s}
+        if mint.community_pool_bps:
+            doc["community_pool_bps"] = mint.community_pool_bps
+        return doc
 
 
 def parse_genesis(app_state: bytes) -> Genesis:
@@ -114,9 +122,14 @@ def parse_genesis(app_state: bytes) -> Genesis:
         max_block_interval_s=_positive_int(
             economics.get("max_block_interval_s", mint_defaults.max_block_interval_s), "max_block_interval_s"),
         supply_cap_wei=SUPPLY_CAP_WEI,
+        community_pool_bps=_non_negative_int(economics.get("community_pool_bps", 0), "community_pool_bps"),
     )
+    try:
+        mint_params.validate()
+    except ValueError as exc:
+        raise GenesisError(f"economics: {exc}") from None
     middleware = {}
-    for module in MIDDLEWARE:
+    for module in BOUNDARY_MODULES:
         try:
             middleware[module.NAME] = module.parse_params(doc.get(module.NAME) or {})
         except ValueError as exc:

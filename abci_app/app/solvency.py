@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from .. import staking
 from ..evm.reader import StateReader
-from .modules import MIDDLEWARE
+from .modules import BOUNDARY_MODULES
 
-MODULES = tuple(sorted((staking, *MIDDLEWARE), key=lambda module: module.ADDRESS))
+MODULES = tuple(sorted((staking, *BOUNDARY_MODULES), key=lambda module: module.ADDRESS))
 
 
 @dataclass(frozen=True, slots=True)

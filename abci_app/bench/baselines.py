@@ -14,7 +14,7 @@ from eth.db.atomic import AtomicDB
 from ..app.application import BARE_VM, EMPTY_ROOT
 from ..app.driver import GENESIS_TIME_S
 from ..app.genesis import parse_genesis
-from ..app.modules import MIDDLEWARE, PRECOMPILES
+from ..app.modules import BOUNDARY_MODULES, PRECOMPILES
 from ..evm import BlockContext, BlockExecution, TxLimits
 from ..evm.fork import PRECOMPILE_CODE
 from ..evm.tx import decode_tx
@@ -38,7 +38,7 @@ class BareEvm:
         for address in sorted(PRECOMPILES):
             execution.state.set_code(address, PRECOMPILE_CODE)
             execution.state.set_nonce(address, 1)
-        for module in MIDDLEWARE:
+        for module in BOUNDARY_MODULES:
             module.init_genesis(execution.state, self.genesis.middleware[module.NAME])
         self.root = execution.finish()
 

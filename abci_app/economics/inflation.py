@@ -16,6 +16,14 @@ class MintParams:
     inflation_bps: int = 800
     max_block_interval_s: int = 60
     supply_cap_wei: int = 10**10 * 10**18
+    community_pool_bps: int = 0     # the share of each mint paid to the community pool (governance)
+
+    def validate(self) -> None:
+        """What a governance change must keep (genesis checks its own fields)."""
+        if self.inflation_bps > BPS or self.community_pool_bps > BPS:
+            raise ValueError(f"inflation_bps and community_pool_bps must be at most {BPS}")
+        if not 1 <= self.max_block_interval_s <= 86_400:
+            raise ValueError("max_block_interval_s must be 1 to 86400")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,3 +16,8 @@ Modules import `precompiles`, `economics` and `errors` only: never each other, `
 A module that needs another's answer asks its Solidity interface, as any contract would
 (`CallContext.view_call`: a metered STATICCALL), never its storage.
 """
+
+from . import ads, arbitration, coupons, groups, identity
+
+# Every middleware module, in the order the app initialises them (app/modules.py).
+MODULES = (coupons, ads, arbitration, identity, groups)

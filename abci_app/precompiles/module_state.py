@@ -2,6 +2,8 @@
 
 from .storage import Storage, slot_of
 
+PARAMS_SLOT = slot_of("params")   # where every module (staking too) keeps its params record
+
 
 class ModuleState:
     """Base of a module's storage layout: the params record (`PARAMS` names its class) and the
@@ -13,10 +15,10 @@ class ModuleState:
         self.storage = storage
 
     def params(self):
-        return self.storage.load(self.PARAMS, slot_of("params"))
+        return self.storage.load(self.PARAMS, PARAMS_SLOT)
 
     def set_params(self, params) -> None:
-        self.storage.save(slot_of("params"), params)
+        self.storage.save(PARAMS_SLOT, params)
 
     @property
     def funds_wei(self) -> int:

@@ -62,6 +62,11 @@ class Storage:
         self._meter = meter
         self._writable = writable
 
+    def of(self, address: bytes) -> "Storage":
+        """Another account's storage, metered and writable as this one: a module's record kept in
+        step with another's (governance's vote tally with staking's shares), paid by the same call."""
+        return Storage(self.state, address, meter=self._meter, writable=self._writable)
+
     # ---- words -------------------------------------------------------------------------------
 
     def word(self, slot: int) -> int:

@@ -12,9 +12,9 @@ from .end_block import end_block as _end_block
 from .genesis import StakingGenesis, init_genesis, parse_staking_genesis
 from .keeper import ValidatorUpdate
 from .params import StakingParams
-from .rewards import REWARD_POOL, ValidatorReward
+from .rewards import COMMUNITY_POOL, REWARD_POOL, ValidatorReward
 from .solvency import owed as _owed
-from .state import ADDRESS, StakingState, consensus_address
+from .state import ADDRESS, MINT_PARAMS_SLOT, StakingState, consensus_address, watch_shares
 
 NAME = "staking"          # its section in the genesis app_state
 PRECOMPILE = Precompile(ADDRESS, StakingCalls())
@@ -44,6 +44,9 @@ def owed(state) -> dict[str, int]:
 
 __all__ = [
     "ADDRESS",
+    "COMMUNITY_POOL",
+    "MINT_PARAMS_SLOT",
+    "watch_shares",
     "burn_fees",
     "EVENTS",
     "EVENT_PREFIX",

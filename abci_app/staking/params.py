@@ -34,6 +34,11 @@ class StakingParams:
                 raise ValueError(f"staking param {name} must be at most {BPS} bps")
         if self.max_validators < 1 or self.downtime_window < 1:
             raise ValueError("max_validators and downtime_window must be at least 1")
+        if self.max_validators > 1_000:
+            raise ValueError("max_validators must be at most 1000")
+        for name in ("unbonding_seconds", "jail_seconds"):
+            if getattr(self, name) >= 2**32:
+                raise ValueError(f"staking param {name} must be below 2**32 seconds")
         if self.downtime_max_missed >= self.downtime_window:
             raise ValueError("downtime_max_missed must be below downtime_window")
 

@@ -9,6 +9,7 @@ from .. import economics
 from .state import ADDRESS, StakingState
 
 REWARD_POOL = bytes.fromhex("000000000000000000000000000000000000cc10")
+COMMUNITY_POOL = bytes.fromhex("000000000000000000000000000000000000cc07")  # the governance precompile's account
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +20,16 @@ class ValidatorReward:
 
 
 def mint(st: StakingState, block_time_s: int) -> int:
-    """Mint this block's inflation into the reward pool; returns the amount."""
-    amount, new_state = economics.compute_mint(st.mint_state(), block_time_s, st.supply_wei, st.mint_params())
+    """Mint this block's inflation: `community_pool_bps` of it (rounded down) to the community
+    pool, the rest to the reward pool; returns the amount."""
+    params = st.mint_params()
+    amount, new_state = economics.compute_mint(st.mint_state(), block_time_s, st.supply_wei, params)
     st.set_mint_state(new_state)
-    if amount:
-        st.storage.state.delta_balance(REWARD_POOL, amount)
+    community = amount * params.community_pool_bps // economics.BPS
+    if community:
+        st.storage.state.delta_balance(COMMUNITY_POOL, community)
+    if amount - community:
+        st.storage.state.delta_balance(REWARD_POOL, amount - community)
     return amount
 
 

@@ -4,13 +4,26 @@ This module alone knows the layout; everything else asks it.
 """
 
 import hashlib
+from collections.abc import Callable
 
 from ..economics import MintParams, MintState
 from ..precompiles import AddressSet, Queue, Storage, WordSet, slot_of
+from ..precompiles.module_state import PARAMS_SLOT
 from .params import StakingParams
 from .records import Applied, Candidate, Redelegation, Unbonding, Uptime
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc01")
+MINT_PARAMS_SLOT = slot_of("mint_params")
+
+# Told of every change of a delegation's shares: (staking's storage, delegator, candidate, old
+# shares, new shares). Governance keeps its running vote tally with it (app/modules.py registers).
+ShareWatcher = Callable[[Storage, bytes, bytes, int, int], None]
+SHARE_WATCHERS: list[ShareWatcher] = []
+
+
+def watch_shares(watcher: ShareWatcher) -> None:
+    if watcher not in SHARE_WATCHERS:
+        SHARE_WATCHERS.append(watcher)
 
 
 def consensus_address(pubkey: bytes) -> bytes:
@@ -30,10 +43,10 @@ class StakingState:
     # ---- params and totals ---------------------------------------------------------------------
 
     def params(self) -> StakingParams:
-        return self.storage.load(StakingParams, slot_of("params"))
+        return self.storage.load(StakingParams, PARAMS_SLOT)
 
     def set_params(self, params: StakingParams) -> None:
-        self.storage.save(slot_of("params"), params)
+        self.storage.save(PARAMS_SLOT, params)
 
     @property
     def burned_wei(self) -> int:
@@ -52,10 +65,10 @@ class StakingState:
         self.storage.set_word(slot_of("genesis_supply"), supply_wei)
 
     def mint_params(self) -> MintParams:
-        return self.storage.load(MintParams, slot_of("mint_params"))
+        return self.storage.load(MintParams, MINT_PARAMS_SLOT)
 
     def set_mint_params(self, params: MintParams) -> None:
-        self.storage.save(slot_of("mint_params"), params)
+        self.storage.save(MINT_PARAMS_SLOT, params)
 
     def mint_state(self) -> MintState:
         return self.storage.load(MintState, slot_of("mint"))
@@ -133,7 +146,10 @@ class StakingState:
         return self.storage.word(slot_of("shares", delegator, candidate))
 
     def set_shares(self, delegator: bytes, candidate: bytes, shares: int) -> None:
+        old = self.shares(delegator, candidate)
         self.storage.set_word(slot_of("shares", delegator, candidate), shares)
+        for watcher in SHARE_WATCHERS:
+            watcher(self.storage, delegator, candidate, old, shares)
         if shares:
             self.delegations_of(delegator).add(candidate)
             self.delegators_of(candidate).add(delegator)

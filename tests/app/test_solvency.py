@@ -44,7 +44,8 @@ def net(tmp_path, keys):
 def test_solvency_query_shows_every_module_and_the_supply(net):
     doc = net.query("/solvency")
     assert doc["solvent"] is True and doc["height"] == net.chain.height
-    assert sorted(doc["modules"]) == ["ads", "arbitration", "coupons", "groups", "identity", "staking"]
+    assert sorted(doc["modules"]) == ["ads", "arbitration", "coupons", "governance", "groups", "identity", "staking"]
+    assert doc["modules"]["governance"]["owed"] == {"deposits": "0"}
     assert doc["modules"]["staking"] == {
         "address": "0x" + staking.ADDRESS.hex(), "balance": str(2 * SELF_STAKE),
         "owed": {"bonded": str(2 * SELF_STAKE), "unbonding": "0", "rewards": "0", "commission": "0"},

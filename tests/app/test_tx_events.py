@@ -7,7 +7,7 @@ import pytest
 
 from abci_app import staking
 from abci_app.app.events import event_type, precompile_event, render
-from abci_app.app.modules import MIDDLEWARE, PRECOMPILE_EVENTS
+from abci_app.app.modules import BOUNDARY_MODULES, PRECOMPILE_EVENTS
 from abci_app.cli.wallet import GWEI, dev_account
 from abci_app.evm import LogRecord
 from abci_app.middleware import coupons
@@ -55,12 +55,14 @@ def test_values_are_rendered_for_queries():
 
 
 def test_the_registry_covers_every_precompile_event_with_distinct_types():
-    modules = (staking, *MIDDLEWARE)
+    modules = (staking, *BOUNDARY_MODULES)
     assert len(PRECOMPILE_EVENTS) == sum(len(m.EVENTS) for m in modules)
     types_ = [event_type(prefix, event.name) for prefix, event in PRECOMPILE_EVENTS.values()]
     assert len(set(types_)) == len(types_)
-    assert {m.EVENT_PREFIX for m in modules} == {"stake", "coupon", "ads", "arbitration", "identity", "group"}
-    assert not {"stake.slash", "stake.unbonding_completed", "mint", "rewards", "eth"} & set(types_)
+    assert {m.EVENT_PREFIX for m in modules} == {"stake", "coupon", "ads", "arbitration", "identity", "group",
+                                                     "gov"}
+    assert not {"stake.slash", "stake.unbonding_completed", "gov.proposal_ended", "mint", "rewards",
+                "eth"} & set(types_)
 
 
 def test_logs_of_other_addresses_stay_evm_logs():
