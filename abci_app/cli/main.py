@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..logs import configure_logging
-from . import arbitration, bench, group, identity, keys, localnet, node, query, tx
+from . import arbitration, bench, gov, group, identity, keys, localnet, node, query, tx
 from . import stake
 from . import compose
 from .config import flag_default
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     stake.add_parsers(commands)
     identity.add_parsers(commands)
     group.add_parsers(commands)
+    gov.add_parsers(commands)
     arbitration.add_parsers(commands)
     bench.add_parsers(commands)
     localnet.add_parsers(commands)
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what `start --upgrade-dir` restarts with
     configure_logging(args.log_format)
     return args.run(args)
 

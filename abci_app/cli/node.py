@@ -17,7 +17,7 @@ from ..app.metrics import serve_metrics
 from ..rpc.gateway import Gateway
 from ..rpc.gateway.filters import LogLimits
 from ..server import serve_grpc, serve_socket
-from . import cometbft
+from . import cometbft, upgrader
 from .config import Config, ConfigError, choose, flag_default, given
 from .devgenesis import dev_app_state, genesis_validators, validator_pubkey
 from .home import Home
@@ -54,6 +54,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help=f"the app's Prometheus /metrics on 127.0.0.1 (default: [metrics] port of miles.toml, "
                             f"else {METRICS_PORT})")
     start.add_argument("--no-metrics", action="store_true", help="do not serve the app's Prometheus metrics")
+    start.add_argument("--upgrade-dir", type=Path, default=None, metavar="DIR",
+                       help="at an upgrade height, restart with DIR/<plan>/bin/miles by itself (docs/operators.md)")
     start.set_defaults(run=run_start)
 
     app = commands.add_parser("app", help="run only the ABCI application server")
@@ -254,6 +256,8 @@ def run_start(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     if isinstance(settings, int):
         return settings
+    if args.upgrade_dir is not None:
+        return upgrader.supervise(args.argv, args.upgrade_dir.resolve(), settings.app_db(home.path).parent)
     config = settings.node_config()
     try:
         binary = cometbft.find_cometbft()

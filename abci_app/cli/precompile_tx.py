@@ -44,8 +44,10 @@ class Target:
     default_gas: Callable[[str], int | None]
 
 
-def run_call(args: argparse.Namespace, build: Builder, target: Target) -> int:
-    """Build the call (exit 2 on bad flags), send it, wait, report (exit 1 on revert or failure)."""
+def run_call(args: argparse.Namespace, build: Builder, target: Target,
+             on_done: Callable[[dict], None] | None = None) -> int:
+    """Build the call (exit 2 on bad flags), send it, wait, report (exit 1 on revert or failure);
+    `on_done` reports more from the receipt of a call that succeeded (what it returned)."""
     rpc = CometRPC(args.node)
     try:
         sender = load_sender(args)
@@ -73,6 +75,8 @@ def run_call(args: argparse.Namespace, build: Builder, target: Target) -> int:
         print(f"{call.summary}: {sent.receipt.get('error') or 'failed'} ({where})", file=sys.stderr)
         return 1
     print(f"{call.summary}: done in {where}")
+    if on_done is not None:
+        on_done(sent.receipt)
     return 0
 
 
