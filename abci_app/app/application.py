@@ -28,7 +28,7 @@ from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
 from . import chain_records, codes, history, pruning, snapshots, upgrades
 from .events import block_events, proposal_events, tx_events, validator_update
-from .genesis import Genesis, parse_genesis
+from .genesis import Genesis, current_params, parse_genesis
 from .genesis_accounts import genesis_accounts_root
 from .mempool import MempoolView
 from .metrics import AppMetrics
@@ -119,17 +119,15 @@ class Application(BaseApplication):
         if self.genesis is None:
             self.reader = None
             self.mempool = None
+            self.params = None
             return
-        params = self.genesis.params
-        if self._txs is None:
-            self._txs = TxCache(TxLimits(
-                chain_id=self.genesis.chain_id,
-                max_tx_bytes=params.max_tx_bytes,
-                block_gas_limit=params.block_gas_limit,
-                min_gas_price_wei=params.min_gas_price_wei,
-            ))
         db = db if db is not None else Overlay(self.store, self.accounts)
         self.reader = StateReader(VM, db, self.state_root, self.genesis.chain_id)
+        self.params = params = current_params(self.genesis, self.reader.state)  # the next block's
+        limits = TxLimits(chain_id=self.genesis.chain_id, max_tx_bytes=params.max_tx_bytes,
+                          block_gas_limit=params.block_gas_limit, min_gas_price_wei=params.min_gas_price_wei)
+        if self._txs is None or self._txs.limits != limits:  # at start, and after a proposal changed them
+            self._txs = TxCache(limits)
         self.mempool = MempoolView(self.reader.nonce_and_balance)
         self.base_fee_wei = chain_records.base_fee(self.reader.state, params.min_gas_price_wei)  # the next block's
 
@@ -148,7 +146,7 @@ class Application(BaseApplication):
         genesis = parse_genesis(req.app_state_bytes)
         genesis_json = genesis.to_json()  # what the store keeps, and chain_records proves
         overlay = Overlay(self.store, journal=NodeJournal())
-        ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis,
+        ctx = self._block_context(req.initial_height, req.time.seconds, b"\0" * 32, genesis.params.block_gas_limit,
                                   genesis.params.min_gas_price_wei)
         accounts_root = genesis_accounts_root(self.store, genesis.balances_wei, genesis.accounts_file,
                                               self.settings.genesis_accounts_file)
@@ -224,7 +222,7 @@ class Application(BaseApplication):
         ordered = ByTip(decoded, self.base_fee_wei)
         for dtx in ordered:
             wire = tx_wire_size(dtx.raw)
-            if size + wire > req.max_tx_bytes or gas + dtx.gas > self.genesis.params.block_gas_limit:
+            if size + wire > req.max_tx_bytes or gas + dtx.gas > self.params.block_gas_limit:
                 ordered.hold_back(dtx.sender)
                 continue
             chosen.append(dtx.raw)
@@ -245,7 +243,7 @@ class Application(BaseApplication):
             for raw in req.txs:
                 decoded.append(self._txs.decode(raw))
                 gas += decoded[-1].gas
-                if gas > self.genesis.params.block_gas_limit:
+                if gas > self.params.block_gas_limit:
                     return types.ResponseProcessProposal(status=status.REJECT)
         except errors.TxRejected:
             return types.ResponseProcessProposal(status=status.REJECT)
@@ -258,13 +256,13 @@ class Application(BaseApplication):
 
     # ---- ABCI: blocks ----------------------------------------------------------------------
 
-    def _block_context(self, height: int, time_s: int, block_hash: bytes, genesis: Genesis,
+    def _block_context(self, height: int, time_s: int, block_hash: bytes, gas_limit: int,
                        base_fee_wei: int) -> BlockContext:
         return BlockContext(
             height=height,
             timestamp_s=time_s,
             prev_randao=block_hash.rjust(32, b"\0")[:32],
-            gas_limit=genesis.params.block_gas_limit,
+            gas_limit=gas_limit,
             base_fee_wei=base_fee_wei,
             coinbase=staking.REWARD_POOL,
             prev_hashes=tuple(reversed(self._recent_hashes)),
@@ -306,9 +304,9 @@ class Application(BaseApplication):
         if self._overlay is None:
             self._overlay = Overlay(self.store, self.accounts, journal=NodeJournal())
         self._read_accounts_ahead(req.txs)
-        params = self.genesis.params
-        base_fee = self.base_fee_wei  # from the committed state (_reset_views)
-        ctx = self._block_context(req.height, req.time.seconds, req.hash, self.genesis, base_fee)
+        params = self.params  # from the committed state (_reset_views), as the base fee
+        base_fee = self.base_fee_wei
+        ctx = self._block_context(req.height, req.time.seconds, req.hash, params.block_gas_limit, base_fee)
         execution = BlockExecution(VM, self._overlay, self.state_root, ctx, self.genesis.chain_id,
                                    fee_floor_wei=params.min_gas_price_wei)
         upgraded = upgrades.start_block(execution.state, req.height, self.upgrade_handlers)

@@ -53,8 +53,8 @@ def recent_hashes(state, height: int) -> list[bytes]:
 
 def base_fee(state, minimum_wei: int) -> int:
     """The base fee of the block after the state's: what the last block recorded, or the
-    minimum before any block has ended."""
-    return state.get_storage(ADDRESS, BASE_FEE_SLOT) or minimum_wei
+    minimum before any block has ended, or once a proposal raised the minimum above it."""
+    return max(state.get_storage(ADDRESS, BASE_FEE_SLOT), minimum_wei)
 
 
 def record_base_fee(state, base_fee_wei: int) -> None:

@@ -4,11 +4,13 @@ Amounts are decimal strings of wei, since JSON numbers lose precision past 2**53
 accounts go in an accounts file the genesis names by hash (genesis_accounts.py).
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
 from eth_utils import is_hex_address, to_canonical_address
 
+from .. import governance
 from ..economics import MintParams
 from ..errors import GenesisError
 from ..staking import StakingGenesis, parse_staking_genesis
@@ -77,6 +79,14 @@ class Genesis:
         if mint.community_pool_bps:
             doc["community_pool_bps"] = mint.community_pool_bps
         return doc
+
+
+def current_params(genesis: Genesis, state) -> Params:
+    """The chain params in a state: the genesis ones, with the block gas limit and minimum gas
+    price that passed proposals set since (governance.chain_params; 0 keeps the genesis value)."""
+    changed = governance.chain_params(state)
+    return dataclasses.replace(genesis.params, **{
+        name: getattr(changed, name) for name in ("block_gas_limit", "min_gas_price_wei") if getattr(changed, name)})
 
 
 def parse_genesis(app_state: bytes) -> Genesis:

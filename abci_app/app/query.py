@@ -23,7 +23,7 @@ from ..evm.simulate import CallRequest, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import chain_records, codes, solvency
-from .genesis import Genesis
+from .genesis import Genesis, current_params
 from .history import oldest_block, pruned_below, pruned_log
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
 from .pruning import oldest_kept, state_root_at
@@ -170,7 +170,7 @@ def _call_block(ctx: QueryContext) -> BlockContext:
     return BlockContext(
         height=ctx.height, timestamp_s=record.get("time_s", 0),
         prev_randao=bytes.fromhex(record.get("hash", "")).rjust(32, b"\0")[:32],
-        gas_limit=ctx.genesis.params.block_gas_limit, base_fee_wei=0, coinbase=REWARD_POOL,
+        gas_limit=current_params(ctx.genesis, state).block_gas_limit, base_fee_wei=0, coinbase=REWARD_POOL,
         prev_hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height)[:-1])),  # H-255..H-1
     )
 
@@ -178,13 +178,14 @@ def _call_block(ctx: QueryContext) -> BlockContext:
 def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
     """What a wallet needs before signing: the EVM chain id, the minimum gas price and the base
     fee of the next block."""
+    params = current_params(ctx.genesis, ctx.reader.state)
     return _json(
         {
             "chain_id": ctx.genesis.chain_id,
             "height": ctx.height,
-            "min_gas_price_wei": str(ctx.genesis.params.min_gas_price_wei),
-            "base_fee_wei": str(chain_records.base_fee(ctx.reader.state, ctx.genesis.params.min_gas_price_wei)),
-            "block_gas_limit": ctx.genesis.params.block_gas_limit,
+            "min_gas_price_wei": str(params.min_gas_price_wei),
+            "base_fee_wei": str(chain_records.base_fee(ctx.reader.state, params.min_gas_price_wei)),
+            "block_gas_limit": params.block_gas_limit,
         }
     )
 

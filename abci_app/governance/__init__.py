@@ -17,7 +17,7 @@ from .calls import GovernanceCalls
 from .end_block import Ended, community_pool_wei, end_block
 from .events import EVENTS
 from .params import GovernanceParams
-from .records import UpgradePlan
+from .records import ChainParams, UpgradePlan
 from .state import ADDRESS, GovernanceState
 from .tally import shares_changed
 
@@ -45,6 +45,11 @@ def state_view(state) -> GovernanceState:
     return GovernanceState(Storage(state, ADDRESS, writable=False))
 
 
+def chain_params(state) -> ChainParams:
+    """The block gas limit and minimum gas price proposals set (0: the genesis value holds)."""
+    return state_view(state).chain_params()
+
+
 def upgrade_plan(state) -> UpgradePlan:
     """The scheduled software upgrade (height 0: none)."""
     return state_view(state).upgrade_plan()
@@ -61,6 +66,6 @@ def owed(state) -> dict[str, int]:
     return solvency.owed(state_view(state))
 
 
-__all__ = ["ADDRESS", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE", "Ended", "GovernanceParams",
+__all__ = ["ADDRESS", "ChainParams", "chain_params", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE", "Ended", "GovernanceParams",
            "GovernanceState", "UpgradePlan", "community_pool_wei", "end_block", "finish_upgrade", "init_genesis", "owed",
            "params_json", "parse_params", "shares_changed", "state_view", "upgrade_plan"]

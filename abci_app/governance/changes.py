@@ -1,4 +1,5 @@
-"""What a PARAM_CHANGE proposal may change: "module.param" for every module's params record.
+"""What a PARAM_CHANGE proposal may change: "module.param" for every module's params record, and
+"chain.block_gas_limit" and "chain.min_gas_price_wei" (the fee market's floor) of the app.
 
 A change is checked when it is submitted (the module exists, the param exists and may change,
 the new record passes the module's own `validate()`) and again when it is applied, against the
@@ -15,7 +16,8 @@ from ..middleware import MODULES as MIDDLEWARE
 from ..precompiles import Storage
 from ..precompiles.module_state import PARAMS_SLOT
 from .params import GovernanceParams
-from .state import ADDRESS
+from .records import ChainParams
+from .state import ADDRESS, CHAIN_PARAMS_SLOT
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ MODULES: dict[str, Governed] = {
     **{m.NAME: Governed(type(m.parse_params({})), m.ADDRESS, PARAMS_SLOT, fixed=FIXED_MIDDLEWARE.get(m.NAME, frozenset()))
        for m in MIDDLEWARE},
     "governance": Governed(GovernanceParams, ADDRESS, PARAMS_SLOT),
+    "chain": Governed(ChainParams, ADDRESS, CHAIN_PARAMS_SLOT),   # block gas limit, minimum gas price
 }
 
 

@@ -73,3 +73,18 @@ class UpgradePlan:
     proposal_id: int
     name: str
     info: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainParams:
+    """The block gas limit and the fee market's minimum gas price as proposals set them; 0 keeps
+    the genesis value (the app reads them at every block: app/genesis.py `current_params`)."""
+
+    block_gas_limit: int = 0
+    min_gas_price_wei: int = 0
+
+    def validate(self) -> None:
+        if self.block_gas_limit and not 21_000 <= self.block_gas_limit <= 1_000_000_000:
+            raise ValueError("chain param block_gas_limit must be 21000 to 1000000000 (or 0: the genesis value)")
+        if self.min_gas_price_wei >= 2**64:
+            raise ValueError("chain param min_gas_price_wei must be below 2**64 wei (or 0: the genesis value)")

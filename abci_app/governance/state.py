@@ -5,7 +5,9 @@ This module alone knows the layout; everything else asks it.
 
 from ..precompiles import ModuleState, WordSet, address_int, slot_of
 from .params import GovernanceParams
-from .records import Proposal, UpgradePlan
+from .records import ChainParams, Proposal, UpgradePlan
+
+CHAIN_PARAMS_SLOT = slot_of("chain_params")
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc07")
 
@@ -76,6 +78,11 @@ class GovernanceState(ModuleState):
     def votes_of(self, voter: bytes) -> WordSet:
         """Ids of the proposals a voter voted on that may still be in their voting period."""
         return WordSet(self.storage, "votes_of", voter)
+
+    # ---- the chain's own params ----------------------------------------------------------------
+
+    def chain_params(self) -> ChainParams:
+        return self.storage.load(ChainParams, CHAIN_PARAMS_SLOT)
 
     # ---- upgrades ----------------------------------------------------------------------------
 

@@ -234,7 +234,7 @@ def test_submissions_that_are_refused(net, keys):
     net.revert(key, "title must be 1 to 140 bytes", SUBMIT_TEXT, "x" * 141, "d", value=MIN_INITIAL)
     net.revert(key, "description must be at most 10000 bytes", SUBMIT_TEXT, "t", "x" * 10_001, value=MIN_INITIAL)
     for param, value, reason in [
-        ("nothing.x", 1, "unknown module 'nothing' (one of ads, arbitration, coupons, economics, governance, "
+        ("nothing.x", 1, "unknown module 'nothing' (one of ads, arbitration, chain, coupons, economics, governance, "
                          "groups, identity, staking)"),
         ("staking", 1, "staking has no param ''"),
         ("staking.nope", 1, "staking has no param 'nope'"),
@@ -245,6 +245,8 @@ def test_submissions_that_are_refused(net, keys):
         ("economics.inflation_bps", 801, "economics.inflation_bps may only fall (it is 0)"),
         ("groups.identity_address", 5, "groups.identity_address is fixed at genesis"),
         ("staking.jail_seconds", 2**32, "staking param jail_seconds must be below 2**32 seconds"),
+        ("chain.block_gas_limit", 20_999,
+         "chain param block_gas_limit must be 21000 to 1000000000 (or 0: the genesis value)"),
         ("governance.quorum_bps", 10_001, "governance param quorum_bps must be 1 to 10000 bps"),
         ("staking.jail_seconds", 2**128, "a param value must be below 2**128"),
     ]:

@@ -13,7 +13,7 @@ from abci_app.app import upgrades
 from abci_app.app.application import Application
 from abci_app.app.driver import InProcessChain
 
-from .harness import SUBMIT_UPGRADE, YES, GovChain, gov_state
+from .harness import FAILED, MIN_INITIAL, SUBMIT_UPGRADE, YES, GovChain, gov_state
 
 PLAN = "test-v2"
 
@@ -60,7 +60,19 @@ def test_the_old_binary_stops_at_the_height_and_the_new_one_goes_on(tmp_path, ke
     assert gov.upgrade_done(PLAN) == height and gov.upgrade_plan().height == 0
     net.wait(1)
     net.assert_supply()
+    net.revert(keys[2], f"plan {PLAN} was already carried out", SUBMIT_UPGRADE, "again", "", PLAN,
+               net.chain.height + 10, "", value=MIN_INITIAL)
     net.chain.app.close()
+
+
+def test_a_plan_whose_height_passed_during_the_vote_is_not_scheduled(net, keys):
+    proposal_id = net.submit(keys[2], SUBMIT_UPGRADE, "v2", "", PLAN, net.chain.height + 3, "")
+    net.vote(keys[0], proposal_id, YES)
+    net.vote(keys[1], proposal_id, YES)
+    net.wait()
+    assert net.status(proposal_id) == FAILED
+    assert net.proposal(proposal_id)[19] == "not scheduled: the upgrade height has passed"
+    assert governance.upgrade_plan(net.chain.app.reader.state).height == 0
 
 
 def test_a_binary_carrying_the_plan_refuses_the_blocks_before_it(tmp_path, keys, monkeypatch):
