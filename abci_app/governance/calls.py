@@ -33,6 +33,17 @@ def _staking(ctx: CallContext) -> staking.StakingState:
     return staking.StakingState(ctx.storage.of(staking.ADDRESS))
 
 
+def _in_period(ctx: CallContext, gov: GovernanceState, proposal_id: int, status: int) -> Proposal:
+    """The proposal, if it is in its deposit (DEPOSIT) or voting (VOTING) period at this block."""
+    if not gov.exists(proposal_id):
+        raise CallError("no such proposal")
+    proposal = gov.proposal(proposal_id)
+    ends = proposal.deposit_end_s if status == DEPOSIT else proposal.voting_end_s
+    if proposal.status != status or ctx.now_s >= ends:
+        raise CallError(f"proposal is not in its {'deposit' if status == DEPOSIT else 'voting'} period")
+    return proposal
+
+
 def _refuse(reason: str | None) -> None:
     if reason:
         raise CallError(reason)
@@ -129,11 +140,7 @@ class GovernanceCalls:
     @function("deposit(uint256)", gas=GAS_DEPOSIT, payable=True)
     def deposit(self, ctx: CallContext, proposal_id: int) -> None:
         gov = _state(ctx)
-        if not gov.exists(proposal_id):
-            raise CallError("no such proposal")
-        proposal = gov.proposal(proposal_id)
-        if proposal.status != DEPOSIT or ctx.now_s >= proposal.deposit_end_s:
-            raise CallError("proposal is not in its deposit period")
+        proposal = _in_period(ctx, gov, proposal_id, DEPOSIT)
         if ctx.value_wei == 0:
             raise CallError("deposit is zero")
         self._add_deposit(ctx, gov, proposal_id, proposal)
@@ -141,11 +148,7 @@ class GovernanceCalls:
     @function("vote(uint256,uint8)", gas=GAS_VOTE)
     def vote(self, ctx: CallContext, proposal_id: int, option: int) -> None:
         gov = _state(ctx)
-        if not gov.exists(proposal_id):
-            raise CallError("no such proposal")
-        proposal = gov.proposal(proposal_id)
-        if proposal.status != VOTING or ctx.now_s >= proposal.voting_end_s:
-            raise CallError("proposal is not in its voting period")
+        _in_period(ctx, gov, proposal_id, VOTING)
         if option not in OPTIONS:
             raise CallError("option must be 1 (yes), 2 (abstain), 3 (no) or 4 (veto)")
         st = _staking(ctx)
