@@ -125,8 +125,12 @@ class GovernanceCalls:
     def _add_deposit(self, ctx: CallContext, gov: GovernanceState, proposal_id: int, proposal: Proposal) -> None:
         """msg.value joins the proposal's deposit; reaching the minimum opens the vote."""
         depositors = gov.depositors(proposal_id)
-        if address_int(ctx.sender) not in depositors and len(depositors) >= rules.MAX_DEPOSITORS:
-            raise CallError(f"a proposal takes deposits from at most {rules.MAX_DEPOSITORS} accounts")
+        if address_int(ctx.sender) not in depositors:
+            if len(depositors) >= rules.MAX_DEPOSITORS:
+                raise CallError(f"a proposal takes deposits from at most {rules.MAX_DEPOSITORS} accounts")
+            least = gov.params().min_deposit_wei // rules.MAX_DEPOSITORS   # 50 of them reach the minimum
+            if ctx.value_wei < least:
+                raise CallError(f"a first deposit must be at least {least} wei")
         gov.set_deposit(proposal_id, ctx.sender, gov.deposit(proposal_id, ctx.sender) + ctx.value_wei)
         gov.add_funds(ctx.value_wei)
         proposal = dataclasses.replace(proposal, deposit_wei=proposal.deposit_wei + ctx.value_wei)

@@ -23,7 +23,7 @@ from .state import ADDRESS, CHAIN_PARAMS_SLOT
 @dataclass(frozen=True, slots=True)
 class Governed:
     """One module's params record: its class, where it is stored, what may not change (`fixed`),
-    what may only rise (`rising`) or only fall (`falling`)."""
+    what may only rise (`rising`) or only fall (`falling`), and floors."""
 
     cls: type
     address: bytes
@@ -31,6 +31,7 @@ class Governed:
     fixed: frozenset[str] = frozenset()
     rising: frozenset[str] = frozenset()
     falling: frozenset[str] = frozenset()
+    floors: tuple[tuple[str, int], ...] = ()   # (param, the least a proposal may set)
 
     def load(self, state):
         return Storage(state, self.address, writable=False).load(self.cls, self.slot)
@@ -41,7 +42,8 @@ class Governed:
 
 # Why each limit (README.md, "What a proposal may not change"): downtime_window sizes the ring of
 # missed blocks; unbonding_seconds keeps the unbonding queue in completion order only if it never
-# falls; min_delegation_wei bounds the unmetered end-of-block work per candidate; a higher
+# falls (and validate() caps it at a year); min_delegation_wei (at least 1,000 CMT by proposal)
+# bounds the unmetered end-of-block work per candidate; a higher
 # inflation_bps would owe the whole year so far again at the new rate in one block; the rest are
 # read live by records made under the old value (an ad's answer window, an order's dispute window
 # and draw, a CLAIM group's identity precompile).
@@ -53,7 +55,7 @@ FIXED_MIDDLEWARE = {
 
 MODULES: dict[str, Governed] = {
     "staking": Governed(staking.StakingParams, staking.ADDRESS, PARAMS_SLOT, fixed=frozenset({"downtime_window"}),
-                        rising=frozenset({"unbonding_seconds", "min_delegation_wei"})),
+                        rising=frozenset({"unbonding_seconds"}), floors=(("min_delegation_wei", 1_000 * 10**18),)),
     "economics": Governed(MintParams, staking.ADDRESS, staking.MINT_PARAMS_SLOT, fixed=frozenset({"supply_cap_wei"}),
                           falling=frozenset({"inflation_bps"})),
     **{m.NAME: Governed(type(m.parse_params({})), m.ADDRESS, PARAMS_SLOT, fixed=FIXED_MIDDLEWARE.get(m.NAME, frozenset()))
@@ -80,6 +82,9 @@ def changed_params(state, target: str, value: int):
         raise ValueError(f"{target} may only rise (it is {getattr(current, param)})")
     if param in module.falling and value > getattr(current, param):
         raise ValueError(f"{target} may only fall (it is {getattr(current, param)})")
+    least = dict(module.floors).get(param, 0)
+    if value < least:
+        raise ValueError(f"{target} may not be set below {least}")
     changed = dataclasses.replace(current, **{param: value})
     changed.validate()
     return module, changed

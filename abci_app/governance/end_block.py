@@ -1,9 +1,11 @@
 """What governance does at the end of every block, before staking's end of block: end the
 proposals whose deposit or voting period is over, carry out those that passed, and give the
-deposits back (or burn them, after a veto).
+deposits back, or burn them: after a veto, and when the deposit period ended below the minimum
+(as Cosmos SDK may: otherwise open slots would be free to hold, refunded at expiry).
 
-The work is bounded: at most max_active_proposals proposals are open, each tally reads each
-validator of the set once (tally.py) and each refund pays at most rules.MAX_DEPOSITORS accounts.
+The work is bounded: at most max_active_proposals proposals are open (three words read each; a
+proposal's texts only when it ends), each tally reads each validator of the set once (tally.py)
+and each refund pays at most rules.MAX_DEPOSITORS accounts.
 """
 
 import dataclasses
@@ -13,7 +15,7 @@ from .. import staking
 from ..precompiles import Storage, int_address
 from . import changes, rules, tally
 from .records import (CANCEL_UPGRADE, COMMUNITY_SPEND, DEPOSIT, EXPIRED, FAILED, PARAM_CHANGE, PASSED,
-                      SOFTWARE_UPGRADE, VETOED, VOTING, Proposal, Tally, UpgradePlan)
+                      SOFTWARE_UPGRADE, VETOED, Proposal, Tally, UpgradePlan)
 from .state import ADDRESS, GovernanceState
 
 
@@ -34,10 +36,14 @@ def end_block(state, height: int, now_s: int) -> list[Ended]:
     st = staking.state_view(state)
     ended = []
     for proposal_id in sorted(gov.active):
+        status = gov.proposal_word(proposal_id, "status")   # three words each; the texts only of those that end
+        ends = gov.proposal_word(proposal_id, "deposit_end_s" if status == DEPOSIT else "voting_end_s")
+        if now_s < ends:
+            continue
         proposal = gov.proposal(proposal_id)
-        if proposal.status == DEPOSIT and now_s >= proposal.deposit_end_s:
-            final = dataclasses.replace(proposal, status=EXPIRED, outcome="deposit below the minimum")
-        elif proposal.status == VOTING and now_s >= proposal.voting_end_s:
+        if status == DEPOSIT:
+            final = dataclasses.replace(proposal, status=EXPIRED, outcome="deposit below the minimum: burned")
+        else:
             votes = tally.tally(gov, st, proposal_id)
             status, why = rules.outcome(votes, params)
             if status == PASSED:
@@ -45,16 +51,15 @@ def end_block(state, height: int, now_s: int) -> list[Ended]:
                 if failure:
                     status, why = FAILED, failure
             final = _with_tally(dataclasses.replace(proposal, status=status, outcome=why), votes)
-        else:
-            continue
         final = dataclasses.replace(final, ended_height=height)
-        if final.status == VETOED:
+        burned = final.status in (VETOED, EXPIRED)
+        if burned:
             _burn_deposit(state, gov, final)
         else:
             _return_deposits(state, gov, proposal_id, final)
         gov.set_proposal(proposal_id, final)
         gov.active.remove(proposal_id)
-        ended.append(Ended(proposal_id, final, final.status == VETOED))
+        ended.append(Ended(proposal_id, final, burned))
     return ended
 
 

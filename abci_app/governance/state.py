@@ -3,11 +3,14 @@
 This module alone knows the layout; everything else asks it.
 """
 
+import dataclasses
+
 from ..precompiles import ModuleState, WordSet, address_int, slot_of
 from .params import GovernanceParams
 from .records import ChainParams, Proposal, UpgradePlan
 
 CHAIN_PARAMS_SLOT = slot_of("chain_params")
+_FIELD_INDEX = {f.name: i for i, f in enumerate(dataclasses.fields(Proposal))}
 
 ADDRESS = bytes.fromhex("000000000000000000000000000000000000cc07")
 
@@ -35,6 +38,11 @@ class GovernanceState(ModuleState):
 
     def proposal(self, proposal_id: int) -> Proposal:
         return self.storage.load(Proposal, slot_of("proposal", proposal_id))
+
+    def proposal_word(self, proposal_id: int, name: str) -> int:
+        """One integer field of a proposal (`status`, `voting_end_s`...), one read: what the
+        end of every block and the share-change hook read, never the texts."""
+        return self.storage.word(slot_of("proposal", proposal_id) + _FIELD_INDEX[name])
 
     def set_proposal(self, proposal_id: int, proposal: Proposal) -> None:
         self.storage.save(slot_of("proposal", proposal_id), proposal)

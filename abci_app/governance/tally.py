@@ -35,7 +35,7 @@ def record_vote(gov: GovernanceState, st: StakingState, proposal_id: int, voter:
 def forget_ended(gov: GovernanceState, voter: bytes) -> None:
     """Drop the voter's proposals whose vote has ended: at most max_active_proposals stay."""
     votes = gov.votes_of(voter)
-    for proposal_id in [p for p in votes if gov.proposal(p).status != VOTING]:
+    for proposal_id in [p for p in votes if gov.proposal_word(p, "status") != VOTING]:
         votes.remove(proposal_id)
 
 

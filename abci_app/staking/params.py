@@ -6,6 +6,7 @@ from ..precompiles.params import params_from_json, params_to_json
 
 WEI_PER_CMT = 10**18
 BPS = 10_000
+YEAR_SECONDS = 366 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +37,12 @@ class StakingParams:
             raise ValueError("max_validators and downtime_window must be at least 1")
         if self.max_validators > 1_000:
             raise ValueError("max_validators must be at most 1000")
-        for name in ("unbonding_seconds", "jail_seconds"):
-            if getattr(self, name) >= 2**32:
-                raise ValueError(f"staking param {name} must be below 2**32 seconds")
+        if self.jail_seconds >= 2**32:
+            raise ValueError("staking param jail_seconds must be below 2**32 seconds")
+        if self.unbonding_seconds > YEAR_SECONDS:
+            raise ValueError(f"staking param unbonding_seconds must be at most {YEAR_SECONDS} (a year)")
+        if self.min_delegation_wei >= 2**128:
+            raise ValueError("staking param min_delegation_wei must be below 2**128 wei")
         if self.downtime_max_missed >= self.downtime_window:
             raise ValueError("downtime_max_missed must be below downtime_window")
 

@@ -4,13 +4,14 @@ pragma solidity ^0.8.24;
 /// @title The governance precompile at 0x000000000000000000000000000000000000CC07
 /// @notice Anyone submits a proposal with at least minInitialDeposit (msg.value). Anyone adds to its
 /// deposit while it is in its deposit period; reaching minDeposit opens the vote for votingPeriod
-/// seconds, and a proposal that never reaches it expires (deposits returned). Accounts with bonded
+/// seconds, and a proposal that never reaches it expires and its deposits are burned (open slots
+/// are not free to hold). Accounts with bonded
 /// stake vote yes, abstain, no or veto, and may change their vote until it ends; a validator's vote
 /// counts for the delegators of its pool who do not vote themselves. At the end of the block that
 /// ends the vote: below the quorum of the bonded stake it is rejected; veto above the veto
 /// threshold of all votes vetoes it and burns its deposit; otherwise yes above the threshold of
-/// yes + no + veto passes it, and it is carried out in that block. Deposits are returned whenever
-/// the deposit is not burned. Every bad call reverts with a reason string and changes nothing;
+/// yes + no + veto passes it, and it is carried out in that block. After the vote deposits are
+/// returned, unless it was vetoed. Every bad call reverts with a reason string and changes nothing;
 /// DELEGATECALL and CALLCODE are refused.
 interface IGovernance {
     struct Proposal {
@@ -92,7 +93,8 @@ interface IGovernance {
     function submitCancelUpgrade(string calldata title, string calldata description, string calldata name)
         external payable returns (uint256 proposalId);
 
-    /// While the proposal is in its deposit period; at most 50 depositors per proposal.
+    /// While the proposal is in its deposit period; at most 50 depositors per proposal, each bringing
+    /// at least minDeposit / 50 the first time (then any amount).
     function deposit(uint256 proposalId) external payable;
 
     /// option: 1 yes, 2 abstain, 3 no, 4 veto. The sender must hold a delegation (a validator's

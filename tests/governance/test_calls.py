@@ -75,23 +75,28 @@ def test_deposits_from_others_open_the_vote_when_they_reach_the_minimum(net, key
     assert net.status(proposal_id) == DEPOSIT
     net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=MIN_DEPOSIT - MIN_INITIAL - 1)
     assert net.status(proposal_id) == DEPOSIT
-    result = net.ok(keys[4], DEPOSIT_CALL, proposal_id, value=1)
+    result = net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=1)   # a depositor adds any amount
     assert abci_event(result, "gov.deposited")["total"] == str(MIN_DEPOSIT)
     assert net.status(proposal_id) == VOTING
     assert net.chain.balance(GOV) == MIN_DEPOSIT
     net.assert_supply()
 
 
-def test_a_proposal_below_the_minimum_expires_and_every_deposit_comes_back(net, keys):
+def test_a_proposal_below_the_minimum_expires_and_its_deposits_are_burned(net, keys):
     proposal_id = net.submit(keys[2], deposit=MIN_INITIAL)
-    net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=5 * CMT)
+    net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=MIN_DEPOSIT // 50)
     balances = [net.chain.balance(k.address) for k in keys[2:4]]
+    burned, supply = net.burned(), net.chain.supply()
     net.wait(PERIOD)
     assert net.status(proposal_id) == EXPIRED
-    assert [net.chain.balance(k.address) for k in keys[2:4]] == [balances[0] + MIN_INITIAL, balances[1] + 5 * CMT]
+    assert net.proposal(proposal_id)[19] == "deposit below the minimum: burned"
+    assert [net.chain.balance(k.address) for k in keys[2:4]] == balances
+    assert net.burned() == burned + MIN_INITIAL + MIN_DEPOSIT // 50
+    assert net.chain.supply() == supply - MIN_INITIAL - MIN_DEPOSIT // 50
     assert net.chain.balance(GOV) == 0
     ended = _ended(net)
-    assert (ended["status"], ended["deposit"], ended["burned"]) == ("expired", str(MIN_INITIAL + 5 * CMT), "false")
+    assert (ended["status"], ended["deposit"], ended["burned"]) == ("expired", str(MIN_INITIAL + MIN_DEPOSIT // 50),
+                                                                   "true")
     assert net.ask("activeProposals()", ["uint256[]"]) == ((),)
     net.assert_supply()
 
@@ -140,8 +145,8 @@ def test_no_beyond_the_threshold_rejects(net, keys):
 
 
 def test_a_vetoed_proposal_burns_its_deposit(net, keys):
-    proposal_id = net.submit(keys[2], deposit=MIN_DEPOSIT - 7)
-    net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=7)
+    proposal_id = net.submit(keys[2], deposit=MIN_DEPOSIT - 300 * CMT)
+    net.ok(keys[3], DEPOSIT_CALL, proposal_id, value=300 * CMT)
     net.vote(keys[0], proposal_id, YES)
     net.vote(keys[1], proposal_id, VETO)
     burned, supply = net.burned(), net.chain.supply()
@@ -242,6 +247,9 @@ def test_submissions_that_are_refused(net, keys):
         ("economics.supply_cap_wei", 5, "economics.supply_cap_wei is fixed at genesis"),
         ("staking.max_validators", 0, "max_validators and downtime_window must be at least 1"),
         ("staking.unbonding_seconds", 5, "staking.unbonding_seconds may only rise (it is 604800)"),
+        ("staking.unbonding_seconds", 366 * 86400 + 1, "staking param unbonding_seconds must be at most 31622400 "
+                                                       "(a year)"),
+        ("staking.min_delegation_wei", CMT, "staking.min_delegation_wei may not be set below 1000000000000000000000"),
         ("economics.inflation_bps", 801, "economics.inflation_bps may only fall (it is 0)"),
         ("groups.identity_address", 5, "groups.identity_address is fixed at genesis"),
         ("staking.jail_seconds", 2**32, "staking param jail_seconds must be below 2**32 seconds"),
@@ -293,17 +301,27 @@ def test_deposits_and_votes_that_are_refused(net, keys):
     net.revert(keys[3], "proposal is not in its deposit period", DEPOSIT_CALL, waiting, value=1)
 
 
-def test_at_most_fifty_accounts_deposit_on_a_proposal(net, keys):
-    proposal_id = net.submit(keys[2], deposit=MIN_INITIAL)
+def test_at_most_fifty_accounts_deposit_on_a_proposal_each_bringing_a_fiftieth_of_the_minimum(tmp_path, keys):
+    least = 200 * CMT
+    net = GovChain.start(str(tmp_path / "db"), gov_state(keys, {"min_deposit_wei": str(50 * least + 49),
+                                                                "min_initial_deposit_wei": str(least)}))
+    net.keys = keys
+    proposal_id = net.submit(keys[2], deposit=least)
+    net.revert(keys[3], f"a first deposit must be at least {least} wei", DEPOSIT_CALL, proposal_id, value=least - 1)
     depositors = [dev_account(100 + i) for i in range(50)]
-    funding = [transfer(keys[3], net.chain.account(keys[3].address)["nonce"] + i, d.address, 10 * CMT)
+    funding = [transfer(keys[3], net.chain.account(keys[3].address)["nonce"] + i, d.address, 250 * CMT)
                for i, d in enumerate(depositors)]
     assert all(r.code == 0 for r in net.block(funding))
-    deposits = [transfer(d, 0, GOV, 1, gas=200_000, data=call_data(DEPOSIT_CALL, proposal_id)) for d in depositors]
+    deposits = [transfer(d, 0, GOV, least, gas=200_000, data=call_data(DEPOSIT_CALL, proposal_id)) for d in depositors]
     results = net.block(deposits)
     assert [r.code for r in results] == [0] * 49 + [32]
     assert results[-1].log.endswith("a proposal takes deposits from at most 50 accounts")
-    net.ok(keys[2], DEPOSIT_CALL, proposal_id, value=1)   # one who deposited may add more
+    net.ok(keys[2], DEPOSIT_CALL, proposal_id, value=49)      # one who deposited may add any amount
+    assert net.status(proposal_id) == VOTING
+    net.vote(keys[0], proposal_id, YES)
+    net.vote(keys[1], proposal_id, YES)
     net.wait(PERIOD)
-    assert [net.chain.balance(d.address) for d in depositors] == [10 * CMT - net.fee(r) for r in results]
+    assert net.status(proposal_id) == PASSED
+    assert [net.chain.balance(d.address) for d in depositors] == [250 * CMT - net.fee(r) for r in results]
     assert net.chain.balance(GOV) == 0
+    net.chain.app.close()
