@@ -1,6 +1,7 @@
 """The running tally against the slow one (harness.reference_tally: every delegation of every
 validator, each following its holder's vote or else its validator's), after every step of random
-delegations, undelegations, redelegations, votes and double-sign slashes during two open votes;
+delegations, undelegations, redelegations, votes, double-sign slashes and withdrawn candidacies
+during two open votes;
 and the final tally each vote ends with."""
 
 import tempfile
@@ -26,6 +27,7 @@ actions = st.one_of(
     st.tuples(st.just("redelegate"), people, validators, validators, eighths),
     st.tuples(st.just("vote"), people, st.integers(0, 1), st.integers(1, 4)),
     st.tuples(st.just("double_sign"), validators),
+    st.tuples(st.just("withdraw"), validators),
 )
 
 
@@ -53,6 +55,8 @@ def _run(net: GovChain, keys, action, proposals: list[int]) -> None:
     elif kind == "vote":
         _, who, which, option = action
         net.send(keys[who], VOTE, proposals[which], option, to=net.ADDRESS)
+    elif kind == "withdraw":
+        net.send(keys[action[1]], "withdrawCandidacy()")
     elif kind == "double_sign":
         view = staking.state_view(net.chain.app.reader.state)
         candidate = view.candidate(bytes.fromhex(keys[action[1]].address[2:]))
@@ -93,4 +97,5 @@ def test_a_voter_who_redelegates_and_is_slashed_moves_its_vote_with_its_stake():
     tally_follows_the_stake([dev_account(i) for i in range(KEYS)], [
         ("delegate", 5, 0, 40), ("vote", 0, 0, 1), ("vote", 5, 0, 3), ("redelegate", 5, 0, 1, 4),
         ("double_sign", 0), ("vote", 1, 0, 4), ("undelegate", 5, 1, 8), ("delegate", 5, 2, 3),
+        ("delegate", 6, 1, 5), ("vote", 6, 1, 2), ("withdraw", 1),
     ])
