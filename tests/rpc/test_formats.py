@@ -147,8 +147,9 @@ def test_format_transaction(fields):
                                       "data": "0xabcd", **fields})
     tx = TX_BUILDER.decode(bytes(signed.raw_transaction))
     answer = fmt.format_transaction(tx, bytes.fromhex(sender.address[2:]), bytes(signed.hash), block_hash="0x" + "22" * 32,
-                                    number=9, index=0, base_fee_wei=10**9)
+                                    number=9, index=0, base_fee_wei=10**9, timestamp=1_700_000_000)
     assert answer["from"] == sender.address and answer["to"] == "0x" + "11" * 20
+    assert answer["blockTimestamp"] == hex(1_700_000_000)
     assert (answer["nonce"], answer["value"], answer["gas"], answer["input"]) == ("0x7", "0x5", hex(30_000), "0xabcd")
     assert (answer["blockNumber"], answer["transactionIndex"], answer["chainId"]) == ("0x9", "0x0", hex(1818))
     assert int(answer["r"], 16) == signed.r and int(answer["s"], 16) == signed.s

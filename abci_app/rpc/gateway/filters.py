@@ -49,7 +49,7 @@ class Filters:
             self._expire(now)
             if len(self._filters) >= self.capacity:
                 raise LimitExceeded(f"too many filters installed (at most {self.capacity})")
-            filter_id = "0x" + secrets.token_hex(16)
+            filter_id = hex(secrets.randbits(128) | 1 << 127)   # a uint without leading zeros, as the spec's
             self._filters[filter_id] = Filter(kind, spec, next_height, now)
         return filter_id
 

@@ -137,8 +137,9 @@ def tx_type(raw: bytes) -> int:
 
 
 def format_transaction(tx, sender: bytes, tx_hash: bytes, *, block_hash: str | None, number: int | None,
-                       index: int | None, base_fee_wei: int) -> dict:
-    """An Ethereum transaction from a py-evm signed transaction; block fields null while pending.
+                       index: int | None, base_fee_wei: int, timestamp: int | None = None) -> dict:
+    """An Ethereum transaction from a py-evm signed transaction; block fields (the block's hash,
+    number and time, the tx's index) null while pending.
 
     gasPrice of a fee-market tx is what it pays: min(maxFee, baseFee + maxPriorityFee)."""
     type_id = getattr(tx, "type_id", None) or 0
@@ -147,6 +148,7 @@ def format_transaction(tx, sender: bytes, tx_hash: bytes, *, block_hash: str | N
         "nonce": quantity(tx.nonce),
         "blockHash": block_hash,
         "blockNumber": None if number is None else quantity(number),
+        "blockTimestamp": None if timestamp is None else quantity(timestamp),
         "transactionIndex": None if index is None else quantity(index),
         "from": checksum(sender),
         "to": checksum(tx.to) if tx.to else None,

@@ -71,6 +71,11 @@ def net_listening(chain: CometChain) -> bool:
 # chain and fees
 
 
+def accounts(chain: CometChain) -> list:
+    """The node holds no keys (wallets sign): none, as geth without keys answers."""
+    return []
+
+
 def chain_id(chain: CometChain) -> str:
     return fmt.quantity(chain.params.chain_id)
 
@@ -230,7 +235,7 @@ def _transaction_in(chain: CometChain, block: StoredBlock, index: int) -> dict:
     if decoded is None:
         raise ServerError(f"transaction {index} of block {block.height} does not decode")
     return fmt.format_transaction(decoded.tx, decoded.sender, decoded.hash, block_hash=block.hash,
-                                  number=block.height, index=index,
+                                  number=block.height, index=index, timestamp=block.record["time_s"],
                                   base_fee_wei=block.base_fee_wei(chain.params.min_gas_price_wei))
 
 
@@ -433,6 +438,7 @@ METHODS: dict[str, Method] = {
     "web3_clientVersion": Method(client_version),
     "net_version": Method(net_version),
     "net_listening": Method(net_listening),
+    "eth_accounts": Method(accounts),
     "eth_chainId": Method(chain_id),
     "eth_blockNumber": Method(block_number),
     "eth_gasPrice": Method(gas_price),
