@@ -49,10 +49,24 @@ def test_block_tags():
         assert fmt.parse_block_tag(tag) == "latest"
     assert fmt.parse_block_tag("earliest") == "earliest"
     assert fmt.parse_block_tag("0x10") == 16
-    assert fmt.parse_block_tag({"blockNumber": "0x2"}) == 2
-    for bad in ("newest", 16, None, {"blockHash": "0x00"}):
+    for bad in ("newest", 16, None, {"blockNumber": "0x2"}, "0x" + "ab" * 32):
         with pytest.raises(InvalidParams):
             fmt.parse_block_tag(bad)
+
+
+def test_block_refs_take_every_form_of_block_number_or_tag_or_hash():
+    block_hash = "0x" + "ab" * 32
+    assert fmt.parse_block_ref("latest") == "latest" and fmt.parse_block_ref("0x10") == 16
+    assert fmt.parse_block_ref(block_hash) == fmt.BlockHash(bytes.fromhex("ab" * 32))
+    assert fmt.parse_block_ref({"blockNumber": "0x2"}) == 2
+    assert fmt.parse_block_ref({"blockHash": block_hash}) == fmt.BlockHash(bytes.fromhex("ab" * 32))
+    assert fmt.parse_block_ref({"blockHash": block_hash, "requireCanonical": True}) == \
+        fmt.BlockHash(bytes.fromhex("ab" * 32))
+    for bad in ({"blockHash": "0x00"}, {}, {"blockNumber": "0x1", "blockHash": block_hash},
+                {"blockHash": block_hash, "requireCanonical": "yes"}, {"blockNumber": "0x1", "extra": 1},
+                "0x" + "ab" * 33, 16):
+        with pytest.raises(InvalidParams):
+            fmt.parse_block_ref(bad)
 
 
 def test_tx_type_from_the_first_byte():

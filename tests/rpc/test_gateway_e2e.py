@@ -58,6 +58,17 @@ def test_transfer_and_receipt(w3):
     assert tx_hash in block["transactions"]
     assert w3.eth.get_balance(RECIPIENT) == before + 25 * 10**17
     assert w3.eth.get_balance(sender.address) == sender_before - 25 * 10**17 - 21_000 * GWEI
+    # the state after that block, named by its hash (both forms) or its number
+    at_block = before + 25 * 10**17
+    assert w3.eth.get_balance(RECIPIENT, receipt["blockHash"]) == at_block
+    assert w3.eth.get_balance(RECIPIENT, receipt["blockNumber"] - 1) == before
+    by_object = w3.provider.make_request("eth_getBalance", [RECIPIENT, {"blockHash": receipt["blockHash"].to_0x_hex()}])
+    assert int(by_object["result"], 16) == at_block
+    unknown = w3.provider.make_request("eth_getCode", [RECIPIENT, "0x" + "cd" * 32])
+    assert unknown["error"] == {"code": -32000, "message": "header for hash not found"}
+    (full,) = [tx for tx in w3.eth.get_block(receipt["blockNumber"], full_transactions=True)["transactions"]
+               if tx["hash"] == tx_hash]
+    assert int(full["blockTimestamp"], 16) == block["timestamp"]   # web3 does not know the field yet
 
 
 def test_unknown_receipt_is_null(w3):

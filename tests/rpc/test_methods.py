@@ -247,3 +247,23 @@ def test_sha3_and_syncing():
 
     assert methods.syncing(Syncing(False)) is False
     assert methods.syncing(Syncing(True)) == {"startingBlock": "0x1", "currentBlock": "0x28", "highestBlock": "0x28"}
+
+
+class HashedChain(StubChain):
+    """StubChain whose block 7 has hash 0xab..ab."""
+
+    def height_of(self, block_hash):
+        return 7 if block_hash == bytes.fromhex("ab" * 32) else None
+
+
+def test_state_reads_at_a_block_hash_read_that_blocks_state():
+    chain = HashedChain(nonce=4, mempool=[])
+    for ref in ("0x" + "ab" * 32, {"blockHash": "0x" + "ab" * 32, "requireCanonical": True}):
+        balance_args = methods.METHODS["eth_getBalance"].parse([ALICE, ref])
+        assert methods.get_balance(chain, *balance_args) == "0x5"
+        nonce_args = methods.METHODS["eth_getTransactionCount"].parse([ALICE, ref])
+        assert methods.get_transaction_count(chain, *nonce_args) == "0x4"
+    assert chain.heights == [7, 7, 7, 7]
+    with pytest.raises(JsonRpcError) as unknown:
+        methods.get_balance(chain, *methods.METHODS["eth_getBalance"].parse([ALICE, "0x" + "cd" * 32]))
+    assert unknown.value.code == SERVER_ERROR and unknown.value.message == "header for hash not found"

@@ -5,6 +5,7 @@ Pure functions: parsers raise `InvalidParams` (-32602), formatters take the dict
 """
 
 import re
+from dataclasses import dataclass
 
 from eth_bloom import BloomFilter
 from eth_utils import is_hex_address, to_checksum_address
@@ -66,19 +67,39 @@ def parse_hash(value) -> bytes:
 
 
 def parse_block_tag(value) -> int | str:
-    """`latest` (also `pending`, `safe`, `finalized`: one committed chain, instant finality),
-    `earliest`, or a block number. Returns the tag or the number."""
+    """BlockNumberOrTag: `latest` (also `pending`, `safe`, `finalized`: one committed chain,
+    instant finality), `earliest`, or a block number. Returns the tag or the number."""
     if value in BLOCK_TAGS_LATEST:
         return "latest"
     if value == "earliest":
         return "earliest"
-    if isinstance(value, dict):  # EIP-1898 {"blockNumber": ...}
-        if "blockNumber" in value:
-            return parse_block_tag(value["blockNumber"])
-        raise InvalidParams("block by hash is not supported yet")
-    if isinstance(value, str) and value.startswith("0x"):
+    if isinstance(value, str) and value.startswith("0x") and len(value) < 2 + 64:
         return parse_quantity(value)
     raise InvalidParams(f"not a block number or tag: {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class BlockHash:
+    """A block named by its hash (BlockNumberOrTagOrHash, EIP-1898)."""
+
+    value: bytes
+
+
+def parse_block_ref(value) -> int | str | BlockHash:
+    """BlockNumberOrTagOrHash, the block of a state read: a tag or number as `parse_block_tag`, a
+    32-byte block hash, or EIP-1898's object: {"blockNumber": n} or {"blockHash": h,
+    "requireCanonical": bool} (every committed block is canonical: instant finality)."""
+    if isinstance(value, dict):
+        if set(value) - {"blockNumber", "blockHash", "requireCanonical"} \
+                or ("blockNumber" in value) == ("blockHash" in value) \
+                or not isinstance(value.get("requireCanonical", False), bool):
+            raise InvalidParams(f"a block object has blockNumber, or blockHash and requireCanonical: {value!r}")
+        if "blockHash" in value:
+            return BlockHash(parse_hash(value["blockHash"]))
+        return parse_block_tag(value["blockNumber"])
+    if isinstance(value, str) and len(value) == 2 + 64:
+        return BlockHash(parse_hash(value))
+    return parse_block_tag(value)
 
 
 def parse_count(value) -> int:

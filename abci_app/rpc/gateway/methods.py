@@ -47,9 +47,15 @@ def _height(chain: CometChain, tag: int | str) -> int:
     return chain.height() if tag == "latest" else 1 if tag == "earliest" else tag
 
 
-def _state_height(tag: int | str) -> int:
-    """The height a state read asks the app for: 0 for the last committed block. The app keeps
-    recent blocks' state and refuses (-32000) a height it does not have."""
+def _state_height(chain: CometChain, tag: int | str | fmt.BlockHash) -> int:
+    """The height a state read asks the app for: 0 for the last committed block; a block hash
+    is looked up (-32000 if no committed block has it, as geth answers). The app keeps recent
+    blocks' state and refuses (-32000) a height it does not have."""
+    if isinstance(tag, fmt.BlockHash):
+        height = chain.height_of(tag.value)
+        if height is None:
+            raise ServerError("header for hash not found")
+        return height
     return 0 if tag == "latest" else 1 if tag == "earliest" else tag
 
 
@@ -118,7 +124,7 @@ def suggested_tip(chain: CometChain) -> int:
 
 
 def get_balance(chain: CometChain, address: str, tag) -> str:
-    return fmt.quantity(int(chain.account(address, _state_height(tag))["balance"]))
+    return fmt.quantity(int(chain.account(address, _state_height(chain, tag))["balance"]))
 
 
 def get_transaction_count(chain: CometChain, address: str, tag) -> str:
@@ -132,22 +138,22 @@ def get_transaction_count(chain: CometChain, address: str, tag) -> str:
         while nonce in queued:
             nonce += 1
         return fmt.quantity(nonce)
-    return fmt.quantity(chain.account(address, _state_height(tag))["nonce"])
+    return fmt.quantity(chain.account(address, _state_height(chain, tag))["nonce"])
 
 
-def _nonce_tag(value) -> str | int:
-    return "pending" if value == "pending" else fmt.parse_block_tag(value)
+def _nonce_tag(value) -> str | int | fmt.BlockHash:
+    return "pending" if value == "pending" else fmt.parse_block_ref(value)
 
 
 def get_code(chain: CometChain, address: str, tag) -> str:
     """The runtime code (`0x` for an account without code)."""
-    return fmt.data(chain.code(address, _state_height(tag)))
+    return fmt.data(chain.code(address, _state_height(chain, tag)))
 
 
 def get_storage_at(chain: CometChain, address: str, slot: int, tag) -> str:
     if slot >= 2**256:
         raise InvalidParams("storage slot out of range")
-    return fmt.data(chain.storage(address, slot, _state_height(tag)))
+    return fmt.data(chain.storage(address, slot, _state_height(chain, tag)))
 
 
 # calls and gas estimation
@@ -170,7 +176,7 @@ def _cap_gas(chain: CometChain, call: dict) -> dict:
 
 
 def eth_call(chain: CometChain, call: dict, tag) -> str:
-    result = chain.call(_cap_gas(chain, call), _state_height(tag))
+    result = chain.call(_cap_gas(chain, call), _state_height(chain, tag))
     if not result["success"]:
         raise _call_failed(result)
     return result["output"]
@@ -181,7 +187,7 @@ def estimate_gas(chain: CometChain, call: dict, tag) -> str:
     limit: the app searches for it in one `/estimate` query, which its time budget bounds whole
     (evm/simulate.py: estimate_gas). A call that fails with all of it fails (code 3 with the
     reason for a revert)."""
-    answer = chain.estimate(_cap_gas(chain, call), _state_height(tag))
+    answer = chain.estimate(_cap_gas(chain, call), _state_height(chain, tag))
     if answer["gas"] is None:
         raise _call_failed(answer)
     return fmt.quantity(answer["gas"])
@@ -443,13 +449,13 @@ METHODS: dict[str, Method] = {
     "eth_blockNumber": Method(block_number),
     "eth_gasPrice": Method(gas_price),
     "eth_maxPriorityFeePerGas": Method(max_priority_fee),
-    "eth_getBalance": Method(get_balance, (fmt.parse_address, fmt.parse_block_tag), 1, ("latest",)),
+    "eth_getBalance": Method(get_balance, (fmt.parse_address, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getTransactionCount": Method(get_transaction_count, (fmt.parse_address, _nonce_tag), 1, ("latest",)),
-    "eth_getCode": Method(get_code, (fmt.parse_address, fmt.parse_block_tag), 1, ("latest",)),
-    "eth_getStorageAt": Method(get_storage_at, (fmt.parse_address, fmt.parse_quantity, fmt.parse_block_tag), 2,
+    "eth_getCode": Method(get_code, (fmt.parse_address, fmt.parse_block_ref), 1, ("latest",)),
+    "eth_getStorageAt": Method(get_storage_at, (fmt.parse_address, fmt.parse_quantity, fmt.parse_block_ref), 2,
                                ("latest",)),
-    "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),
-    "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),
+    "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
+    "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getTransactionByHash": Method(get_transaction_by_hash, (fmt.parse_hash,)),
     "eth_feeHistory": Method(fee_history, (fmt.parse_count, fmt.parse_block_tag, fmt.parse_percentiles), 2, (None,)),
     "web3_sha3": Method(sha3, (fmt.parse_data,)),
