@@ -10,9 +10,9 @@ Transactions go through `broadcast_tx_sync`, so CheckTx and consensus see them l
 import base64
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property
 
 from ...evm.tx import DecodedTx, TxLimits, decode_tx
 from ..cometbft import CometRPC, RpcError
@@ -25,11 +25,14 @@ EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAIT_S = 1, 0.1   # eth_call and eth_estimateGas 
 QUERY_NOT_FOUND = 40  # abci_app.app.codes: codes are append-only
 QUERY_TOO_MANY_RESULTS = 42
 BLOCK_CACHE_SIZE = 256
+PARAMS_TTL_S = 1.0   # wall clock: the gateway is no consensus code
 
 
 @dataclass(frozen=True, slots=True)
 class ChainParams:
-    """The chain's static parameters, read once from `/chain`."""
+    """The chain's parameters from `/chain`: the chain id never changes; the minimum gas price and
+    the block gas limit may, by a governance proposal (`chain.*`), so they are read again at most
+    every PARAMS_TTL_S."""
 
     chain_id: int
     min_gas_price_wei: int
@@ -67,6 +70,7 @@ class CometChain:
         self.limits = limits
         self.filters = Filters()
         self._blocks: OrderedDict[int, StoredBlock] = OrderedDict()  # committed blocks never change
+        self._params: tuple[float, ChainParams | None] = (0.0, None)   # (monotonic time read, params)
         self._lock = threading.Lock()
         self._expensive = threading.BoundedSemaphore(EXPENSIVE_IN_FLIGHT)
         self.tip_suggestion: tuple[int, int] | None = None  # (height, tip): methods.suggested_tip's
@@ -91,10 +95,15 @@ class CometChain:
             raise ServerError(log or f"abci_query {path} answered code {code}")
         return json.loads(value)
 
-    @cached_property
+    @property
     def params(self) -> ChainParams:
-        chain = self._query_json("/chain")
-        return ChainParams(int(chain["chain_id"]), int(chain["min_gas_price_wei"]), int(chain["block_gas_limit"]))
+        read_at, params = self._params
+        if params is None or time.monotonic() - read_at > PARAMS_TTL_S:
+            chain = self._query_json("/chain")
+            params = ChainParams(int(chain["chain_id"]), int(chain["min_gas_price_wei"]),
+                                 int(chain["block_gas_limit"]))
+            self._params = (time.monotonic(), params)
+        return params
 
     def height(self) -> int:
         """The app's last committed block."""
