@@ -69,6 +69,11 @@ def test_transfer_and_receipt(w3):
     (full,) = [tx for tx in w3.eth.get_block(receipt["blockNumber"], full_transactions=True)["transactions"]
                if tx["hash"] == tx_hash]
     assert int(full["blockTimestamp"], 16) == block["timestamp"]   # web3 does not know the field yet
+    raw_receipt = w3.provider.make_request("eth_getTransactionReceipt", [tx_hash.to_0x_hex()])["result"]
+    for ref in (hex(receipt["blockNumber"]), receipt["blockHash"].to_0x_hex()):
+        receipts = w3.provider.make_request("eth_getBlockReceipts", [ref])["result"]
+        assert raw_receipt in receipts and len(receipts) == len(block["transactions"])
+    assert w3.provider.make_request("eth_getBlockReceipts", ["0x" + "cd" * 32])["result"] is None
 
 
 def test_unknown_receipt_is_null(w3):

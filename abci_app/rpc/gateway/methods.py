@@ -209,10 +209,23 @@ def get_transaction_receipt(chain: CometChain, tx_hash: bytes):
     receipt = chain.receipt(tx_hash)
     if receipt is None:
         return None
-    block = _committed_block(chain, receipt["height"])
+    return _receipt_json(_committed_block(chain, receipt["height"]), receipt)
+
+
+def _receipt_json(block: StoredBlock, receipt: dict) -> dict:
+    """A stored receipt of `block` as Ethereum's, its logs numbered across the block."""
     first_log_index = sum(len(r["logs"]) for r in block.record["receipts"] if r["index"] < receipt["index"])
     return fmt.format_receipt(receipt, block_hash=block.hash, tx_type_id=fmt.tx_type(block.raws[receipt["index"]]),
                               first_log_index=first_log_index)
+
+
+def get_block_receipts(chain: CometChain, ref):
+    """Every receipt of a block named by number, tag or hash (null for a block not committed)."""
+    if isinstance(ref, fmt.BlockHash):
+        block = _block_with_hash(chain, ref.value)
+    else:
+        block = _block_at(chain, ref)
+    return None if block is None else [_receipt_json(block, r) for r in block.record["receipts"]]
 
 
 def get_transaction_by_hash(chain: CometChain, tx_hash: bytes):
@@ -463,6 +476,7 @@ METHODS: dict[str, Method] = {
     "eth_syncing": Method(syncing),
     "eth_sendRawTransaction": Method(send_raw_transaction, (fmt.parse_data,)),
     "eth_getTransactionReceipt": Method(get_transaction_receipt, (fmt.parse_hash,)),
+    "eth_getBlockReceipts": Method(get_block_receipts, (fmt.parse_block_ref,)),
     "eth_getBlockByNumber": Method(get_block_by_number, (fmt.parse_block_tag, fmt.parse_bool), 1, (False,)),
     "eth_getBlockByHash": Method(get_block_by_hash, (fmt.parse_hash, fmt.parse_bool), 1, (False,)),
     "eth_getBlockTransactionCountByNumber": Method(tx_count_by_number, (fmt.parse_block_tag,)),
