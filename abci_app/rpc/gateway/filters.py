@@ -25,10 +25,11 @@ class LogLimits:
 
 @dataclass(slots=True)
 class Filter:
-    kind: str                 # "logs" or "blocks"
+    kind: str                 # "logs", "blocks" or "pending"
     spec: dict | None         # the parsed log filter
     next_height: int          # the first block the next eth_getFilterChanges looks at
     polled_at: float
+    pending: frozenset[bytes] = frozenset()   # "pending": the mempool tx hashes the last poll saw
 
 
 class Filters:
@@ -43,14 +44,14 @@ class Filters:
         for filter_id in [i for i, f in self._filters.items() if now - f.polled_at > self.timeout_s]:
             del self._filters[filter_id]
 
-    def install(self, kind: str, spec: dict | None, next_height: int) -> str:
+    def install(self, kind: str, spec: dict | None, next_height: int, pending: frozenset[bytes] = frozenset()) -> str:
         now = time.monotonic()
         with self._lock:
             self._expire(now)
             if len(self._filters) >= self.capacity:
                 raise LimitExceeded(f"too many filters installed (at most {self.capacity})")
             filter_id = hex(secrets.randbits(128) | 1 << 127)   # a uint without leading zeros, as the spec's
-            self._filters[filter_id] = Filter(kind, spec, next_height, now)
+            self._filters[filter_id] = Filter(kind, spec, next_height, now, pending)
         return filter_id
 
     def get(self, filter_id: str) -> Filter:
@@ -67,6 +68,11 @@ class Filters:
         with self._lock:
             if filter_id in self._filters:
                 self._filters[filter_id].next_height = next_height
+
+    def saw_pending(self, filter_id: str, pending: frozenset[bytes]) -> None:
+        with self._lock:
+            if filter_id in self._filters:
+                self._filters[filter_id].pending = pending
 
     def remove(self, filter_id: str) -> bool:
         with self._lock:

@@ -359,8 +359,23 @@ def new_block_filter(chain: CometChain) -> str:
     return chain.filters.install("blocks", None, chain.height() + 1)
 
 
+def new_pending_transaction_filter(chain: CometChain) -> str:
+    """eth_getFilterChanges answers the hashes of the txs in this node's mempool (its first
+    MEMPOOL_SCAN_LIMIT) that the previous poll (or the filter's creation) did not see."""
+    return chain.filters.install("pending", None, chain.height() + 1, _pending_hashes(chain))
+
+
+def _pending_hashes(chain: CometChain) -> frozenset[bytes]:
+    return frozenset(tx.hash for tx in chain.mempool_txs())
+
+
 def get_filter_changes(chain: CometChain, filter_id: str) -> list:
     found = chain.filters.get(filter_id)
+    if found.kind == "pending":
+        pending = _pending_hashes(chain)
+        new = sorted(pending - found.pending)
+        chain.filters.saw_pending(filter_id, pending)
+        return [fmt.data(tx_hash) for tx_hash in new]
     latest = chain.height()
     start = found.next_height
     if found.kind == "blocks":
@@ -487,6 +502,7 @@ METHODS: dict[str, Method] = {
     "eth_getLogs": Method(get_logs, (fmt.parse_log_filter,)),
     "eth_newFilter": Method(new_filter, (fmt.parse_log_filter,)),
     "eth_newBlockFilter": Method(new_block_filter),
+    "eth_newPendingTransactionFilter": Method(new_pending_transaction_filter),
     "eth_getFilterChanges": Method(get_filter_changes, (fmt.parse_filter_id,)),
     "eth_getFilterLogs": Method(get_filter_logs, (fmt.parse_filter_id,)),
     "eth_uninstallFilter": Method(uninstall_filter, (fmt.parse_filter_id,)),
