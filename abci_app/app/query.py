@@ -11,13 +11,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eth_utils import is_hex_address, to_canonical_address
-
+import rlp
 import structlog
+from eth_hash.auto import keccak
+from eth_utils import is_hex_address, to_canonical_address
+from trie import HexaryTrie
 
 from .. import staking
 from ..abci import types
 from ..evm import BlockContext
+from ..evm.accounts import decode_account
 from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
@@ -33,7 +36,8 @@ log = structlog.get_logger(__name__)
 
 # The routes that run the EVM or may read much of the store: a node answers them in a query
 # worker process, never on the loop that runs blocks (issue 14).
-OFFLOADED_ROUTES = frozenset({"call", "estimate", "logs", "solvency"})
+OFFLOADED_ROUTES = frozenset({"call", "estimate", "logs", "solvency", "proof"})
+MAX_PROOF_KEYS = 1024  # storage keys per /proof, as geth caps eth_getProof's
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,62 @@ def query_storage(ctx: QueryContext, arg: str) -> QueryResult:
         return QueryResult(codes.QUERY_BAD_REQUEST, log="use /storage/<address>/<slot>")
     value = ctx.reader.storage(address, slot)
     return _json({"address": "0x" + address.hex(), "slot": hex(slot), "value": "0x" + value.to_bytes(32, "big").hex()})
+
+
+class _StateNodes(dict):
+    """The store's state trie nodes by hash, each read at most once per query: the proofs of many
+    storage keys share their upper nodes (every one starts at the root)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+
+    def __missing__(self, node_hash: bytes) -> bytes:
+        node = self._store.get(keys.state_key(node_hash))
+        if node is None:
+            raise KeyError(node_hash)
+        self[node_hash] = node
+        return node
+
+
+def trie_proof(trie: HexaryTrie, key: bytes) -> list[str]:
+    """EIP-1186's proof of `key` in `trie`: the RLP of each node from the root along the key's
+    path, as far as the path goes (an absent key's proof ends where it leaves the trie; an empty
+    trie's is empty). A node under 32 bytes is embedded in its parent, so it is not listed on its
+    own, as geth lists them: verifiers walk the list, each node by the hash its parent holds."""
+    encoded = [rlp.encode(node) for node in trie.get_proof(key)]
+    return ["0x" + node.hex() for depth, node in enumerate(encoded) if depth == 0 or len(node) >= 32]
+
+
+def query_proof(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/proof/<address>` with a JSON list of storage slots (0x hex or decimal strings, at most
+    MAX_PROOF_KEYS) as query data (eth_getProof): the account, its proof in the state trie (keyed
+    by keccak(address)), and each slot's value and proof in the account's storage trie (keyed by
+    keccak of the 32-byte slot). An absent account or slot gets its exclusion proof. Everything is
+    read from the tries, never the account cache, so each value is the one its proof proves."""
+    address = _address_arg(arg)
+    try:
+        asked = json.loads(ctx.data or b"[]")
+        slots = [int(slot, 0) for slot in asked[:MAX_PROOF_KEYS + 1]] if isinstance(asked, list) else None
+    except (ValueError, TypeError, RecursionError):
+        slots = None
+    if address is None or slots is None or not all(0 <= slot < 2**256 for slot in slots):
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="use /proof/<address> with a JSON list of slots as data")
+    if len(slots) > MAX_PROOF_KEYS:
+        return QueryResult(codes.QUERY_TOO_MANY_RESULTS, log=f"at most {MAX_PROOF_KEYS} storage keys per proof")
+    nodes = _StateNodes(ctx.store)
+    accounts = HexaryTrie(nodes, ctx.reader.state_root)
+    account = decode_account(accounts.get(keccak(address)))
+    storage = HexaryTrie(nodes, account.storage_root)
+    proofs = []
+    for slot in slots:
+        key = keccak(slot.to_bytes(32, "big"))
+        value = storage.get(key)
+        proofs.append({"slot": hex(slot), "value": "0x" + (rlp.decode(value) if value else b"").rjust(32, b"\0").hex(),
+                       "proof": trie_proof(storage, key)})
+    return _json({"address": "0x" + address.hex(), "balance": str(account.balance), "nonce": account.nonce,
+                  "code_hash": "0x" + account.code_hash.hex(), "storage_hash": "0x" + account.storage_root.hex(),
+                  "account_proof": trie_proof(accounts, keccak(address)), "storage_proof": proofs})
 
 
 def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
@@ -287,6 +347,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "account": query_account,
     "code": query_code,
     "storage": query_storage,
+    "proof": query_proof,
     "call": query_call,
     "estimate": query_estimate,
     "chain": query_chain,

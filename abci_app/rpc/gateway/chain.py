@@ -127,6 +127,13 @@ class CometChain:
         """One 32-byte storage word of `address`."""
         return bytes.fromhex(self._query_json(f"/storage/{address}/{hex(slot)}", height=height)["value"][2:])
 
+    def proof(self, address: str, slots: list[int], height: int = 0) -> dict:
+        """`/proof/<address>`: the account with its proof in the state trie, and each slot's value
+        and proof in its storage trie (eth_getProof). Up to MAX_PROOF_KEYS trie paths read in
+        the node's query workers: it takes its turn with the EVM queries, as they do."""
+        return self._expensive_query_json(f"/proof/{address}", json.dumps([hex(slot) for slot in slots]).encode(),
+                                          height)
+
     def call(self, request: dict, height: int = 0) -> dict:
         """`/call`: run {from, to, data, value, gas} on committed state, keeping nothing.
         Answers {"success", "output": "0x..", "gas_used", "error"}."""

@@ -19,6 +19,7 @@ from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpc
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
 TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
+MAX_PROOF_KEYS = 1024  # storage keys per eth_getProof, as geth caps them (and the app's /proof)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,41 @@ def get_storage_at(chain: CometChain, address: str, slot: int, tag) -> str:
     if slot >= 2**256:
         raise InvalidParams("storage slot out of range")
     return fmt.data(chain.storage(address, slot, _state_height(chain, tag)))
+
+
+def _storage_keys(value) -> list[tuple[str, int]]:
+    """eth_getProof's storage keys (bytesMax32: hex of at most 32 bytes, any length up to it; at
+    most MAX_PROOF_KEYS), each as (the key as written, its slot): the answer echoes each key as
+    the caller gave it, as the specification's `key` wants."""
+    if not isinstance(value, list):
+        raise InvalidParams("storage keys must be an array")
+    if len(value) > MAX_PROOF_KEYS:
+        raise InvalidParams(f"too many storage keys: at most {MAX_PROOF_KEYS}")
+    return [(key, _slot(key)) for key in value]
+
+
+def _slot(key) -> int:
+    """A storage key as a slot: `0x` (no bytes) is slot 0, leading zeros are tolerated, as geth does."""
+    if not isinstance(key, str) or len(key) > 2 + 64:
+        raise InvalidParams(f"not a storage key (hex, at most 32 bytes): {key!r}")
+    return 0 if key == "0x" else fmt.parse_quantity(key)
+
+
+def get_proof(chain: CometChain, address: str, storage_keys: list[tuple[str, int]], tag) -> dict:
+    """EIP-1186: the account with its Merkle proof from the asked block's stateRoot, and each
+    storage key's value with its proof from the account's storageHash. An absent account or slot
+    is proven absent: zero values, the nodes down to where its path leaves the trie."""
+    answer = chain.proof(address, [slot for _, slot in storage_keys], _state_height(chain, tag))
+    return {
+        "address": fmt.checksum(address),
+        "accountProof": answer["account_proof"],
+        "balance": fmt.quantity(int(answer["balance"])),
+        "codeHash": answer["code_hash"],
+        "nonce": fmt.quantity(answer["nonce"]),
+        "storageHash": answer["storage_hash"],
+        "storageProof": [{"key": key, "value": fmt.quantity(int(proven["value"], 16)), "proof": proven["proof"]}
+                         for (key, _), proven in zip(storage_keys, answer["storage_proof"], strict=True)],
+    }
 
 
 # calls and gas estimation
@@ -482,6 +518,7 @@ METHODS: dict[str, Method] = {
     "eth_getCode": Method(get_code, (fmt.parse_address, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getStorageAt": Method(get_storage_at, (fmt.parse_address, fmt.parse_quantity, fmt.parse_block_ref), 2,
                                ("latest",)),
+    "eth_getProof": Method(get_proof, (fmt.parse_address, _storage_keys, fmt.parse_block_ref), 2, ("latest",)),
     "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getTransactionByHash": Method(get_transaction_by_hash, (fmt.parse_hash,)),
