@@ -14,6 +14,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import structlog
+
 from ...evm.tx import DecodedTx, TxLimits, decode_tx
 from ..cometbft import CometRPC, RpcError
 from .errors import LimitExceeded, ServerError
@@ -26,6 +28,18 @@ QUERY_NOT_FOUND = 40  # abci_app.app.codes: codes are append-only
 QUERY_TOO_MANY_RESULTS = 42
 BLOCK_CACHE_SIZE = 256
 PARAMS_TTL_S = 1.0   # wall clock: the gateway is no consensus code
+# CometBFT's refusals of a broadcast tx, in the words geth uses for them (its own stay in our log).
+BROADCAST_REFUSALS = (("already exists in cache", "already known"), ("mempool is full", "txpool is full"),
+                      ("too large", "oversized data"))
+
+log = structlog.get_logger(__name__)
+
+
+def node_error(exc: RpcError, answer: str = "the node is unavailable") -> ServerError:
+    """A failure to talk to CometBFT as a client sees it: our words; CometBFT's (and Python's)
+    stay in the gateway's log, never in an answer."""
+    log.warning("gateway_node_error", error=str(exc))
+    return ServerError(answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +93,13 @@ class CometChain:
         try:
             return self.rpc.abci_query(path, data, height)
         except RpcError as exc:
-            raise ServerError(str(exc)) from None
+            raise node_error(exc) from None
 
     def _call(self, method: str, **params):
         try:
             return self.rpc.call(method, **params)
         except RpcError as exc:
-            raise ServerError(str(exc)) from None
+            raise node_error(exc) from None
 
     def _query_json(self, path: str, data: bytes = b"", height: int = 0):
         code, value, log = self._query(path, data, height)
@@ -212,7 +226,8 @@ class CometChain:
         try:
             return self.rpc.broadcast_tx_sync(raw)
         except RpcError as exc:
-            raise ServerError(str(exc)) from None
+            said = [ours for theirs, ours in BROADCAST_REFUSALS if theirs in str(exc)]
+            raise node_error(exc, said[0] if said else "the node did not take the transaction") from None
 
     def decode(self, raw: bytes) -> DecodedTx | None:
         """A raw tx that CheckTx let in, decoded (None only defensively, for garbage)."""
