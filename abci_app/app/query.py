@@ -22,7 +22,7 @@ from ..abci import types
 from ..evm import BlockContext
 from ..evm.accounts import decode_account
 from ..evm.reader import StateReader
-from ..evm.simulate import CallRequest, estimate_gas, simulate
+from ..evm.simulate import CallRequest, create_access_list, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
 from . import chain_records, codes, solvency
@@ -36,7 +36,7 @@ log = structlog.get_logger(__name__)
 
 # The routes that run the EVM or may read much of the store: a node answers them in a query
 # worker process, never on the loop that runs blocks (issue 14).
-OFFLOADED_ROUTES = frozenset({"call", "estimate", "logs", "solvency", "proof"})
+OFFLOADED_ROUTES = frozenset({"call", "estimate", "accesslist", "logs", "solvency", "proof"})
 MAX_PROOF_KEYS = 1024  # storage keys per /proof, as geth caps eth_getProof's
 
 
@@ -221,6 +221,19 @@ def query_estimate(ctx: QueryContext, arg: str) -> QueryResult:
     return _json({"gas": gas, **_call_json(at_most)})
 
 
+def query_access_list(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/accesslist` with a `/call` body: the addresses and storage slots the call touches and its
+    result run with them as its access list (eth_createAccessList; evm/simulate.py), at most
+    MAX_ACCESS_LIST_RUNS runs in one query's time budget."""
+    request = _call_request(ctx)
+    if isinstance(request, QueryResult):
+        return request
+    access_list, result = create_access_list(ctx.reader, request, _call_block(ctx))
+    return _json({"access_list": [{"address": "0x" + address.hex(),
+                                   "storage_keys": ["0x" + slot.to_bytes(32, "big").hex() for slot in slots]}
+                                  for address, slots in access_list], **_call_json(result)})
+
+
 def _call_block(ctx: QueryContext) -> BlockContext:
     """The block a call runs in: the queried height's number, time and hash, and the hashes of
     the 255 blocks before it (BLOCKHASH; the state after H holds H-255..H), as geth runs eth_call
@@ -350,6 +363,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "proof": query_proof,
     "call": query_call,
     "estimate": query_estimate,
+    "accesslist": query_access_list,
     "chain": query_chain,
     "tx": query_tx,
     "block": query_block,

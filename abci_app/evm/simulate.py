@@ -34,27 +34,69 @@ class CallResult:
     error: str
 
 
+AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots), sorted
+MAX_ACCESS_LIST_RUNS = 8   # geth runs until the list stops changing; a call whose list keeps changing stops here
+
+
 def simulate(reader: StateReader, request: CallRequest, block: BlockContext) -> CallResult:
     """Run `request` on the reader's state as seen from `block` (the latest block's number, time
     and hashes, as a wallet expects of eth_call)."""
+    return _run(reader, request, block, ())[0]
+
+
+def create_access_list(reader: StateReader, request: CallRequest, block: BlockContext) -> tuple[AccessList, CallResult]:
+    """eth_createAccessList as geth answers it: the addresses and storage slots the call touches,
+    run again with them as its EIP-2930 access list until the list stops changing; the result
+    (its gas used) is the run with the list. Left out: the sender, the recipient and the block's
+    coinbase unless their storage is touched (they are warm anyway), and the precompiles."""
+    access_list: AccessList = ()
+    for _ in range(MAX_ACCESS_LIST_RUNS):
+        result, touched = _run(reader, request, block, access_list)
+        if touched == access_list:
+            break
+        access_list = touched
+    return access_list, result
+
+
+def _run(reader: StateReader, request: CallRequest, block: BlockContext,
+         access_list: AccessList) -> tuple[CallResult, AccessList]:
+    """The call (as an EIP-2930 tx when given an access list), and what it touched."""
     state, vm = reader.state_in_block(block), reader.vm
     snapshot = state.snapshot()
     try:
-        unsigned = vm.create_unsigned_transaction(
-            nonce=state.get_nonce(request.sender), gas_price=0, gas=request.gas, to=request.to or b"",
-            value=request.value_wei, data=request.data,
-        )
+        fields = dict(nonce=state.get_nonce(request.sender), gas_price=0, gas=request.gas, to=request.to or b"",
+                      value=request.value_wei, data=request.data)
+        unsigned = vm.get_transaction_builder().new_unsigned_access_list_transaction(
+            chain_id=state.execution_context.chain_id, access_list=access_list, **fields,
+        ) if access_list else vm.create_unsigned_transaction(**fields)
         tx = SpoofTransaction(unsigned, from_=request.sender)
         tx.validate()  # the chain's executor leaves this to decode_tx, which a call never meets
         computation = state.apply_transaction(tx)
         gas_used = vm.executed_gas(tx, computation)
+        touched = _touched(state, {request.sender, request.to, block.coinbase}, computation.precompiles)
         if computation.is_error:
-            return CallResult(False, computation.output, gas_used, revert_reason(computation))
-        return CallResult(True, computation.output, gas_used, "")
+            return CallResult(False, computation.output, gas_used, revert_reason(computation)), touched
+        return CallResult(True, computation.output, gas_used, ""), touched
     except ValidationError as exc:
-        return CallResult(False, b"", 0, f"invalid call: {exc}")
+        return CallResult(False, b"", 0, f"invalid call: {exc}"), access_list
     finally:
         state.revert(snapshot)
+
+
+def _touched(state, warm: set, precompiles) -> AccessList:
+    """The accounts and slots the tx made warm (py-evm's EIP-2929 journal: an address, or an
+    address followed by the slot's big-endian bytes), without the precompiles and, unless a slot
+    of theirs was touched, the accounts warm from the start."""
+    slots: dict[bytes, set[int]] = {}
+    for key, _ in state._account_db._journal_accessed_state.diff().pending_items():
+        address = key[:20]
+        if address in precompiles:
+            continue
+        if len(key) > 20:
+            slots.setdefault(address, set()).add(int.from_bytes(key[20:], "big"))
+        elif address not in warm:
+            slots.setdefault(address, set())
+    return tuple((address, tuple(sorted(keys))) for address, keys in sorted(slots.items()))
 
 
 def estimate_gas(run: Callable[[int], CallResult], high: int) -> tuple[int | None, CallResult]:

@@ -147,6 +147,17 @@ def test_call_and_revert(w3, counter):
     assert counter.functions.count().call() == before  # a call keeps nothing
 
 
+def test_create_access_list_names_the_counters_slot(w3, counter):
+    call = {"from": dev_account(4).address, "to": counter.address,
+            "data": counter.encode_abi("increment", [])}
+    answer = w3.provider.make_request("eth_createAccessList", [call, "latest"])["result"]
+    assert answer["accessList"] == [{"address": counter.address, "storageKeys": ["0x" + "00" * 32]}]
+    assert int(answer["gasUsed"], 16) > 21_000 and "error" not in answer
+    failing = w3.provider.make_request("eth_createAccessList", [
+        {**call, "data": counter.encode_abi("add", [0])}])["result"]
+    assert failing["error"] == "execution reverted: Counter: amount is zero"
+
+
 def test_estimates_are_enough_and_tight(w3, counter):
     sender = dev_account(4)
     assert w3.eth.estimate_gas({"from": sender.address, "to": RECIPIENT, "value": 1}) == 21_000

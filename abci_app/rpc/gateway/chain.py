@@ -159,6 +159,11 @@ class CometChain:
         call's result with all the gas: "success", "output", "gas_used", "error"}."""
         return self._expensive_query_json("/estimate", json.dumps(request).encode(), height)
 
+    def access_list(self, request: dict, height: int = 0) -> dict:
+        """`/accesslist`: what {from, to, data, value, gas} touches, and the call's result run with
+        it as its access list ({"access_list": [{"address", "storage_keys"}], "gas_used", ...})."""
+        return self._expensive_query_json("/accesslist", json.dumps(request).encode(), height)
+
     def _expensive_query_json(self, path: str, data: bytes, height: int):
         """At most EXPENSIVE_IN_FLIGHT EVM queries of this gateway in the node's query pipeline:
         CometBFT answers abci_query in order on one connection, so every cheap read (a nonce, a

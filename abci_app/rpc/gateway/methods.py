@@ -229,6 +229,19 @@ def estimate_gas(chain: CometChain, call: dict, tag) -> str:
     return fmt.quantity(answer["gas"])
 
 
+def create_access_list(chain: CometChain, call: dict, tag) -> dict:
+    """geth's eth_createAccessList: the accounts and storage slots the call touches (but the
+    sender, the recipient and the coinbase unless their storage is, and the precompiles), and
+    the gas it uses with them as its access list; `error` says why a call that fails failed."""
+    answer = chain.access_list(_cap_gas(chain, call), _state_height(chain, tag))
+    result = {"accessList": [{"address": fmt.checksum(bytes.fromhex(entry["address"][2:])),
+                              "storageKeys": entry["storage_keys"]} for entry in answer["access_list"]],
+              "gasUsed": fmt.quantity(answer["gas_used"])}
+    if not answer["success"]:
+        result["error"] = answer["error"] or "execution failed"
+    return result
+
+
 # transactions
 
 
@@ -521,6 +534,7 @@ METHODS: dict[str, Method] = {
     "eth_getProof": Method(get_proof, (fmt.parse_address, _storage_keys, fmt.parse_block_ref), 2, ("latest",)),
     "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
+    "eth_createAccessList": Method(create_access_list, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),
     "eth_getTransactionByHash": Method(get_transaction_by_hash, (fmt.parse_hash,)),
     "eth_feeHistory": Method(fee_history, (fmt.parse_count, fmt.parse_block_tag, fmt.parse_percentiles), 2, (None,)),
     "web3_sha3": Method(sha3, (fmt.parse_data,)),
