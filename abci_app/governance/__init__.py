@@ -14,7 +14,7 @@ is no middleware module: it reads staking and may change any module's params.
 from ..precompiles import Precompile, Storage
 from . import solvency
 from .calls import GovernanceCalls
-from .end_block import Ended, community_pool_wei, end_block
+from .end_block import Ended, end_block
 from .events import EVENTS
 from .params import GovernanceParams
 from .records import ChainParams, UpgradePlan
@@ -67,5 +67,5 @@ def owed(state) -> dict[str, int]:
 
 
 __all__ = ["ADDRESS", "ChainParams", "chain_params", "EVENTS", "EVENT_PREFIX", "NAME", "PRECOMPILE", "Ended", "GovernanceParams",
-           "GovernanceState", "UpgradePlan", "community_pool_wei", "end_block", "finish_upgrade", "init_genesis", "owed",
+           "GovernanceState", "UpgradePlan", "end_block", "finish_upgrade", "init_genesis", "owed",
            "params_json", "parse_params", "shares_changed", "state_view", "upgrade_plan"]

@@ -124,20 +124,20 @@ class GovernanceCalls:
 
     def _add_deposit(self, ctx: CallContext, gov: GovernanceState, proposal_id: int, proposal: Proposal) -> None:
         """msg.value joins the proposal's deposit; reaching the minimum opens the vote."""
+        params = gov.params()
         depositors = gov.depositors(proposal_id)
         if address_int(ctx.sender) not in depositors:
             if len(depositors) >= rules.MAX_DEPOSITORS:
                 raise CallError(f"a proposal takes deposits from at most {rules.MAX_DEPOSITORS} accounts")
-            least = gov.params().min_deposit_wei // rules.MAX_DEPOSITORS   # 50 of them reach the minimum
+            least = params.min_deposit_wei // rules.MAX_DEPOSITORS   # 50 of them reach the minimum
             if ctx.value_wei < least:
                 raise CallError(f"a first deposit must be at least {least} wei")
         gov.set_deposit(proposal_id, ctx.sender, gov.deposit(proposal_id, ctx.sender) + ctx.value_wei)
         gov.add_funds(ctx.value_wei)
         proposal = dataclasses.replace(proposal, deposit_wei=proposal.deposit_wei + ctx.value_wei)
         ctx.emit(events.DEPOSITED, proposal_id, ctx.sender, ctx.value_wei, proposal.deposit_wei)
-        if proposal.deposit_wei >= gov.params().min_deposit_wei:
-            proposal = dataclasses.replace(proposal, status=VOTING,
-                                           voting_end_s=ctx.now_s + gov.params().voting_period_s)
+        if proposal.deposit_wei >= params.min_deposit_wei:
+            proposal = dataclasses.replace(proposal, status=VOTING, voting_end_s=ctx.now_s + params.voting_period_s)
             ctx.emit(events.VOTING_STARTED, proposal_id, proposal.voting_end_s)
         gov.set_proposal(proposal_id, proposal)
 
@@ -198,7 +198,7 @@ class GovernanceCalls:
 
     @function("communityPool()", returns=("uint256",), gas=GAS_VIEW, view=True)
     def community_pool(self, ctx: CallContext) -> int:
-        return ctx.state.get_balance(ctx.address) - _state(ctx).funds_wei
+        return _state(ctx).community_pool_wei
 
     @function("upgradePlan()", returns=(views.PLAN_ABI,), gas=GAS_VIEW, view=True)
     def upgrade_plan(self, ctx: CallContext) -> tuple:

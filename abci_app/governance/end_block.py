@@ -68,11 +68,6 @@ def _with_tally(proposal: Proposal, t: Tally) -> Proposal:
                                veto_wei=t.veto_wei, bonded_wei=t.bonded_wei)
 
 
-def community_pool_wei(state, gov: GovernanceState) -> int:
-    """The governance account's balance above the deposits it holds."""
-    return state.get_balance(ADDRESS) - gov.funds_wei
-
-
 def _carry_out(state, gov: GovernanceState, proposal_id: int, p: Proposal, height: int) -> str | None:
     """Do what a passed proposal says; None, or why it cannot be done now (nothing changed then)."""
     if p.kind == PARAM_CHANGE:
@@ -81,7 +76,7 @@ def _carry_out(state, gov: GovernanceState, proposal_id: int, p: Proposal, heigh
         except ValueError as exc:
             return f"not applied: {exc}"
     elif p.kind == COMMUNITY_SPEND:
-        pool = community_pool_wei(state, gov)
+        pool = gov.community_pool_wei
         if p.value > pool:
             return f"not paid: the community pool holds {pool} wei"
         state.delta_balance(ADDRESS, -p.value)

@@ -21,6 +21,11 @@ class GovernanceState(ModuleState):
 
     PARAMS = GovernanceParams
 
+    @property
+    def community_pool_wei(self) -> int:
+        """The account's balance above the deposits it holds."""
+        return self.storage.state.get_balance(ADDRESS) - self.funds_wei
+
     # ---- proposals ---------------------------------------------------------------------------
 
     @property
