@@ -1,4 +1,7 @@
-"""One real single-validator chain with the gateway in front, shared by the gateway's e2e tests."""
+"""Real single-validator chains with the gateway in front: one shared by the gateway's e2e tests,
+and `gateway_on_new_chain` for a test module whose fee data must not see theirs."""
+
+from contextlib import contextmanager
 
 import pytest
 from web3 import Web3
@@ -9,9 +12,10 @@ from abci_app.rpc.gateway import Gateway
 from ..solvency import assert_solvent
 
 
-@pytest.fixture(scope="package")
-def node_gateway(tmp_path_factory):
-    node = LocalNode.create(tmp_path_factory.mktemp("gateway") / "node")
+@contextmanager
+def gateway_on_new_chain(path):
+    """A new node under `path` with a gateway; its solvency checked at the end, every process stopped."""
+    node = LocalNode.create(path)
     served = None
     try:
         node.start()
@@ -25,5 +29,15 @@ def node_gateway(tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
+def node_gateway(tmp_path_factory):
+    with gateway_on_new_chain(tmp_path_factory.mktemp("gateway") / "node") as served:
+        yield served
+
+
+def web3_for(served) -> Web3:
+    return Web3(Web3.HTTPProvider(served.url, request_kwargs={"timeout": 30}))
+
+
+@pytest.fixture(scope="package")
 def w3(node_gateway):
-    return Web3(Web3.HTTPProvider(node_gateway.url, request_kwargs={"timeout": 30}))
+    return web3_for(node_gateway)

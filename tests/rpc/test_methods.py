@@ -179,10 +179,12 @@ class TippedBlocks(CallChain):
                             "receipts": receipts}, "0x", ())
 
 
-def test_gas_price_leaves_room_for_a_full_blocks_rise():
+def test_gas_price_leaves_room_for_a_full_blocks_rise_and_pays_the_recent_tip():
     """A legacy tx priced at eth_gasPrice still pays the next block's base fee after one full
-    block (found by review)."""
-    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8)
+    block (found by review), and tips what recent blocks' txs tipped (issue 19: without it, such
+    a tx waited behind every tipped one in a busy block)."""
+    assert methods.gas_price(TippedBlocks({})) == hex(10**9 + 10**9 // 8)
+    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8 + 7)
 
 
 def test_the_suggested_tip_is_what_recent_blocks_paid_at_their_low_end():

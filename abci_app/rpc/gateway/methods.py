@@ -20,6 +20,8 @@ CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
 TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
 MAX_PROOF_KEYS = 1024  # storage keys per eth_getProof, as geth caps them (and the app's /proof)
+MAX_STORAGE_VALUES = 1024  # storage keys (and accounts) per eth_getStorageValues, as geth caps them
+MIN_BLOB_BASE_FEE_WEI = 1  # EIP-4844's MIN_BASE_FEE_PER_BLOB_GAS
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +94,22 @@ def block_number(chain: CometChain) -> str:
 
 
 def gas_price(chain: CometChain) -> str:
-    """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
-    price taken now still pays the block it lands in (what it leaves is its tip). One query: a
-    wallet asks it for every tx, and every query waits while the node runs a block."""
+    """For a legacy tx, what is included soon: the next base fee with room for one full block's
+    rise (1/8), so a price taken now still pays the block it lands in, and the tip recent
+    blocks paid (geth's price is base fee plus that tip too)."""
     base = chain.next_base_fee()
-    return fmt.quantity(base + -(-base // 8))
+    return fmt.quantity(base + -(-base // 8) + suggested_tip(chain))
+
+
+def base_fee(chain: CometChain) -> str:
+    """The next block's base fee."""
+    return fmt.quantity(chain.next_base_fee())
+
+
+def blob_base_fee(chain: CometChain) -> str:
+    """The chain takes no blob transactions, so its excess blob gas stays 0 and the blob base fee
+    (what BLOBBASEFEE answers in a contract) is EIP-4844's minimum."""
+    return fmt.quantity(MIN_BLOB_BASE_FEE_WEI)
 
 
 def max_priority_fee(chain: CometChain) -> str:
@@ -173,6 +186,31 @@ def _slot(key) -> int:
     if not isinstance(key, str) or len(key) > 2 + 64:
         raise InvalidParams(f"not a storage key (hex, at most 32 bytes): {key!r}")
     return 0 if key == "0x" else fmt.parse_quantity(key)
+
+
+def _storage_requests(value) -> dict[str, tuple[str, list[int]]]:
+    """eth_getStorageValues' requests, {address: [storage key]}, each as {the address as written:
+    (the address, its slots)}; at most MAX_STORAGE_VALUES keys and accounts in all."""
+    if not isinstance(value, dict) or not all(isinstance(keys, list) for keys in value.values()):
+        raise InvalidParams("storage requests must be an object of address -> array of storage keys")
+    if sum(max(1, len(keys)) for keys in value.values()) > MAX_STORAGE_VALUES:
+        raise InvalidParams(f"too many storage keys: at most {MAX_STORAGE_VALUES}")
+    return {given: (fmt.parse_address(given), [_slot(key) for key in keys]) for given, keys in value.items()}
+
+
+def get_storage_values(chain: CometChain, requests: dict[str, tuple[str, list[int]]], tag) -> dict:
+    """Many storage words of many accounts, all from one block: each account's through the
+    node's /proof route (one query per account, the words without their proofs)."""
+    height = _state_height(chain, tag) or chain.height()   # one block for every account
+    return {given: [fmt.data(int(proven["value"], 16).to_bytes(32, "big"))
+                    for proven in chain.proof(address, slots, height)["storage_proof"]] if slots else []
+            for given, (address, slots) in requests.items()}
+
+
+def no_keys(chain: CometChain, *params) -> None:
+    """eth_sign, eth_signTransaction, eth_sendTransaction: the node holds no keys (wallets sign),
+    so it answers as geth does for an account it does not hold."""
+    raise ServerError("unknown account")
 
 
 def get_proof(chain: CometChain, address: str, storage_keys: list[tuple[str, int]], tag) -> dict:
@@ -526,12 +564,18 @@ METHODS: dict[str, Method] = {
     "eth_blockNumber": Method(block_number),
     "eth_gasPrice": Method(gas_price),
     "eth_maxPriorityFeePerGas": Method(max_priority_fee),
+    "eth_baseFee": Method(base_fee),
+    "eth_blobBaseFee": Method(blob_base_fee),
     "eth_getBalance": Method(get_balance, (fmt.parse_address, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getTransactionCount": Method(get_transaction_count, (fmt.parse_address, _nonce_tag), 1, ("latest",)),
     "eth_getCode": Method(get_code, (fmt.parse_address, fmt.parse_block_ref), 1, ("latest",)),
     "eth_getStorageAt": Method(get_storage_at, (fmt.parse_address, fmt.parse_quantity, fmt.parse_block_ref), 2,
                                ("latest",)),
     "eth_getProof": Method(get_proof, (fmt.parse_address, _storage_keys, fmt.parse_block_ref), 2, ("latest",)),
+    "eth_getStorageValues": Method(get_storage_values, (_storage_requests, fmt.parse_block_ref), 1, ("latest",)),
+    "eth_sign": Method(no_keys, (fmt.parse_address, fmt.parse_data)),
+    "eth_signTransaction": Method(no_keys, (fmt.parse_call,)),
+    "eth_sendTransaction": Method(no_keys, (fmt.parse_call,)),
     "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_createAccessList": Method(create_access_list, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),

@@ -1,0 +1,361 @@
+"""The gateway against Ethereum's JSON-RPC specification (issue 19).
+
+A real chain holds a transfer of each tx type (legacy, EIP-2930, EIP-1559), an ERC-20 with storage
+and Transfer logs, and a call to the staking precompile. Every method the gateway serves is then
+asked in every parameter form the spec allows (block tag, number and hash, where it takes them;
+the EIP-1898 object besides), and each param sent and each answer is validated with jsonschema
+against the spec in ../shared/execution-apis/ (tests/rpc/spec.py). Methods that cannot exist here
+answer as geth does; errors keep to JSON-RPC 2.0 and the spec's error groups."""
+
+import json
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+from eth_hash.auto import keccak
+
+from abci_app.cli.localnode import wait_until
+from abci_app.cli.stake import STAKING_ADDRESS
+from abci_app.cli.wallet import dev_account
+from abci_app.contracts import load_contract
+from abci_app.rpc.gateway.errors import EXECUTION_REVERTED, INVALID_PARAMS, METHOD_NOT_FOUND, SERVER_ERROR
+from abci_app.rpc.gateway.methods import METHODS
+
+from . import spec as execution_apis
+from .conftest import gateway_on_new_chain, web3_for
+
+pytestmark = pytest.mark.e2e
+
+GWEI = 10**9
+CMT = 10**18
+RECIPIENT = "0x000000000000000000000000000000000000c0DE"   # checksummed
+SENDER = dev_account(3)
+TRANSFER_TOPIC = "0x" + keccak(b"Transfer(address,address,uint256)").hex()
+
+# Methods of the spec that cannot exist on this chain (reference.md), each with geth's answer.
+NOT_ON_THIS_CHAIN = {
+    "eth_coinbase": (METHOD_NOT_FOUND, "the method eth_coinbase does not exist/is not available"),
+    "eth_getBlockAccessList": (METHOD_NOT_FOUND, "the method eth_getBlockAccessList does not exist/is not available"),
+    "eth_sign": (SERVER_ERROR, "unknown account"),
+    "eth_signTransaction": (SERVER_ERROR, "unknown account"),
+    "eth_sendTransaction": (SERVER_ERROR, "unknown account"),
+}
+# Methods of the spec not served yet (reference.md): -32601, as geth answers a method it lacks.
+NOT_SERVED = {"eth_simulateV1", "eth_fillTransaction", "eth_config", "eth_capabilities"}
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return execution_apis.load()
+
+
+def call(url: str, method: str, params: list) -> dict:
+    """One JSON-RPC 2.0 request; the whole answer (result or error)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    assert answer["jsonrpc"] == "2.0" and answer["id"] == 7, answer
+    return answer
+
+
+def result(url: str, method: str, params: list):
+    answer = call(url, method, params)
+    assert "error" not in answer, (method, params, answer)
+    return answer["result"]
+
+
+@dataclass
+class World:
+    """What the chain holds, by the names the cases use."""
+
+    url: str
+    txs: dict[str, str]          # kind -> tx hash: legacy, access_list, dynamic_fee, deploy, token, precompile
+    blocks: dict[str, dict]      # kind -> the raw receipt (its blockNumber and blockHash)
+    token: str
+    token_slot: str              # a storage slot of the token that holds a value
+    sent: list[tuple[list, dict]]  # eth_sendRawTransaction params and answers
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A chain of its own: the tips paid here stay out of the fee data the other tests read."""
+    with gateway_on_new_chain(tmp_path_factory.mktemp("conformance") / "node") as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="module")
+def world(served) -> World:
+    w3 = web3_for(served)
+    url, chain_id = served.url, w3.eth.chain_id
+    sent, txs, blocks = [], {}, {}
+    nonce = int(result(url, "eth_getTransactionCount", [SENDER.address, "pending"]), 16)
+
+    def send(kind: str, fields: dict) -> dict:
+        nonlocal nonce
+        signed = SENDER.sign_transaction({"chainId": chain_id, "nonce": nonce, "value": 0, **fields})
+        params = ["0x" + signed.raw_transaction.hex()]
+        answer = call(url, "eth_sendRawTransaction", params)
+        sent.append((params, answer))
+        nonce += 1
+        txs[kind] = answer["result"]
+        receipt = w3.eth.wait_for_transaction_receipt(answer["result"], timeout=60)
+        assert receipt["status"] == 1, receipt
+        blocks[kind] = result(url, "eth_getTransactionReceipt", [answer["result"]])
+        return receipt
+
+    send("legacy", {"to": RECIPIENT, "value": 5, "gas": 21_000, "gasPrice": 3 * GWEI})
+    send("access_list", {"type": 1, "to": RECIPIENT, "value": 6, "gas": 30_000, "gasPrice": 3 * GWEI,
+                         "accessList": [{"address": RECIPIENT, "storageKeys": ["0x" + "00" * 32]}]})
+    send("dynamic_fee", {"type": 2, "to": RECIPIENT, "value": 7, "gas": 21_000, "maxFeePerGas": 4 * GWEI,
+                         "maxPriorityFeePerGas": 2 * GWEI})
+    artifact = load_contract("Token")
+    factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    creation = factory.constructor("Conformance", "CNF", 10**24).build_transaction(
+        {"from": SENDER.address, "gas": 5 * 10**6})["data"]
+    fees = {"type": 2, "maxFeePerGas": 4 * GWEI, "maxPriorityFeePerGas": GWEI}
+    token = send("deploy", {**fees, "data": creation, "gas": 3 * 10**6})["contractAddress"]
+    contract = w3.eth.contract(token, abi=artifact.abi)
+    transfer = contract.functions.transfer(RECIPIENT, 1234).build_transaction({"from": SENDER.address})["data"]
+    send("token", {**fees, "to": token, "data": transfer, "gas": 200_000})
+    staking = w3.eth.contract(STAKING_ADDRESS, abi=load_contract("IStaking").abi)
+    delegate = staking.functions.delegate(dev_account(0).address).build_transaction(
+        {"from": SENDER.address, "value": 2_000 * CMT})["data"]
+    send("precompile", {**fees, "to": STAKING_ADDRESS, "data": delegate, "value": 2_000 * CMT, "gas": 500_000})
+    slot = next(s for s in range(8) if int(result(url, "eth_getStorageAt", [token, hex(s), "latest"]), 16))
+    return World(url, txs, blocks, token, hex(slot), sent)
+
+
+# ---- the cases: (method, params) in every form the spec allows ------------------------------
+
+BLOCK_TAGS = ("latest", "earliest", "pending", "safe", "finalized")
+
+
+def _number(w: World, kind: str = "token") -> str:
+    return w.blocks[kind]["blockNumber"]
+
+
+def _hash(w: World, kind: str = "token") -> str:
+    return w.blocks[kind]["blockHash"]
+
+
+def _state_forms(w: World) -> dict[str, list]:
+    """BlockNumberOrTagOrHash: absent (its default), each tag, a number, a hash."""
+    return {"default": [], **{tag: [tag] for tag in BLOCK_TAGS}, "number": [_number(w)], "hash": [_hash(w)]}
+
+
+def _tag_forms(w: World) -> dict[str, list]:
+    """BlockNumberOrTag: each tag and a number."""
+    return {**{tag: [tag] for tag in BLOCK_TAGS}, "number": [_number(w)]}
+
+
+def _call_object(w: World) -> dict:
+    data = "0x70a08231" + SENDER.address[2:].lower().rjust(64, "0")   # balanceOf(SENDER)
+    return {"from": SENDER.address, "to": w.token, "input": data}
+
+
+def cases(w: World) -> list[tuple[str, str, list]]:
+    """(case id, method, params) for every method the gateway serves."""
+    found = [(m, m, []) for m in ("eth_accounts", "eth_blockNumber", "eth_chainId", "eth_gasPrice", "eth_baseFee",
+                                  "eth_blobBaseFee",
+                                  "eth_maxPriorityFeePerGas", "eth_syncing", "net_version", "eth_newBlockFilter",
+                                  "eth_newPendingTransactionFilter")]
+    state = {
+        "eth_getBalance": [SENDER.address],
+        "eth_getTransactionCount": [SENDER.address],
+        "eth_getCode": [w.token],
+        "eth_getStorageAt": [w.token, w.token_slot],
+        "eth_getProof": [w.token, [w.token_slot, "0x" + "00" * 32]],
+        "eth_getStorageValues": [{w.token: [w.token_slot, "0x0"], SENDER.address: []}],
+        "eth_call": [_call_object(w)],
+    }
+    for method, params in state.items():
+        found += [(f"{method} {form}", method, params + block) for form, block in _state_forms(w).items()]
+    found += [(f"eth_getBlockReceipts {form}", "eth_getBlockReceipts", block)
+              for form, block in _state_forms(w).items() if block]
+    for form, block in _tag_forms(w).items():
+        found += [
+            (f"eth_estimateGas {form}", "eth_estimateGas", [_call_object(w)] + block),
+            (f"eth_createAccessList {form}", "eth_createAccessList", [_call_object(w)] + block),
+            (f"eth_getBlockByNumber {form} full", "eth_getBlockByNumber", block + [True]),
+            (f"eth_getBlockByNumber {form} hashes", "eth_getBlockByNumber", block + [False]),
+            (f"eth_getBlockTransactionCountByNumber {form}", "eth_getBlockTransactionCountByNumber", block),
+            (f"eth_feeHistory {form}", "eth_feeHistory", ["0x5"] + block + [[10, 50, 90]]),
+        ]
+    found += [("eth_estimateGas default", "eth_estimateGas", [_call_object(w)]),
+              ("eth_createAccessList default", "eth_createAccessList", [_call_object(w)]),
+              ("eth_getBlockByNumber not found", "eth_getBlockByNumber", [hex(10**9), False]),
+              ("eth_getBlockByHash not found", "eth_getBlockByHash", ["0x" + "ee" * 32, False]),
+              ("eth_getTransactionByHash not found", "eth_getTransactionByHash", ["0x" + "ee" * 32]),
+              ("eth_getTransactionReceipt not found", "eth_getTransactionReceipt", ["0x" + "ee" * 32])]
+    for kind, tx_hash in w.txs.items():
+        block_hash, number = w.blocks[kind]["blockHash"], w.blocks[kind]["blockNumber"]
+        index = w.blocks[kind]["transactionIndex"]
+        found += [
+            (f"eth_getTransactionByHash {kind}", "eth_getTransactionByHash", [tx_hash]),
+            (f"eth_getTransactionReceipt {kind}", "eth_getTransactionReceipt", [tx_hash]),
+            (f"eth_getBlockByHash {kind} full", "eth_getBlockByHash", [block_hash, True]),
+            (f"eth_getBlockByHash {kind} hashes", "eth_getBlockByHash", [block_hash, False]),
+            (f"eth_getBlockTransactionCountByHash {kind}", "eth_getBlockTransactionCountByHash", [block_hash]),
+            (f"eth_getTransactionByBlockHashAndIndex {kind}", "eth_getTransactionByBlockHashAndIndex",
+             [block_hash, index]),
+            (f"eth_getTransactionByBlockNumberAndIndex {kind}", "eth_getTransactionByBlockNumberAndIndex",
+             [number, index]),
+        ]
+    token_block = _number(w)
+    for form, log_filter in {
+        "range": {"fromBlock": _number(w, "legacy"), "toBlock": "latest"},
+        "tags": {"fromBlock": "earliest", "toBlock": "latest", "address": w.token},
+        "block hash": {"blockHash": _hash(w), "topics": [TRANSFER_TOPIC]},
+        "addresses and topics": {"fromBlock": token_block, "toBlock": token_block, "address": [w.token, RECIPIENT],
+                                 "topics": [[TRANSFER_TOPIC], None, None]},
+        "any": {"fromBlock": token_block, "toBlock": token_block, "address": None, "topics": None},
+    }.items():
+        found += [(f"eth_getLogs {form}", "eth_getLogs", [log_filter]),
+                  (f"eth_newFilter {form}", "eth_newFilter", [log_filter])]
+    return found
+
+
+OBJECT_FORMS = ("eth_getBalance", "eth_getCode", "eth_getStorageAt", "eth_call", "eth_getBlockReceipts")
+
+
+def object_cases(w: World) -> list[tuple[str, str, list]]:
+    """EIP-1898's block object, which geth takes where the spec says BlockNumberOrTagOrHash (the
+    spec's schema does not list it, so only the answers are validated)."""
+    params = {"eth_getBalance": [SENDER.address], "eth_getCode": [w.token], "eth_getStorageAt": [w.token, w.token_slot],
+              "eth_call": [_call_object(w)], "eth_getBlockReceipts": []}
+    return [(f"{method} {name}", method, params[method] + [block]) for method in OBJECT_FORMS
+            for name, block in (("blockHash object", {"blockHash": _hash(w), "requireCanonical": True}),
+                                ("blockNumber object", {"blockNumber": _number(w)}))]
+
+
+def test_every_param_sent_and_every_answer_conform(spec, world):
+    problems = []
+    for case, method, params in cases(world):
+        problems += [f"{case}: {p}" for p in spec.param_problems(method, params)]
+        answer = call(world.url, method, params)
+        if "error" in answer:
+            problems.append(f"{case}: error {answer['error']}")
+            continue
+        problems += [f"{case}: {p}" for p in spec.result_problems(method, answer["result"])]
+    for case, method, params in object_cases(world):
+        answer = call(world.url, method, params)
+        problems += [f"{case}: {p}" for p in spec.result_problems(method, answer.get("result", answer))]
+    for params, answer in world.sent:
+        problems += spec.param_problems("eth_sendRawTransaction", params)
+        problems += spec.result_problems("eth_sendRawTransaction", answer.get("result", answer))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_cases_cover_every_method_served_and_the_forms_answer_alike(spec, world):
+    """Each served method of the spec is asked; the number, hash and object forms of one block
+    give one answer."""
+    asked = {method for _, method, _ in cases(world)} | {"eth_sendRawTransaction", "eth_getFilterChanges",
+                                                        "eth_getFilterLogs", "eth_uninstallFilter"}
+    served = set(spec.methods) & set(METHODS) - set(NOT_ON_THIS_CHAIN)
+    assert served - asked == set()
+    assert set(spec.methods) - served == set(NOT_ON_THIS_CHAIN) | NOT_SERVED
+    for method, params in (("eth_getBalance", [SENDER.address]), ("eth_getStorageAt", [world.token, world.token_slot]),
+                           ("eth_getBlockReceipts", [])):
+        answers = [result(world.url, method, params + [block]) for block in (
+            _number(world), _hash(world), {"blockHash": _hash(world)}, {"blockNumber": _number(world)})]
+        assert all(a == answers[0] for a in answers), (method, answers)
+    many = result(world.url, "eth_getStorageValues", [{world.token: [world.token_slot, "0x0"], SENDER.address: []}])
+    one = [result(world.url, "eth_getStorageAt", [world.token, slot]) for slot in (world.token_slot, "0x0")]
+    assert many == {world.token: one, SENDER.address: []} and int(one[0], 16) > 0
+
+
+def _transfer_again(world: World) -> str:
+    """The token transfer once more; its hash."""
+    url = world.url
+    data = result(url, "eth_getTransactionByHash", [world.txs["token"]])["input"]
+    nonce = int(result(url, "eth_getTransactionCount", [SENDER.address, "pending"]), 16)
+    signed = SENDER.sign_transaction({"chainId": int(result(url, "eth_chainId", []), 16), "nonce": nonce, "type": 2,
+                                      "to": world.token, "data": data, "value": 0, "gas": 200_000,
+                                      "maxFeePerGas": 4 * GWEI, "maxPriorityFeePerGas": GWEI})
+    return result(url, "eth_sendRawTransaction", ["0x" + signed.raw_transaction.hex()])
+
+
+def test_filters_answer_in_the_spec_shapes(spec, world):
+    url = world.url
+    logs = result(url, "eth_newFilter", [{"fromBlock": result(url, "eth_blockNumber", []), "address": world.token}])
+    filters = {"logs": logs, "blocks": result(url, "eth_newBlockFilter", []),
+               "pending": result(url, "eth_newPendingTransactionFilter", [])}
+    tx_hash = _transfer_again(world)
+    changes = {name: [] for name in filters}
+
+    def polled():
+        for name, filter_id in filters.items():
+            changes[name] += result(url, "eth_getFilterChanges", [filter_id])
+        return changes["logs"] and changes["blocks"]
+
+    wait_until(polled, 60, "the filters to see the transfer")
+    assert [log["transactionHash"] for log in changes["logs"]] == [tx_hash]
+    for name, found in changes.items():
+        if found:   # the spec's oneOf (hashes or logs) takes no empty array: both of its branches match one
+            assert not spec.result_problems("eth_getFilterChanges", found), (name, found)
+    every_log = result(url, "eth_getFilterLogs", [logs])
+    assert every_log and not spec.result_problems("eth_getFilterLogs", every_log)
+    for filter_id in filters.values():
+        assert not spec.param_problems("eth_uninstallFilter", [filter_id])
+        assert result(url, "eth_uninstallFilter", [filter_id]) is True
+        assert result(url, "eth_uninstallFilter", [filter_id]) is False
+
+
+def test_fee_data_comes_from_the_tips_paid(world):
+    """eth_feeHistory's rewards are the tips the block's txs paid; eth_maxPriorityFeePerGas is
+    geth's oracle over the last 20 blocks' receipts (recomputed here); eth_gasPrice pays the next
+    block's base fee, its rise, and that tip."""
+    url = world.url
+    for kind, tip in (("legacy", 2 * GWEI), ("access_list", 2 * GWEI), ("dynamic_fee", 2 * GWEI)):
+        receipt = world.blocks[kind]
+        history = result(url, "eth_feeHistory", ["0x1", receipt["blockNumber"], [50, 100]])
+        base = int(history["baseFeePerGas"][0], 16)
+        assert base == GWEI and int(receipt["effectiveGasPrice"], 16) == base + tip, (kind, receipt)
+        assert history["reward"] == [[hex(tip), hex(tip)]], (kind, history)
+    while True:   # one block's view: asked again if a block was committed meanwhile
+        latest = result(url, "eth_blockNumber", [])
+        suggested = int(result(url, "eth_maxPriorityFeePerGas", []), 16)
+        price, next_base = int(result(url, "eth_gasPrice", []), 16), int(result(url, "eth_baseFee", []), 16)
+        tips = []
+        for height in range(max(1, int(latest, 16) - 19), int(latest, 16) + 1):
+            base = int(result(url, "eth_getBlockByNumber", [hex(height), False])["baseFeePerGas"], 16)
+            paid = sorted(int(r["effectiveGasPrice"], 16) - base for r in result(url, "eth_getBlockReceipts", [hex(height)]))
+            tips += paid[:3]
+        if result(url, "eth_blockNumber", []) == latest:
+            break
+    assert suggested == (sorted(tips)[(len(tips) - 1) * 60 // 100] if tips else 0)
+    assert price == next_base + -(-next_base // 8) + suggested
+    blob_base_fee = "0x4a60005260206000f3"   # code that returns BLOBBASEFEE
+    assert int(result(url, "eth_call", [{"input": blob_base_fee}]), 16) == int(result(url, "eth_blobBaseFee", []), 16)
+
+
+def test_errors_keep_to_json_rpc_and_the_spec(spec, world):
+    url = world.url
+    too_much = "0xa9059cbb" + RECIPIENT[2:].rjust(64, "0") + "ff" * 32   # transfer(RECIPIENT, 2**256 - 1)
+    for method in ("eth_call", "eth_estimateGas"):
+        error = call(url, method, [{"from": SENDER.address, "to": world.token, "input": too_much}])["error"]
+        assert error["code"] == EXECUTION_REVERTED and error["message"] == "execution reverted: Token: insufficient balance"
+        assert not spec.problems(spec.error_schema(method, EXECUTION_REVERTED), error["data"])
+        assert error["data"].startswith("0x08c379a0")   # Error(string)
+    tx = {"from": SENDER.address, "to": RECIPIENT, "value": "0x1"}
+    params = {"eth_coinbase": [], "eth_getBlockAccessList": [_number(world)], "eth_sign": [SENDER.address, "0x6869"],
+              "eth_signTransaction": [tx], "eth_sendTransaction": [tx]}
+    for method, (code, message) in NOT_ON_THIS_CHAIN.items():
+        assert not spec.param_problems(method, params[method])
+        assert call(url, method, params[method])["error"] == {"code": code, "message": message}
+    for method in NOT_SERVED:
+        assert call(url, method, [])["error"] == {
+            "code": METHOD_NOT_FOUND, "message": f"the method {method} does not exist/is not available"}
+    unknown_hash = "0x" + "cd" * 32
+    assert call(url, "eth_getBalance", [SENDER.address, unknown_hash])["error"] == {
+        "code": SERVER_ERROR, "message": "header for hash not found"}
+    for method, bad in (("eth_getBalance", ["0x12", "latest"]), ("eth_getBlockByNumber", ["0xnope", False]),
+                        ("eth_getStorageValues", [{"0x12": ["0x0"]}]),
+                        ("eth_getStorageValues", [{world.token: ["0x" + "00" * 33]}]),
+                        ("eth_getStorageValues", [{world.token: ["0x0"] * 1025}]),
+                        ("eth_getProof", [world.token, "0x0"]), ("eth_feeHistory", ["0x1", "latest", [90, 10]]),
+                        ("eth_getLogs", [{"fromBlock": "0x1", "blockHash": unknown_hash}])):
+        error = call(url, method, bad)["error"]
+        assert set(error) == {"code", "message"} and error["code"] == INVALID_PARAMS, (method, bad, error)
+        assert not any(word in error["message"] for word in ("Traceback", "Error:", "cometbft", "unmarshal")), error
