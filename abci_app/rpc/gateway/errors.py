@@ -8,6 +8,7 @@ INTERNAL_ERROR = -32603
 EXECUTION_REVERTED = 3  # geth: a reverted eth_call / eth_estimateGas, with the revert data
 SERVER_ERROR = -32000  # what geth answers for a rejected transaction or missing state
 LIMIT_EXCEEDED = -32005  # EIP-1474: a query asks for more than the node serves (logs, ranges)
+PRUNED_HISTORY = 4444  # the specification's error group: a block (its txs, receipts) this node no longer has
 
 
 class JsonRpcError(Exception):
