@@ -331,7 +331,8 @@ class Application(BaseApplication):
         self.prune_seconds = prune_seconds = time.perf_counter() - prune_started  # for metrics and benchmarks
         block = {
             "hash": req.hash.hex(), "height": req.height, "time_s": req.time.seconds,
-            "app_hash": app_hash.hex(), "gas_used": execution.gas_used, "base_fee_wei": base_fee,
+            "app_hash": app_hash.hex(), "gas_used": execution.gas_used, "gas_limit": params.block_gas_limit,
+            "base_fee_wei": base_fee,
             "txs": tx_hashes, "proposer": req.proposer_address.hex(),
         }
         self._staged[keys.block_key(req.height)] = json.dumps(block, sort_keys=True).encode()

@@ -21,6 +21,10 @@ def test_a_lower_block_gas_limit_holds_from_the_next_block(net, keys):
     assert net.query("/chain")["block_gas_limit"] == 60_000_000
     _pass(net, "chain.block_gas_limit", 1_500_000)
     assert net.query("/chain")["block_gas_limit"] == 1_500_000
+    passed_at = net.chain.height
+    net.wait()
+    # each block's record keeps the limit it ran under (the gateway's gasLimit): old blocks their own
+    assert [net.query(f"/block/{h}")["gas_limit"] for h in (passed_at, passed_at + 1)] == [60_000_000, 1_500_000]
     key = keys[5]
     nonce = net.chain.account(key.address)["nonce"]
     too_big = transfer(key, nonce, keys[6].address, 1, gas=1_500_001)

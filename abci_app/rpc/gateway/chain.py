@@ -74,6 +74,11 @@ class StoredBlock:
         """The base fee the block ran at (blocks recorded before the fee market: the minimum)."""
         return int(self.record.get("base_fee_wei", minimum_wei))
 
+    def gas_limit(self, current: int) -> int:
+        """The gas limit the block ran under (governance may change it; blocks recorded before
+        it was kept: the current one)."""
+        return int(self.record.get("gas_limit", current))
+
 
 class CometChain:
     """The gateway's narrow view of one node, over its CometBFT RPC at `rpc_url`, with what the

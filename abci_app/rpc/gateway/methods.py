@@ -377,7 +377,7 @@ def _block_json(chain: CometChain, block: StoredBlock | None, full: bool):
         return None
     receipts = block.record["receipts"]
     transactions = [_transaction_in(chain, block, r["index"]) if full else r["hash"] for r in receipts]
-    return blocks.format_block(block, transactions, gas_limit=chain.params.block_gas_limit,
+    return blocks.format_block(block, transactions, gas_limit=block.gas_limit(chain.params.block_gas_limit),
                                base_fee_wei=block.base_fee_wei(chain.params.min_gas_price_wei))
 
 
@@ -526,7 +526,7 @@ def fee_history(chain: CometChain, count: int, tag, percentiles: list[float] | N
         _committed_block(chain, newest + 1).base_fee_wei(params.min_gas_price_wei)
     answer = {"oldestBlock": fmt.quantity(oldest),
               "baseFeePerGas": [fmt.quantity(fee) for fee in base_fees + [after]],
-              "gasUsedRatio": [block.record["gas_used"] / params.block_gas_limit for block in history]}
+              "gasUsedRatio": [block.record["gas_used"] / block.gas_limit(params.block_gas_limit) for block in history]}
     if percentiles:
         answer["reward"] = [[fmt.quantity(tip) for tip in _tips_at(block, base, percentiles)]
                             for block, base in zip(history, base_fees)]

@@ -98,7 +98,7 @@ class Subscriptions:
         if block is None:
             return
         params = self.chain.params
-        head = blocks.header(block, gas_limit=params.block_gas_limit,
+        head = blocks.header(block, gas_limit=block.gas_limit(params.block_gas_limit),
                              base_fee_wei=block.base_fee_wei(params.min_gas_price_wei))
         for subscription_id, subscription in list(self._subscriptions.items()):
             if not subscription.active or height < subscription.first_height:
