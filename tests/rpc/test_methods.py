@@ -270,33 +270,3 @@ def test_state_reads_at_a_block_hash_read_that_blocks_state():
         methods.get_balance(chain, *methods.METHODS["eth_getBalance"].parse([ALICE, "0x" + "cd" * 32]))
     assert unknown.value.code == SERVER_ERROR and unknown.value.message == "header for hash not found"
 
-
-class SnapshotStartedChain(StubChain):
-    """A node that started from a snapshot at height 6: it holds blocks 6 to 10 only."""
-
-    def block(self, height):
-        return StoredBlock({"height": height, "gas_used": 0, "base_fee_wei": 10**9, "receipts": [], "time_s": 0},
-                           "0x" + "00" * 32, ()) if 6 <= height <= self._height else None
-
-    @property
-    def params(self):
-        return ChainParams(chain_id=1818, min_gas_price_wei=10**9, block_gas_limit=30_000_000)
-
-
-@pytest.mark.parametrize(("method", "params"), [
-    ("eth_getBlockByNumber", ["0x2", False]),
-    ("eth_getBlockByNumber", ["earliest", True]),
-    ("eth_getBlockTransactionCountByNumber", ["0x5"]),
-    ("eth_getTransactionByBlockNumberAndIndex", ["0x5", "0x0"]),
-    ("eth_getBlockReceipts", ["0x5"]),
-    ("eth_feeHistory", ["0x8", "latest", []]),
-])
-def test_a_block_below_the_first_one_held_answers_the_pruned_history_error(method, params):
-    """The specification's error group 4444, as geth answers for expired history; it answered
-    null, as if the block did not exist (issue 19)."""
-    chain = SnapshotStartedChain(0, [])
-    with pytest.raises(JsonRpcError) as pruned:
-        methods.METHODS[method].handler(chain, *methods.METHODS[method].parse(params))
-    assert (pruned.value.code, pruned.value.message) == (4444, "pruned history unavailable")
-    assert methods.tx_count_by_number(chain, 8) == "0x0"
-    assert methods.get_block_by_number(chain, 11, False) is None   # not committed yet: null

@@ -18,7 +18,7 @@ import structlog
 
 from ...evm.tx import DecodedTx, TxLimits, decode_tx
 from ..cometbft import CometRPC, RpcError
-from .errors import LimitExceeded, ServerError
+from .errors import LimitExceeded, PrunedHistory, ServerError
 from .filters import Filters, LogLimits
 
 # CometBFT caps unconfirmed_txs at 100 per call; pending nonces see only that many mempool txs.
@@ -26,6 +26,7 @@ MEMPOOL_SCAN_LIMIT = 100
 EXPENSIVE_IN_FLIGHT, EXPENSIVE_WAIT_S = 1, 0.1   # eth_call and eth_estimateGas at once, and the wait for a turn
 QUERY_NOT_FOUND = 40  # abci_app.app.codes: codes are append-only
 QUERY_TOO_MANY_RESULTS = 42
+QUERY_PRUNED = 46
 BLOCK_CACHE_SIZE = 256
 PARAMS_TTL_S = 1.0   # wall clock: the gateway is no consensus code
 # CometBFT's refusals of a broadcast tx, in the words geth uses for them (its own stay in our log).
@@ -110,6 +111,8 @@ class CometChain:
         code, value, log = self._query(path, data, height)
         if code == QUERY_TOO_MANY_RESULTS:
             raise LimitExceeded(log)
+        if code == QUERY_PRUNED and path == "/logs":   # (old state has no such group: -32000, as geth)
+            raise PrunedHistory()
         if code != 0:
             raise ServerError(log or f"abci_query {path} answered code {code}")
         return json.loads(value)
@@ -189,7 +192,7 @@ class CometChain:
         if code != 0:
             if code == QUERY_NOT_FOUND:
                 return None
-            raise ServerError(f"abci_query /tx: {log}")
+            raise PrunedHistory() if code == QUERY_PRUNED else ServerError(f"abci_query /tx: {log}")
         return json.loads(value)
 
     def block(self, height: int) -> StoredBlock | None:
@@ -201,7 +204,7 @@ class CometChain:
         if code == QUERY_NOT_FOUND:
             return None
         if code != 0:
-            raise ServerError(f"abci_query /block: {log}")
+            raise PrunedHistory() if code == QUERY_PRUNED else ServerError(f"abci_query /block: {log}")
         comet = self._call("block", height=str(height))["block"]
         parent = comet["header"]["last_block_id"]["hash"].lower() or "00" * 32
         block = StoredBlock(json.loads(value), "0x" + parent,

@@ -37,6 +37,14 @@ class ServerError(JsonRpcError):
         super().__init__(SERVER_ERROR, message, data)
 
 
+class PrunedHistory(JsonRpcError):
+    """A block, its txs, receipts or logs, below the history this node keeps (keep_blocks, or
+    where it was state-synced): the specification's error group, in geth's words."""
+
+    def __init__(self) -> None:
+        super().__init__(PRUNED_HISTORY, "pruned history unavailable")
+
+
 class LimitExceeded(JsonRpcError):
     def __init__(self, message: str) -> None:
         super().__init__(LIMIT_EXCEEDED, message)

@@ -14,8 +14,7 @@ from eth_hash.auto import keccak
 from . import formats as fmt
 from . import blocks
 from .chain import CometChain, StoredBlock
-from .errors import (EXECUTION_REVERTED, METHOD_NOT_FOUND, PRUNED_HISTORY, InvalidParams, JsonRpcError, LimitExceeded,
-                     ServerError)
+from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
 TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
@@ -332,16 +331,8 @@ def get_transaction_by_hash(chain: CometChain, tx_hash: bytes):
 def _committed_block(chain: CometChain, height: int) -> StoredBlock:
     block = chain.block(height)
     if block is None:
-        raise _missing(chain, height)
+        raise ServerError(f"block {height} is not committed yet")
     return block
-
-
-def _missing(chain: CometChain, height: int) -> JsonRpcError:
-    """A block this node does not have: not committed yet, or below the first one it holds (a
-    node started from a snapshot), which the specification's error group calls pruned history."""
-    if 1 <= height <= chain.height():
-        return JsonRpcError(PRUNED_HISTORY, "pruned history unavailable")
-    return ServerError(f"block {height} is not committed yet")
 
 
 def _transaction_in(chain: CometChain, block: StoredBlock, index: int) -> dict:
@@ -358,12 +349,8 @@ def _transaction_in(chain: CometChain, block: StoredBlock, index: int) -> dict:
 
 
 def _block_at(chain: CometChain, tag) -> StoredBlock | None:
-    """The block at `tag`; None past the chain's height (null, as Ethereum answers)."""
     height = _height(chain, tag)
-    block = chain.block(height) if height >= 1 else None
-    if block is None and 1 <= height <= chain.height():
-        raise _missing(chain, height)
-    return block
+    return chain.block(height) if height >= 1 else None
 
 
 def _block_with_hash(chain: CometChain, block_hash: bytes) -> StoredBlock | None:
