@@ -263,6 +263,15 @@ def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
     )
 
 
+def query_history(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/history`: the history this node answers for, from `oldest_block` (block records,
+    receipts, logs) and `oldest_state` (state reads, proofs) to `height`, the block `hash`
+    (eth_capabilities)."""
+    head = ctx.store.get(keys.block_key(ctx.height))
+    return _json({"height": ctx.height, "hash": json.loads(head)["hash"] if head else None,
+                  "oldest_block": oldest_block(ctx.store), "oldest_state": max(1, _oldest_state(ctx.store))})
+
+
 def query_block(ctx: QueryContext, arg: str) -> QueryResult:
     """`/block/<height>`: the stored block record (hash, time, gas used, tx hashes) and its receipts."""
     height = int(arg) if arg.isdecimal() else 0
@@ -367,6 +376,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "chain": query_chain,
     "tx": query_tx,
     "block": query_block,
+    "history": query_history,
     "logs": query_logs,
     "validators": query_validators,
     "candidate": query_candidate,

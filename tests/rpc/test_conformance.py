@@ -41,7 +41,7 @@ NOT_ON_THIS_CHAIN = {
     "eth_sendTransaction": (SERVER_ERROR, "unknown account"),
 }
 # Methods of the spec not served yet (reference.md): -32601, as geth answers a method it lacks.
-NOT_SERVED = {"eth_simulateV1", "eth_fillTransaction", "eth_config", "eth_capabilities"}
+NOT_SERVED = {"eth_simulateV1", "eth_fillTransaction", "eth_config"}
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def cases(w: World) -> list[tuple[str, str, list]]:
     found = [(m, m, []) for m in ("eth_accounts", "eth_blockNumber", "eth_chainId", "eth_gasPrice", "eth_baseFee",
                                   "eth_blobBaseFee",
                                   "eth_maxPriorityFeePerGas", "eth_syncing", "net_version", "eth_newBlockFilter",
-                                  "eth_newPendingTransactionFilter")]
+                                  "eth_newPendingTransactionFilter", "eth_capabilities")]
     state = {
         "eth_getBalance": [SENDER.address],
         "eth_getTransactionCount": [SENDER.address],
@@ -260,6 +260,9 @@ def test_the_cases_cover_every_method_served_and_the_forms_answer_alike(spec, wo
         answers = [result(world.url, method, params + [block]) for block in (
             _number(world), _hash(world), {"blockHash": _hash(world)}, {"blockNumber": _number(world)})]
         assert all(a == answers[0] for a in answers), (method, answers)
+    capabilities = result(world.url, "eth_capabilities", [])
+    assert {capabilities[kind]["oldestBlock"] for kind in ("state", "tx", "logs", "receipts", "blocks", "stateproofs")} \
+        == {"0x1"}   # a new chain's node holds it all
     many = result(world.url, "eth_getStorageValues", [{world.token: [world.token_slot, "0x0"], SENDER.address: []}])
     one = [result(world.url, "eth_getStorageAt", [world.token, slot]) for slot in (world.token_slot, "0x0")]
     assert many == {world.token: one, SENDER.address: []} and int(one[0], 16) > 0

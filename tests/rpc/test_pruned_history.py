@@ -42,3 +42,14 @@ def test_history_below_what_the_node_keeps_answers_4444(gateway, method, params)
     answer = json.loads(dispatch(gateway, json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
                                                       "params": params}).encode()))
     assert answer["error"] == {"code": 4444, "message": "pruned history unavailable"}, answer
+
+
+def test_capabilities_say_what_history_the_node_keeps(gateway):
+    answer = json.loads(dispatch(gateway, b'{"jsonrpc": "2.0", "id": 1, "method": "eth_capabilities"}'))["result"]
+    assert answer["head"]["number"] == "0xa" and len(answer["head"]["hash"]) == 66
+    assert {kind: answer[kind]["oldestBlock"] for kind in ("blocks", "tx", "receipts", "logs")} == dict.fromkeys(
+        ("blocks", "tx", "receipts", "logs"), "0x8")                           # keep_blocks 3 of 10
+    assert answer["state"] == answer["stateproofs"] == {"disabled": False, "oldestBlock": "0x9"}   # keep_recent 2
+    answer_of_block_8 = json.loads(dispatch(gateway, json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": [RECIPIENT, "0x8"]}).encode()))
+    assert answer_of_block_8["error"]["code"] == -32000   # no state there: what it said

@@ -135,6 +135,10 @@ class CometChain:
         """The base fee of the next block (the fee market moves it every block)."""
         return int(self._query_json("/chain")["base_fee_wei"])
 
+    def history(self) -> dict:
+        """`{height, hash, oldest_block, oldest_state}`: the heights this node answers for."""
+        return self._query_json("/history")
+
     # state, at `height` (0: the last committed block)
 
     def account(self, address: str, height: int = 0) -> dict:

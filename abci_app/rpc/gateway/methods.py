@@ -544,6 +544,19 @@ def peer_count(chain: CometChain) -> str:
     return fmt.quantity(chain.peer_count())
 
 
+def capabilities(chain: CometChain) -> dict:
+    """What history this node serves, for routers and indexers: blocks, txs, receipts and logs
+    from the oldest block record it keeps, state and proofs from the oldest state."""
+    history = chain.history()
+    if history["hash"] is None:
+        raise ServerError("no block committed yet")
+    blocks_from = {"disabled": False, "oldestBlock": fmt.quantity(history["oldest_block"])}
+    state_from = {"disabled": False, "oldestBlock": fmt.quantity(history["oldest_state"])}
+    return {"head": {"number": fmt.quantity(history["height"]), "hash": "0x" + history["hash"]}, "state": state_from,
+            "tx": blocks_from, "logs": blocks_from, "receipts": blocks_from, "blocks": blocks_from,
+            "stateproofs": state_from}
+
+
 def syncing(chain: CometChain):
     """false, or while CometBFT catches up (block sync), how far it is. CometBFT does not tell
     the peers' height, so highestBlock is the current one."""
@@ -584,6 +597,7 @@ METHODS: dict[str, Method] = {
     "web3_sha3": Method(sha3, (fmt.parse_data,)),
     "net_peerCount": Method(peer_count),
     "eth_syncing": Method(syncing),
+    "eth_capabilities": Method(capabilities),
     "eth_sendRawTransaction": Method(send_raw_transaction, (fmt.parse_data,)),
     "eth_getTransactionReceipt": Method(get_transaction_receipt, (fmt.parse_hash,)),
     "eth_getBlockReceipts": Method(get_block_receipts, (fmt.parse_block_ref,)),
