@@ -357,6 +357,7 @@ def test_errors_keep_to_json_rpc_and_the_spec(spec, world):
                         ("eth_getStorageValues", [{"0x12": ["0x0"]}]),
                         ("eth_getStorageValues", [{world.token: ["0x" + "00" * 33]}]),
                         ("eth_getStorageValues", [{world.token: ["0x0"] * 1025}]),
+                        ("eth_getStorageValues", [{"0x" + f"{i:040x}": [] for i in range(1025)}]),
                         ("eth_getProof", [world.token, "0x0"]), ("eth_feeHistory", ["0x1", "latest", [90, 10]]),
                         ("eth_getLogs", [{"fromBlock": "0x1", "blockHash": unknown_hash}])):
         error = call(url, method, bad)["error"]
