@@ -172,7 +172,8 @@ def query_proof(ctx: QueryContext, arg: str) -> QueryResult:
 
 
 def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
-    """The JSON body {from, to, data, value, gas} of `/call` and `/estimate`, its gas capped at
+    """The JSON body {from, to, data, value, gas, access_list} of `/call` and `/estimate` (the
+    list as `/accesslist` answers it: [{address, storage_keys}]), its gas capped at
     the node's `call_gas_cap` (a call that names none gets the cap, as geth's RPCGasCap does);
     a QueryResult (code 41) if it is malformed."""
     try:
@@ -184,6 +185,9 @@ def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
             data=bytes.fromhex((doc.get("data") or "0x").removeprefix("0x")),
             value_wei=int(doc.get("value") or 0),
             gas=int(doc.get("gas") or ctx.call_gas_cap),
+            access_list=tuple((to_canonical_address(entry["address"]),
+                               tuple(int(slot, 16) for slot in entry["storage_keys"]))
+                              for entry in doc.get("access_list") or ()),
         )
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")

@@ -15,6 +15,7 @@ from .reader import StateReader
 from .receipts import revert_reason
 
 TRANSFER_GAS = 21_000  # no transaction needs less
+AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class CallRequest:
     data: bytes
     value_wei: int
     gas: int
+    access_list: AccessList = ()   # given: the call runs as an EIP-2930 tx with it (and pays for it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,22 +36,22 @@ class CallResult:
     error: str
 
 
-AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots), sorted
 MAX_ACCESS_LIST_RUNS = 8   # geth runs until the list stops changing; a call whose list keeps changing stops here
 
 
 def simulate(reader: StateReader, request: CallRequest, block: BlockContext) -> CallResult:
     """Run `request` on the reader's state as seen from `block` (the latest block's number, time
     and hashes, as a wallet expects of eth_call)."""
-    return _run(reader, request, block, ())[0]
+    return _run(reader, request, block, request.access_list)[0]
 
 
 def create_access_list(reader: StateReader, request: CallRequest, block: BlockContext) -> tuple[AccessList, CallResult]:
     """eth_createAccessList as geth answers it: the addresses and storage slots the call touches,
     run again with them as its EIP-2930 access list until the list stops changing; the result
     (its gas used) is the run with the list. Left out: the sender, the recipient and the block's
-    coinbase unless their storage is touched (they are warm anyway), and the precompiles."""
-    access_list: AccessList = ()
+    coinbase unless their storage is touched (they are warm anyway), and the precompiles. The
+    request's own list is the first one tried, as geth does."""
+    access_list: AccessList = request.access_list
     for _ in range(MAX_ACCESS_LIST_RUNS):
         result, touched = _run(reader, request, block, access_list)
         if touched == access_list:

@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 
 import pytest
+import rlp
 from eth_hash.auto import keccak
 
 from abci_app.cli.localnode import wait_until
@@ -41,7 +42,7 @@ NOT_ON_THIS_CHAIN = {
     "eth_sendTransaction": (SERVER_ERROR, "unknown account"),
 }
 # Methods of the spec not served yet (reference.md): -32601, as geth answers a method it lacks.
-NOT_SERVED = {"eth_simulateV1", "eth_fillTransaction", "eth_config"}
+NOT_SERVED = {"eth_simulateV1", "eth_config"}
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +155,18 @@ def _call_object(w: World) -> dict:
     return {"from": SENDER.address, "to": w.token, "input": data}
 
 
+def _fill_asks(w: World) -> dict[str, dict]:
+    """eth_fillTransaction requests, one per type it picks: EIP-1559 (nothing said), legacy (a
+    gas price), EIP-2930 (a gas price and an access list), and a contract call whose gas it
+    estimates."""
+    transfer = "0xa9059cbb" + RECIPIENT[2:].lower().rjust(64, "0") + "1".rjust(64, "0")   # transfer(RECIPIENT, 1)
+    return {"dynamic fee": {"from": SENDER.address, "to": RECIPIENT, "value": "0x9"},
+            "legacy": {"from": SENDER.address, "to": RECIPIENT, "gasPrice": hex(3 * GWEI)},
+            "access list": {"from": SENDER.address, "to": w.token, "input": transfer, "gasPrice": hex(3 * GWEI),
+                            "accessList": [{"address": w.token, "storageKeys": ["0x" + "00" * 32]}]},
+            "contract call": {"from": SENDER.address, "to": w.token, "input": transfer}}
+
+
 def cases(w: World) -> list[tuple[str, str, list]]:
     """(case id, method, params) for every method the gateway serves."""
     found = [(m, m, []) for m in ("eth_accounts", "eth_blockNumber", "eth_chainId", "eth_gasPrice", "eth_baseFee",
@@ -182,6 +195,10 @@ def cases(w: World) -> list[tuple[str, str, list]]:
             (f"eth_getBlockTransactionCountByNumber {form}", "eth_getBlockTransactionCountByNumber", block),
             (f"eth_feeHistory {form}", "eth_feeHistory", ["0x5"] + block + [[10, 50, 90]]),
         ]
+    found += [(f"eth_fillTransaction {name}", "eth_fillTransaction", [ask]) for name, ask in _fill_asks(w).items()]
+    with_list = {**_call_object(w), "accessList": [{"address": w.token, "storageKeys": ["0x" + "00" * 32]}]}
+    found += [(f"{method} with an access list", method, [with_list])
+              for method in ("eth_call", "eth_estimateGas", "eth_createAccessList")]
     found += [("eth_estimateGas default", "eth_estimateGas", [_call_object(w)]),
               ("eth_createAccessList default", "eth_createAccessList", [_call_object(w)]),
               ("eth_getBlockByNumber not found", "eth_getBlockByNumber", [hex(10**9), False]),
@@ -316,7 +333,7 @@ def test_fee_data_comes_from_the_tips_paid(world):
         base = int(history["baseFeePerGas"][0], 16)
         assert base == GWEI and int(receipt["effectiveGasPrice"], 16) == base + tip, (kind, receipt)
         assert history["reward"] == [[hex(tip), hex(tip)]], (kind, history)
-    while True:   # one block's view: asked again if a block was committed meanwhile
+    for _ in range(20):   # one block's view: asked again if a block was committed meanwhile
         latest = result(url, "eth_blockNumber", [])
         suggested = int(result(url, "eth_maxPriorityFeePerGas", []), 16)
         price, next_base = int(result(url, "eth_gasPrice", []), 16), int(result(url, "eth_baseFee", []), 16)
@@ -327,6 +344,8 @@ def test_fee_data_comes_from_the_tips_paid(world):
             tips += paid[:3]
         if result(url, "eth_blockNumber", []) == latest:
             break
+    else:
+        pytest.fail("a block was committed during every one of 20 reads")
     assert suggested == (sorted(tips)[(len(tips) - 1) * 60 // 100] if tips else 0)
     assert price == next_base + -(-next_base // 8) + suggested
     blob_base_fee = "0x4a60005260206000f3"   # code that returns BLOBBASEFEE
@@ -363,3 +382,37 @@ def test_errors_keep_to_json_rpc_and_the_spec(spec, world):
         error = call(url, method, bad)["error"]
         assert set(error) == {"code", "message"} and error["code"] == INVALID_PARAMS, (method, bad, error)
         assert not any(word in error["message"] for word in ("Traceback", "Error:", "cometbft", "unmarshal")), error
+
+
+def _signable(tx: dict) -> dict:
+    """eth-account's fields for a filled transaction object."""
+    kind = int(tx["type"], 16)
+    fields = {key: int(tx[key], 16) for key in ("nonce", "gas", "value", "chainId")}
+    fields |= {"to": tx["to"], "data": tx["input"]}
+    if kind == 2:
+        return {**fields, "type": 2, "accessList": tx["accessList"],
+                **{key: int(tx[key], 16) for key in ("maxFeePerGas", "maxPriorityFeePerGas")}}
+    fields["gasPrice"] = int(tx["gasPrice"], 16)
+    return {**fields, "type": 1, "accessList": tx["accessList"]} if kind == 1 else fields
+
+
+def test_a_filled_transaction_signs_as_it_is_and_commits(world):
+    """Each filled transaction's `raw` holds the fields a wallet signs, as eth-account encodes
+    them (with zero signature fields), and once signed it is taken and committed."""
+    url = world.url
+    for name, ask in _fill_asks(world).items():
+        filled = result(url, "eth_fillTransaction", [ask])
+        tx = filled["tx"]
+        assert tx["type"] == {"dynamic fee": "0x2", "legacy": "0x0", "access list": "0x1", "contract call": "0x2"}[name]
+        signed = SENDER.sign_transaction(_signable(tx)).raw_transaction
+        typed = tx["type"] != "0x0"
+        ours = rlp.decode(bytes.fromhex(filled["raw"][2:])[typed:])
+        theirs = rlp.decode(bytes(signed)[typed:])
+        assert ours[:-3] == theirs[:-3] and ours[-3:] == [b"", b"", b""], name
+        tx_hash = result(url, "eth_sendRawTransaction", ["0x" + bytes(signed).hex()])
+        receipt = wait_until(lambda h=tx_hash: result(url, "eth_getTransactionReceipt", [h]), 60, f"{name} committed")
+        assert receipt["status"] == "0x1", (name, receipt)
+    wrong_chain = call(url, "eth_fillTransaction", [{"from": SENDER.address, "to": RECIPIENT, "chainId": "0x1"}])
+    assert wrong_chain["error"]["code"] == INVALID_PARAMS
+    blob = call(url, "eth_fillTransaction", [{"from": SENDER.address, "to": RECIPIENT, "type": "0x3"}])
+    assert blob["error"]["code"] == INVALID_PARAMS

@@ -126,8 +126,9 @@ def parse_percentiles(value) -> list[float]:
 def parse_call(value) -> dict:
     """An eth_call / eth_estimateGas transaction object as the app's `/call` body:
     {"from", "to" (absent: creation), "data", "value" (decimal string), "gas" (absent: none)}.
-    `input` is accepted for `data` (preferred when both are given); fee fields are ignored
-    (a call runs at gas price 0)."""
+    `input` is accepted for `data` (preferred when both are given); an `accessList` goes as
+    "access_list" ([{address, storage_keys}]: the call runs as an EIP-2930 tx, paying for it);
+    fee fields are ignored (a call runs at gas price 0)."""
     if not isinstance(value, dict):
         raise InvalidParams(f"not a transaction object: {value!r}")
     call = {}
@@ -140,7 +141,29 @@ def parse_call(value) -> dict:
     call["value"] = str(parse_quantity(value["value"])) if value.get("value") is not None else "0"
     if value.get("gas") is not None:
         call["gas"] = parse_quantity(value["gas"])
+    if value.get("accessList"):
+        call["access_list"] = [{"address": "0x" + address.hex(), "storage_keys": [hex(slot) for slot in slots]}
+                               for address, slots in parse_access_list(value["accessList"])]
     return call
+
+
+AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots)
+
+
+def parse_access_list(value) -> AccessList:
+    """EIP-2930's [{address, storageKeys}] (absent: empty)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise InvalidParams("accessList must be an array of {address, storageKeys}")
+    entries = []
+    for entry in value:
+        keys = entry.get("storageKeys") or []
+        if not isinstance(keys, list) or any(not isinstance(k, str) or len(k) != 2 + 64 for k in keys):
+            raise InvalidParams("storageKeys must be an array of 32-byte hex words")
+        entries.append((bytes.fromhex(parse_address(entry.get("address"))[2:]),
+                        tuple(int.from_bytes(parse_data(k), "big") for k in keys)))
+    return tuple(entries)
 
 
 def parse_bool(value) -> bool:

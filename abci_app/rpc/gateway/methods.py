@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from eth_hash.auto import keccak
 
 from . import formats as fmt
-from . import blocks
+from . import blocks, unsigned
 from .chain import CometChain, StoredBlock
 from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
@@ -265,6 +265,43 @@ def estimate_gas(chain: CometChain, call: dict, tag) -> str:
     if answer["gas"] is None:
         raise _call_failed(answer)
     return fmt.quantity(answer["gas"])
+
+
+def fill_transaction(chain: CometChain, value) -> dict:
+    """geth's eth_fillTransaction: the transaction with what is left out filled in as this node
+    would (the sender's next nonce counting its mempool txs, the estimated gas, the suggested
+    tip and a fee cap of twice the next base fee over it, the chain id), unsigned, and `raw`, its
+    encoding with zero signature fields. No sender: the zero address."""
+    call = fmt.parse_call(value)   # from, to, data, value, gas
+    sender = call.setdefault("from", "0x" + "00" * 20)
+    kind = unsigned.requested_type(value)
+    params = chain.params
+    chain_id = unsigned.bounded(value.get("chainId"), "chainId", unsigned.UINT64)
+    if chain_id not in (None, params.chain_id):
+        raise InvalidParams(f"chainId {chain_id} is not this chain's ({params.chain_id})")
+    access_list = fmt.parse_access_list(value.get("accessList"))
+    if kind == 0 and access_list:
+        raise InvalidParams("a legacy transaction has no access list")
+    nonce = unsigned.bounded(value.get("nonce"), "nonce", unsigned.UINT64)
+    fees = {name: unsigned.bounded(value.get(name), name, unsigned.UINT256)
+            for name in ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas")}
+    if kind == 2:
+        tip = suggested_tip(chain) if fees["maxPriorityFeePerGas"] is None else fees["maxPriorityFeePerGas"]
+        max_fee = tip + 2 * chain.next_base_fee() if fees["maxFeePerGas"] is None else fees["maxFeePerGas"]
+        if max_fee < tip:
+            raise InvalidParams("maxFeePerGas is below maxPriorityFeePerGas")
+        priced = {"max_fee": max_fee, "max_priority_fee": tip}
+    else:
+        priced = {"gas_price": int(gas_price(chain), 16) if fees["gasPrice"] is None else fees["gasPrice"]}
+    if call.get("gas") is not None and call["gas"] >= unsigned.UINT64:
+        raise InvalidParams("gas out of range")
+    tx = unsigned.Unsigned(
+        kind=kind, chain_id=params.chain_id,
+        nonce=int(get_transaction_count(chain, sender, "pending"), 16) if nonce is None else nonce,
+        gas=int(estimate_gas(chain, call, "latest"), 16) if call.get("gas") is None else call["gas"],
+        to=bytes.fromhex(call["to"][2:]) if "to" in call else None, value=int(call["value"]),
+        data=bytes.fromhex(call["data"][2:]), access_list=access_list, **priced)
+    return {"raw": fmt.data(tx.encode()), "tx": tx.to_json()}
 
 
 def create_access_list(chain: CometChain, call: dict, tag) -> dict:
@@ -591,6 +628,7 @@ METHODS: dict[str, Method] = {
     "eth_sendTransaction": Method(no_keys, (fmt.parse_call,)),
     "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
+    "eth_fillTransaction": Method(fill_transaction, (lambda value: value,)),
     "eth_createAccessList": Method(create_access_list, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),
     "eth_getTransactionByHash": Method(get_transaction_by_hash, (fmt.parse_hash,)),
     "eth_feeHistory": Method(fee_history, (fmt.parse_count, fmt.parse_block_tag, fmt.parse_percentiles), 2, (None,)),
