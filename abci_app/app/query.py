@@ -36,7 +36,7 @@ log = structlog.get_logger(__name__)
 
 # The routes that run the EVM or may read much of the store: a node answers them in a query
 # worker process, never on the loop that runs blocks (issue 14).
-OFFLOADED_ROUTES = frozenset({"call", "estimate", "accesslist", "logs", "solvency", "proof"})
+OFFLOADED_ROUTES = frozenset({"call", "estimate", "accesslist", "logs", "solvency", "proof", "storages"})
 MAX_PROOF_KEYS = 1024  # storage keys per /proof, as geth caps eth_getProof's
 
 
@@ -115,6 +115,24 @@ def query_storage(ctx: QueryContext, arg: str) -> QueryResult:
     return _json({"address": "0x" + address.hex(), "slot": hex(slot), "value": "0x" + value.to_bytes(32, "big").hex()})
 
 
+def query_storages(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/storages` with JSON {address: [slot]} as query data (eth_getStorageValues): {address:
+    [32-byte word]} from one block. At most MAX_PROOF_KEYS slots and accounts in all (an account
+    without slots counts as one)."""
+    try:
+        asked = json.loads(ctx.data or b"{}")
+        wanted = {_address_arg(address): [int(slot, 0) for slot in slots]
+                  for address, slots in asked.items()} if isinstance(asked, dict) else None
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        wanted = None
+    if not wanted or None in wanted or not all(0 <= slot < 2**256 for slots in wanted.values() for slot in slots):
+        return QueryResult(codes.QUERY_BAD_REQUEST, log="use /storages with JSON {address: [slot]} as data")
+    if sum(max(1, len(slots)) for slots in wanted.values()) > MAX_PROOF_KEYS:
+        return QueryResult(codes.QUERY_TOO_MANY_RESULTS, log=f"at most {MAX_PROOF_KEYS} storage keys and accounts")
+    return _json({"0x" + address.hex(): ["0x" + ctx.reader.storage(address, slot).to_bytes(32, "big").hex()
+                                         for slot in slots] for address, slots in wanted.items()})
+
+
 class _StateNodes(dict):
     """The store's state trie nodes by hash, each read at most once per query: the proofs of many
     storage keys share their upper nodes (every one starts at the root)."""
@@ -171,6 +189,18 @@ def query_proof(ctx: QueryContext, arg: str) -> QueryResult:
                   "account_proof": trie_proof(accounts, keccak(address)), "storage_proof": proofs})
 
 
+def _access_list(entries) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
+    """A `/call` body's access_list, [{address, storage_keys: [0x slot]}] (ValueError if not)."""
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) and isinstance(entry.get("storage_keys"), list)
+                                                for entry in entries):
+        raise ValueError("access_list must be [{address, storage_keys: [slot]}]")
+    parsed = tuple((to_canonical_address(entry["address"]), tuple(int(slot, 16) for slot in entry["storage_keys"]))
+                   for entry in entries)
+    if not all(0 <= slot < 2**256 for _, slots in parsed for slot in slots):
+        raise ValueError("a storage key is not a 256-bit slot")
+    return parsed
+
+
 def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
     """The JSON body {from, to, data, value, gas, access_list} of `/call` and `/estimate` (the
     list as `/accesslist` answers it: [{address, storage_keys}]), its gas capped at
@@ -185,11 +215,9 @@ def _call_request(ctx: QueryContext) -> CallRequest | QueryResult:
             data=bytes.fromhex((doc.get("data") or "0x").removeprefix("0x")),
             value_wei=int(doc.get("value") or 0),
             gas=int(doc.get("gas") or ctx.call_gas_cap),
-            access_list=tuple((to_canonical_address(entry["address"]),
-                               tuple(int(slot, 16) for slot in entry["storage_keys"]))
-                              for entry in doc.get("access_list") or ()),
+            access_list=_access_list(doc.get("access_list") or []),
         )
-    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+    except (ValueError, TypeError, AttributeError, LookupError, RecursionError) as exc:
         return QueryResult(codes.QUERY_BAD_REQUEST, log=f"bad call: {exc}")
     if request.gas <= 0 or request.value_wei < 0:
         return QueryResult(codes.QUERY_BAD_REQUEST, log="gas must be > 0 and value >= 0")
@@ -374,6 +402,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "code": query_code,
     "storage": query_storage,
     "proof": query_proof,
+    "storages": query_storages,
     "call": query_call,
     "estimate": query_estimate,
     "accesslist": query_access_list,

@@ -72,6 +72,9 @@ def _run(reader: StateReader, request: CallRequest, block: BlockContext,
             chain_id=state.execution_context.chain_id, access_list=access_list, **fields,
         ) if access_list else vm.create_unsigned_transaction(**fields)
         tx = SpoofTransaction(unsigned, from_=request.sender)
+        if tx.intrinsic_gas > request.gas:   # geth's words, not py-evm's
+            return CallResult(False, b"", 0, f"intrinsic gas too low: have {request.gas}, want {tx.intrinsic_gas}"), \
+                access_list
         tx.validate()  # the chain's executor leaves this to decode_tx, which a call never meets
         computation = state.apply_transaction(tx)
         gas_used = vm.executed_gas(tx, computation)

@@ -9,7 +9,7 @@ import pytest
 from abci_app.evm.simulate import CallResult, estimate_gas
 from abci_app.rpc.gateway import methods
 from abci_app.rpc.gateway.chain import ChainParams, StoredBlock
-from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError
+from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError, PrunedHistory
 
 ALICE = "0x" + "aa" * 20
 BOB = bytes.fromhex("bb" * 20)
@@ -167,24 +167,28 @@ def test_fee_history():
 
 
 class TippedBlocks(CallChain):
-    """Blocks 1-10 at a 1 gwei base fee; `tips[height]` lists the tips its txs paid."""
+    """Blocks 1-10 at a 1 gwei base fee; `tips[height]` lists the tips its txs paid. The node
+    keeps blocks from `oldest` on (below: the app's pruned-history answer)."""
 
-    def __init__(self, tips: dict[int, list[int]]):
+    def __init__(self, tips: dict[int, list[int]], oldest: int = 1):
         super().__init__(0, 0)
-        self.tips = tips
+        self.tips, self.oldest = tips, oldest
+
+    def history(self):
+        return {"height": self.height(), "hash": "ab" * 32, "oldest_block": self.oldest, "oldest_state": self.oldest}
 
     def block(self, height):
+        if height < self.oldest:
+            raise PrunedHistory()
         receipts = [{"effective_gas_price": str(10**9 + tip), "gas_used": 21_000} for tip in self.tips.get(height, [])]
         return StoredBlock({"height": height, "gas_used": 21_000 * len(receipts), "base_fee_wei": 10**9,
                             "receipts": receipts}, "0x", ())
 
 
-def test_gas_price_leaves_room_for_a_full_blocks_rise_and_pays_the_recent_tip():
+def test_gas_price_leaves_room_for_a_full_blocks_rise():
     """A legacy tx priced at eth_gasPrice still pays the next block's base fee after one full
-    block (found by review), and tips what recent blocks' txs tipped (issue 19: without it, such
-    a tx waited behind every tipped one in a busy block)."""
-    assert methods.gas_price(TippedBlocks({})) == hex(10**9 + 10**9 // 8)
-    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8 + 7)
+    block (found by review)."""
+    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8)
 
 
 def test_the_suggested_tip_is_what_recent_blocks_paid_at_their_low_end():
@@ -195,6 +199,13 @@ def test_the_suggested_tip_is_what_recent_blocks_paid_at_their_low_end():
     assert methods.max_priority_fee(TippedBlocks({10: [5, 1, 9, 100]})) == hex(5)   # 1, 5, 9: the 60th is 5
     tips = {9: [2 * 10**9] * 4, 10: [10**9] * 4}                                       # full blocks at 1-2 gwei
     assert methods.max_priority_fee(TippedBlocks(tips)) == hex(2 * 10**9)
+
+
+def test_the_suggested_tip_reads_only_the_blocks_the_node_keeps():
+    """A node that keeps fewer than 20 blocks (or was state-synced a few blocks ago) suggests from
+    those it has: it answered 4444 for eth_gasPrice and eth_maxPriorityFeePerGas (found by review)."""
+    chain = TippedBlocks({5: [100], 9: [7]}, oldest=8)
+    assert methods.max_priority_fee(chain) == hex(7)
 
 
 def test_fee_history_takes_at_most_100_percentiles():

@@ -160,6 +160,12 @@ class CometChain:
         return self._expensive_query_json(f"/proof/{address}", json.dumps([hex(slot) for slot in slots]).encode(),
                                           height)
 
+    def storages(self, slots: dict[str, list[int]], height: int = 0) -> dict[str, list[str]]:
+        """`/storages`: {address: [slot]} in, {address: [32-byte word]} out, from one block, in
+        the node's query workers."""
+        return self._expensive_query_json("/storages", json.dumps(
+            {address: [hex(slot) for slot in wanted] for address, wanted in slots.items()}).encode(), height)
+
     def call(self, request: dict, height: int = 0) -> dict:
         """`/call`: run {from, to, data, value, gas} on committed state, keeping nothing.
         Answers {"success", "output": "0x..", "gas_used", "error"}."""

@@ -148,6 +148,7 @@ def parse_call(value) -> dict:
 
 
 AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots)
+MAX_ACCESS_LIST_ITEMS = 4096   # a call's list (7.8M gas of keys alone), within CometBFT's 1 MB query body
 
 
 def parse_access_list(value) -> AccessList:
@@ -156,6 +157,8 @@ def parse_access_list(value) -> AccessList:
         return ()
     if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
         raise InvalidParams("accessList must be an array of {address, storageKeys}")
+    if len(value) + sum(len(entry.get("storageKeys") or []) for entry in value) > MAX_ACCESS_LIST_ITEMS:
+        raise InvalidParams(f"accessList: at most {MAX_ACCESS_LIST_ITEMS} addresses and keys")
     entries = []
     for entry in value:
         keys = entry.get("storageKeys") or []

@@ -94,11 +94,12 @@ def block_number(chain: CometChain) -> str:
 
 
 def gas_price(chain: CometChain) -> str:
-    """For a legacy tx, what is included soon: the next base fee with room for one full block's
-    rise (1/8), so a price taken now still pays the block it lands in, and the tip recent
-    blocks paid (geth's price is base fee plus that tip too)."""
+    """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
+    price taken now still pays the block it lands in (what it leaves is its tip). One query: a
+    wallet asks it for every tx, and every query waits while the node runs an eth_call (the tip
+    of recent blocks, which geth adds, would cost more: issue 19's note)."""
     base = chain.next_base_fee()
-    return fmt.quantity(base + -(-base // 8) + suggested_tip(chain))
+    return fmt.quantity(base + -(-base // 8))
 
 
 def base_fee(chain: CometChain) -> str:
@@ -124,8 +125,8 @@ def suggested_tip(chain: CometChain) -> int:
     cached = getattr(chain, "tip_suggestion", None)  # (height, tip): one computation per block
     if cached is not None and cached[0] == latest:
         return cached[1]
-    tips = []
-    for height in range(max(1, latest - TIP_BLOCKS + 1), latest + 1):
+    tips, oldest = [], chain.history()["oldest_block"]   # a node may keep fewer than TIP_BLOCKS blocks
+    for height in range(max(oldest, latest - TIP_BLOCKS + 1), latest + 1):
         block = _committed_block(chain, height)
         base = block.base_fee_wei(chain.params.min_gas_price_wei)
         tips += heapq.nsmallest(TIP_LOWEST, (int(r["effective_gas_price"]) - base for r in block.record["receipts"]))
@@ -195,16 +196,17 @@ def _storage_requests(value) -> dict[str, tuple[str, list[int]]]:
         raise InvalidParams("storage requests must be an object of address -> array of storage keys")
     if sum(max(1, len(keys)) for keys in value.values()) > MAX_STORAGE_VALUES:
         raise InvalidParams(f"too many storage keys: at most {MAX_STORAGE_VALUES}")
-    return {given: (fmt.parse_address(given), [_slot(key) for key in keys]) for given, keys in value.items()}
+    requests = {given: (fmt.parse_address(given), [_slot(key) for key in keys]) for given, keys in value.items()}
+    if len({address for address, _ in requests.values()}) < len(requests):
+        raise InvalidParams("an address is asked twice")
+    return requests
 
 
 def get_storage_values(chain: CometChain, requests: dict[str, tuple[str, list[int]]], tag) -> dict:
-    """Many storage words of many accounts, all from one block: each account's through the
-    node's /proof route (one query per account, the words without their proofs)."""
-    height = _state_height(chain, tag) or chain.height()   # one block for every account
-    return {given: [fmt.data(int(proven["value"], 16).to_bytes(32, "big"))
-                    for proven in chain.proof(address, slots, height)["storage_proof"]] if slots else []
-            for given, (address, slots) in requests.items()}
+    """Many storage words of many accounts, all from one block, in one `/storages` query
+    (answered by the node's query workers, in turn with the EVM queries)."""
+    values = chain.storages({address: slots for address, slots in requests.values()}, _state_height(chain, tag))
+    return {given: values[address] for given, (address, _) in requests.items()}
 
 
 def no_keys(chain: CometChain, *params) -> None:
@@ -274,6 +276,10 @@ def fill_transaction(chain: CometChain, value) -> dict:
     encoding with zero signature fields. No sender: the zero address."""
     call = fmt.parse_call(value)   # from, to, data, value, gas
     sender = call.setdefault("from", "0x" + "00" * 20)
+    if "to" not in call and call["data"] == "0x":
+        raise InvalidParams("contract creation without any data provided")
+    if int(call["value"]) >= unsigned.UINT256:
+        raise InvalidParams("value out of range")
     kind = unsigned.requested_type(value)
     params = chain.params
     chain_id = unsigned.bounded(value.get("chainId"), "chainId", unsigned.UINT64)

@@ -1,6 +1,7 @@
-"""Pure: an unsigned transaction for eth_fillTransaction: which type a request asks for, its
-access list, and the encoding a wallet signs over once it has a signature (geth's: the signature
-fields present and zero)."""
+"""Pure: an unsigned transaction for eth_fillTransaction: which type a request asks for, and
+its encoding with the signature fields present and zero, as geth's, except that a legacy one
+carries the chain id where v goes (EIP-155's signing form): this chain takes no legacy tx
+signed without its chain id, and a signer working from `raw` must not make one."""
 
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ class Unsigned:
         to = self.to or b""
         access = [[address, [slot.to_bytes(32, "big") for slot in slots]] for address, slots in self.access_list]
         if self.kind == 0:
-            return rlp.encode([self.nonce, self.gas_price, self.gas, to, self.value, self.data, 0, 0, 0])
+            return rlp.encode([self.nonce, self.gas_price, self.gas, to, self.value, self.data, self.chain_id, 0, 0])
         if self.kind == 1:
             fields = [self.chain_id, self.nonce, self.gas_price, self.gas, to, self.value, self.data, access]
         else:
@@ -63,9 +64,11 @@ def requested_type(value: dict) -> int:
         if kind not in TYPES:
             raise InvalidParams(f"transaction type {kind} is not taken by this chain (0, 1 and 2 are)")
         return kind
-    if value.get("gasPrice") is not None and value.get("maxFeePerGas") is None \
-            and value.get("maxPriorityFeePerGas") is None:
-        return 1 if value.get("accessList") else 0
+    dynamic = value.get("maxFeePerGas") is not None or value.get("maxPriorityFeePerGas") is not None
+    if value.get("gasPrice") is not None:
+        if dynamic:
+            raise InvalidParams("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified")
+        return 1 if value.get("accessList") is not None else 0
     return 2
 
 
