@@ -22,11 +22,13 @@ nice -n 19 "${PYTEST[@]}" "${COMPUTING[@]}" >"$computing_log" 2>&1 &
 computing=$!
 trap 'kill "$computing" 2>/dev/null || true; rm -f "$computing_log"' EXIT
 
-# The benches, which measure throughput and latency, go last: by then the computing part is done.
+# Last, when the computing part is done: the benches, which measure throughput and latency
+# beside the node's query workers (at nice 19, as the computing part).
+LAST=(tests/bench)
 mapfile -t REST < <(find tests -mindepth 1 -maxdepth 1 \( -type d -o -name 'test_*.py' \) \
                         ! -name bench ! -name __pycache__ | sort | grep -vxF -f <(printf '%s\n' "${COMPUTING[@]}"))
 rest=0
-"${PYTEST[@]}" "${REST[@]}" tests/bench "${COMPUTING[@]/#/--ignore=}" || rest=$?
+"${PYTEST[@]}" "${REST[@]}" "${LAST[@]}" "${COMPUTING[@]/#/--ignore=}" "${LAST[@]/#/--ignore=}" || rest=$?
 computed=0
 wait "$computing" || computed=$?
 echo
