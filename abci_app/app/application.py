@@ -26,7 +26,7 @@ from ..evm.prefetch import nodes_on_paths
 from ..evm.reader import StateReader
 from ..evm.trie_batch import NodeJournal
 from ..store import Overlay, Store, keys
-from . import chain_records, codes, history, pruning, snapshots, upgrades
+from . import chain_records, codes, fee_oracle, history, pruning, snapshots, upgrades
 from .events import block_events, proposal_events, tx_events, validator_update
 from .genesis import Genesis, current_params, parse_genesis
 from .genesis_accounts import genesis_accounts_root
@@ -336,6 +336,8 @@ class Application(BaseApplication):
             "txs": tx_hashes, "proposer": req.proposer_address.hex(),
         }
         self._staged[keys.block_key(req.height)] = json.dumps(block, sort_keys=True).encode()
+        tips_key, tips = fee_oracle.record(req.height, execution.tips_wei)
+        self._staged[tips_key] = tips
         self._staged[keys.META_HEIGHT] = req.height.to_bytes(8, "big")
         self._staged[keys.META_APP_HASH] = app_hash
         self._staged[keys.META_STATE_ROOT] = self.state_root

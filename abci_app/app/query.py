@@ -25,7 +25,7 @@ from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, create_access_list, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
-from . import chain_records, codes, solvency
+from . import chain_records, codes, fee_oracle, solvency
 from .genesis import Genesis, current_params
 from .history import oldest_block, pruned_below, pruned_log
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
@@ -295,6 +295,15 @@ def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
     )
 
 
+def query_fees(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/fees`: what a tx pays to be included soon, in one query (eth_gasPrice,
+    eth_maxPriorityFeePerGas): the next block's base fee and the fee oracle's suggested tip."""
+    params = current_params(ctx.genesis, ctx.reader.state)
+    return _json({"height": ctx.height,
+                  "base_fee_wei": str(chain_records.base_fee(ctx.reader.state, params.min_gas_price_wei)),
+                  "suggested_tip_wei": str(fee_oracle.suggested_tip(ctx.store, ctx.height))})
+
+
 def query_history(ctx: QueryContext, arg: str) -> QueryResult:
     """`/history`: the history this node answers for, from `oldest_block` (block records,
     receipts, logs) and `oldest_state` (state reads, proofs) to `height`, the block `hash`
@@ -410,6 +419,7 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "tx": query_tx,
     "block": query_block,
     "history": query_history,
+    "fees": query_fees,
     "logs": query_logs,
     "validators": query_validators,
     "candidate": query_candidate,

@@ -88,6 +88,7 @@ class BlockExecution:
         self.gas_used = 0
         self.fee_floor_wei = ctx.base_fee_wei if fee_floor_wei is None else fee_floor_wei
         self.fees_burned_wei = 0
+        self.tips_wei: list[int] = []   # each executed tx's effective tip (the fee oracle's input)
 
     def apply(self, dtx: DecodedTx) -> TxOutcome:
         """Apply one transaction, or raise a TxRejected kind having changed nothing."""
@@ -112,7 +113,9 @@ class BlockExecution:
         self.fees_burned_wei += burned
         state.lock_changes()
         self.gas_used += gas_used
-        return self._outcome(dtx, computation, gas_used)
+        outcome = self._outcome(dtx, computation, gas_used)
+        self.tips_wei.append(outcome.effective_gas_price_wei - self.ctx.base_fee_wei)
+        return outcome
 
     def _outcome(self, dtx: DecodedTx, computation: ComputationAPI, gas_used: int) -> TxOutcome:
         tx = dtx.tx

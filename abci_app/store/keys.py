@@ -50,4 +50,9 @@ def node_count_key(node: bytes) -> bytes:
 
 def prune_journal_key(height: int) -> bytes:
     return PRUNE_JOURNAL + height.to_bytes(8, "big")
-META_HISTORY_FROM = b"m/history_from"   # history pruning (app/history.py): the oldest block record kept
+META_HISTORY_FROM = b"m/history_from"
+RECENT_TIPS = b"t/"                     # + height % 20: a block's lowest tips (app/fee_oracle.py)
+
+
+def recent_tips_key(slot: int) -> bytes:
+    return RECENT_TIPS + bytes([slot])   # history pruning (app/history.py): the oldest block record kept

@@ -325,7 +325,7 @@ def test_filters_answer_in_the_spec_shapes(spec, world):
 def test_fee_data_comes_from_the_tips_paid(world):
     """eth_feeHistory's rewards are the tips the block's txs paid; eth_maxPriorityFeePerGas is
     geth's oracle over the last 20 blocks' receipts (recomputed here); eth_gasPrice pays the next
-    block's base fee and the rise one full block can add."""
+    block's base fee, the rise one full block can add, and that tip."""
     url = world.url
     for kind, tip in (("legacy", 2 * GWEI), ("access_list", 2 * GWEI), ("dynamic_fee", 2 * GWEI)):
         receipt = world.blocks[kind]
@@ -347,7 +347,7 @@ def test_fee_data_comes_from_the_tips_paid(world):
     else:
         pytest.fail("a block was committed during every one of 20 reads")
     assert suggested == (sorted(tips)[(len(tips) - 1) * 60 // 100] if tips else 0)
-    assert price == next_base + -(-next_base // 8)
+    assert price == next_base + -(-next_base // 8) + suggested
     blob_base_fee = "0x4a60005260206000f3"   # code that returns BLOBBASEFEE
     assert int(result(url, "eth_call", [{"input": blob_base_fee}]), 16) == int(result(url, "eth_blobBaseFee", []), 16)
 

@@ -9,7 +9,7 @@ import pytest
 from abci_app.evm.simulate import CallResult, estimate_gas
 from abci_app.rpc.gateway import methods
 from abci_app.rpc.gateway.chain import ChainParams, StoredBlock
-from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError, PrunedHistory
+from abci_app.rpc.gateway.errors import SERVER_ERROR, JsonRpcError
 
 ALICE = "0x" + "aa" * 20
 BOB = bytes.fromhex("bb" * 20)
@@ -166,46 +166,27 @@ def test_fee_history():
     assert methods.METHODS["eth_feeHistory"].parse(["0x4", "0x2", []]) == [4, 2, []]
 
 
-class TippedBlocks(CallChain):
-    """Blocks 1-10 at a 1 gwei base fee; `tips[height]` lists the tips its txs paid. The node
-    keeps blocks from `oldest` on (below: the app's pruned-history answer)."""
+class Fees(CallChain):
+    """A node whose `/fees` answers a 1 gwei next base fee and a suggested tip of `tip`."""
 
-    def __init__(self, tips: dict[int, list[int]], oldest: int = 1):
+    def __init__(self, tip: int):
         super().__init__(0, 0)
-        self.tips, self.oldest = tips, oldest
+        self.tip, self.asked = tip, 0
 
-    def history(self):
-        return {"height": self.height(), "hash": "ab" * 32, "oldest_block": self.oldest, "oldest_state": self.oldest}
-
-    def block(self, height):
-        if height < self.oldest:
-            raise PrunedHistory()
-        receipts = [{"effective_gas_price": str(10**9 + tip), "gas_used": 21_000} for tip in self.tips.get(height, [])]
-        return StoredBlock({"height": height, "gas_used": 21_000 * len(receipts), "base_fee_wei": 10**9,
-                            "receipts": receipts}, "0x", ())
+    def fees(self):
+        self.asked += 1
+        return 10**9, self.tip
 
 
-def test_gas_price_leaves_room_for_a_full_blocks_rise():
+def test_gas_price_leaves_room_for_a_full_blocks_rise_and_pays_the_recent_tip():
     """A legacy tx priced at eth_gasPrice still pays the next block's base fee after one full
-    block (found by review)."""
-    assert methods.gas_price(TippedBlocks({10: [7]})) == hex(10**9 + 10**9 // 8)
-
-
-def test_the_suggested_tip_is_what_recent_blocks_paid_at_their_low_end():
-    """geth's oracle: the 60th percentile of each block's 3 lowest tips over the last 20 blocks; 0
-    with no txs. It answered 0 always, so a wallet that followed it waited behind every tipped tx
-    (issue 14's attack run)."""
-    assert methods.max_priority_fee(TippedBlocks({})) == "0x0"
-    assert methods.max_priority_fee(TippedBlocks({10: [5, 1, 9, 100]})) == hex(5)   # 1, 5, 9: the 60th is 5
-    tips = {9: [2 * 10**9] * 4, 10: [10**9] * 4}                                       # full blocks at 1-2 gwei
-    assert methods.max_priority_fee(TippedBlocks(tips)) == hex(2 * 10**9)
-
-
-def test_the_suggested_tip_reads_only_the_blocks_the_node_keeps():
-    """A node that keeps fewer than 20 blocks (or was state-synced a few blocks ago) suggests from
-    those it has: it answered 4444 for eth_gasPrice and eth_maxPriorityFeePerGas (found by review)."""
-    chain = TippedBlocks({5: [100], 9: [7]}, oldest=8)
-    assert methods.max_priority_fee(chain) == hex(7)
+    block (found by review), and tips what recent blocks tipped, in one query (issue 19: without
+    the tip such a tx waits behind every tipped one in a busy block; with the tip read from 20
+    blocks, a wallet's price waited behind an eth_call flood once per block read)."""
+    chain = Fees(7)
+    assert methods.gas_price(chain) == hex(10**9 + 10**9 // 8 + 7) and chain.asked == 1
+    assert methods.max_priority_fee(chain) == hex(7) and chain.asked == 2
+    assert methods.gas_price(Fees(0)) == hex(10**9 + 10**9 // 8)
 
 
 def test_fee_history_takes_at_most_100_percentiles():

@@ -93,7 +93,6 @@ class CometChain:
         self._params: tuple[float, ChainParams | None] = (0.0, None)   # (monotonic time read, params)
         self._lock = threading.Lock()
         self._expensive = threading.BoundedSemaphore(EXPENSIVE_IN_FLIGHT)
-        self.tip_suggestion: tuple[int, int] | None = None  # (height, tip): methods.suggested_tip's
 
     def _query(self, path: str, data: bytes = b"", height: int = 0) -> tuple[int, bytes, str]:
         try:
@@ -130,6 +129,11 @@ class CometChain:
     def height(self) -> int:
         """The app's last committed block."""
         return int(self._query_json("/chain")["height"])
+
+    def fees(self) -> tuple[int, int]:
+        """`/fees`: the next block's base fee and the app's suggested tip, in one query."""
+        answer = self._query_json("/fees")
+        return int(answer["base_fee_wei"]), int(answer["suggested_tip_wei"])
 
     def next_base_fee(self) -> int:
         """The base fee of the next block (the fee market moves it every block)."""

@@ -4,7 +4,6 @@ A handler takes the chain view and its parsed params and returns the JSON result
 parsed by the Method's parsers before the handler runs, so a handler never sees bad input.
 """
 
-import heapq
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from .chain import CometChain, StoredBlock
 from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
 CLIENT_VERSION = f"miles/v0.1.0/python{platform.python_version()}"
-TIP_BLOCKS, TIP_LOWEST, TIP_PERCENTILE = 20, 3, 60   # geth's fee oracle
 MAX_FEE_HISTORY_BLOCKS = 1024  # as geth caps it
 MAX_PROOF_KEYS = 1024  # storage keys per eth_getProof, as geth caps them (and the app's /proof)
 MAX_STORAGE_VALUES = 1024  # storage keys (and accounts) per eth_getStorageValues, as geth caps them
@@ -94,12 +92,12 @@ def block_number(chain: CometChain) -> str:
 
 
 def gas_price(chain: CometChain) -> str:
-    """For a legacy tx: the next base fee with room for one full block's rise (1/8), so a
-    price taken now still pays the block it lands in (what it leaves is its tip). One query: a
-    wallet asks it for every tx, and every query waits while the node runs an eth_call (the tip
-    of recent blocks, which geth adds, would cost more: issue 19's note)."""
-    base = chain.next_base_fee()
-    return fmt.quantity(base + -(-base // 8))
+    """For a legacy tx, what is included soon: the next base fee with room for one full block's
+    rise (1/8), so a price taken now still pays the block it lands in, and the tip recent blocks
+    paid (geth's price is base fee plus that tip too). One query (`/fees`): a wallet asks it for
+    every tx, and every query waits while the node runs an eth_call."""
+    base, tip = chain.fees()
+    return fmt.quantity(base + -(-base // 8) + tip)
 
 
 def base_fee(chain: CometChain) -> str:
@@ -114,25 +112,9 @@ def blob_base_fee(chain: CometChain) -> str:
 
 
 def max_priority_fee(chain: CometChain) -> str:
-    return fmt.quantity(suggested_tip(chain))
-
-
-def suggested_tip(chain: CometChain) -> int:
-    """geth's oracle: the 60th percentile of the 3 lowest tips paid in each of the last 20 blocks
-    (0 when they carried no tx: the base fee is then all a tx needs). A wallet that tips 0 while
-    others pay waits behind all of them (found by issue 14's attack run)."""
-    latest = chain.height()
-    cached = getattr(chain, "tip_suggestion", None)  # (height, tip): one computation per block
-    if cached is not None and cached[0] == latest:
-        return cached[1]
-    tips, oldest = [], chain.history()["oldest_block"]   # a node may keep fewer than TIP_BLOCKS blocks
-    for height in range(max(oldest, latest - TIP_BLOCKS + 1), latest + 1):
-        block = _committed_block(chain, height)
-        base = block.base_fee_wei(chain.params.min_gas_price_wei)
-        tips += heapq.nsmallest(TIP_LOWEST, (int(r["effective_gas_price"]) - base for r in block.record["receipts"]))
-    tip = sorted(tips)[(len(tips) - 1) * TIP_PERCENTILE // 100] if tips else 0
-    chain.tip_suggestion = (latest, tip)
-    return tip
+    """geth's oracle, kept by the app (app/fee_oracle.py): a wallet that tips 0 while others pay
+    waits behind all of them (found by issue 14's attack run)."""
+    return fmt.quantity(chain.fees()[1])
 
 
 # accounts
@@ -292,8 +274,9 @@ def fill_transaction(chain: CometChain, value) -> dict:
     fees = {name: unsigned.bounded(value.get(name), name, unsigned.UINT256)
             for name in ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas")}
     if kind == 2:
-        tip = suggested_tip(chain) if fees["maxPriorityFeePerGas"] is None else fees["maxPriorityFeePerGas"]
-        max_fee = tip + 2 * chain.next_base_fee() if fees["maxFeePerGas"] is None else fees["maxFeePerGas"]
+        next_base, suggested = chain.fees()
+        tip = suggested if fees["maxPriorityFeePerGas"] is None else fees["maxPriorityFeePerGas"]
+        max_fee = tip + 2 * next_base if fees["maxFeePerGas"] is None else fees["maxFeePerGas"]
         if max_fee < tip:
             raise InvalidParams("maxFeePerGas is below maxPriorityFeePerGas")
         priced = {"max_fee": max_fee, "max_priority_fee": tip}
