@@ -5,6 +5,7 @@ A method's schemas point into the shared components with `$ref: '#/components/sc
 each schema is validated as a document that carries those components, so every `$ref` resolves
 where the spec means it to."""
 
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft7Validator
 
-SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "execution-apis"
+ROOT = Path(__file__).resolve().parents[2]
+BESIDE = Path("shared") / "execution-apis"   # relative to the directory that holds the project
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,25 @@ class Spec:
         return None
 
 
+def spec_dir() -> Path:
+    """../shared/execution-apis beside the project; for a clone made elsewhere from a local
+    checkout (a fresh check in /tmp), the one beside the checkout it was cloned from."""
+    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True).stdout.strip()
+    candidates = [ROOT.parent / BESIDE] + ([Path(origin).resolve().parent / BESIDE] if Path(origin).is_dir() else [])
+    for candidate in candidates:
+        if (candidate / "src" / "eth").is_dir():
+            return candidate
+    raise FileNotFoundError(f"the execution-apis specification is not at {' nor '.join(map(str, candidates))} "
+                            f"(the project expects its copy at ../shared/execution-apis/)")
+
+
 @cache
 def load() -> Spec:
-    if not (SPEC_DIR / "src" / "eth").is_dir():
-        raise FileNotFoundError(f"the execution-apis specification is not at {SPEC_DIR} "
-                                f"(the project expects its copy at ../shared/execution-apis/)")
+    where = spec_dir()
     methods, components = {}, {}
-    for path in sorted((SPEC_DIR / "src" / "eth").glob("*.yaml")):
+    for path in sorted((where / "src" / "eth").glob("*.yaml")):
         methods |= {method["name"]: method for method in yaml.safe_load(path.read_text())}
-    for path in sorted((SPEC_DIR / "src" / "schemas").glob("*.yaml")):
+    for path in sorted((where / "src" / "schemas").glob("*.yaml")):
         components |= yaml.safe_load(path.read_text())
-    return Spec(methods, components, (SPEC_DIR / "COMMIT").read_text().strip())
+    return Spec(methods, components, (where / "COMMIT").read_text().strip())

@@ -2,7 +2,6 @@
 
 import pytest
 from eth_hash.auto import keccak
-from web3 import Web3
 from web3.exceptions import BlockNotFound, ContractLogicError
 
 from abci_app.cli.stake import STAKING_ADDRESS
