@@ -25,7 +25,7 @@ from ..evm.reader import StateReader
 from ..evm.simulate import CallRequest, create_access_list, estimate_gas, simulate
 from ..staking import REWARD_POOL, StakingState, views
 from ..store import Overlay, ReadBudgetExceeded, Store, keys
-from . import chain_records, codes, fee_oracle, solvency
+from . import chain_records, codes, fee_oracle, fork_config, simulation, solvency
 from .genesis import Genesis, current_params
 from .history import oldest_block, pruned_below, pruned_log
 from .logs import TooManyLogs, collect_logs, parse_filter, stored_block
@@ -36,7 +36,7 @@ log = structlog.get_logger(__name__)
 
 # The routes that run the EVM or may read much of the store: a node answers them in a query
 # worker process, never on the loop that runs blocks (issue 14).
-OFFLOADED_ROUTES = frozenset({"call", "estimate", "accesslist", "logs", "solvency", "proof", "storages"})
+OFFLOADED_ROUTES = frozenset({"call", "estimate", "accesslist", "simulate", "logs", "solvency", "proof", "storages"})
 MAX_PROOF_KEYS = 1024  # storage keys per /proof, as geth caps eth_getProof's
 
 
@@ -266,6 +266,12 @@ def query_access_list(ctx: QueryContext, arg: str) -> QueryResult:
                                   for address, slots in access_list], **_call_json(result)})
 
 
+def query_simulate(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/simulate` with eth_simulateV1's payload as query data: calls run in simulated blocks
+    on the queried state, with block and state overrides, nothing kept (app/simulation.py)."""
+    return _json(simulation.answer(ctx))
+
+
 def _call_block(ctx: QueryContext) -> BlockContext:
     """The block a call runs in: the queried height's number, time and hash, and the hashes of
     the 255 blocks before it (BLOCKHASH; the state after H holds H-255..H), as geth runs eth_call
@@ -293,6 +299,11 @@ def query_chain(ctx: QueryContext, arg: str) -> QueryResult:
             "block_gas_limit": params.block_gas_limit,
         }
     )
+
+
+def query_config(ctx: QueryContext, arg: str) -> QueryResult:
+    """`/config`: the EVM rules in force, as EIP-7910 describes a fork (eth_config)."""
+    return _json(fork_config.config_json(ctx.reader, ctx.genesis.chain_id))
 
 
 def query_fees(ctx: QueryContext, arg: str) -> QueryResult:
@@ -415,11 +426,13 @@ ROUTES: dict[str, Callable[[QueryContext, str], QueryResult]] = {
     "call": query_call,
     "estimate": query_estimate,
     "accesslist": query_access_list,
+    "simulate": query_simulate,
     "chain": query_chain,
     "tx": query_tx,
     "block": query_block,
     "history": query_history,
     "fees": query_fees,
+    "config": query_config,
     "logs": query_logs,
     "validators": query_validators,
     "candidate": query_candidate,

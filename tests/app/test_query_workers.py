@@ -71,6 +71,8 @@ def test_workers_answer_exactly_as_the_app_does(chain, keys, token):
         _request("/solvency"),
         _request(f"/proof/{token}", ["0x0", "0x1", "0x9"], height=2),
         _request("/storages", {token: ["0x0", "0x1", "0x9"]}, height=2),
+        _request("/simulate", {"blockStateCalls": [{"calls": [{"to": token, "input": "0x" + BALANCE_OF.hex() + holder}]},
+                                                   {"calls": [{"from": keys[0].address, "to": keys[3].address}]}]}),
         _request("/call", {"gas": -1}),                    # refused: 41
         _request("/call", {"to": token}, height=99),       # no state at a future height: 40
         _request("/logs", {"from": 3, "to": 1}),
@@ -79,7 +81,7 @@ def test_workers_answer_exactly_as_the_app_does(chain, keys, token):
     offloaded = _ask_all(chain.app, *requests)
     for req, answer in zip(requests, offloaded):
         assert answer == chain.app.query(req), req
-    assert [a.code for a in offloaded[:11]] == [0] * 11 and json.loads(offloaded[0].value)["success"]
+    assert [a.code for a in offloaded[:12]] == [0] * 12 and json.loads(offloaded[0].value)["success"]
     assert json.loads(offloaded[4].value)["gas"] == 21_000
     chain.block([transfer(keys[2], 1, keys[3].address, 5)])  # the worker follows the app's commits
     answer = _ask(chain.app, "/call", {"to": token, "data": "0x" + BALANCE_OF.hex() + holder})

@@ -7,8 +7,10 @@ the EIP-1898 object besides), and each param sent and each answer is validated w
 against the spec in ../shared/execution-apis/ (tests/rpc/spec.py). Methods that cannot exist here
 answer as geth does; errors keep to JSON-RPC 2.0 and the spec's error groups."""
 
+import hashlib
 import json
 import urllib.request
+import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -41,8 +43,8 @@ NOT_ON_THIS_CHAIN = {
     "eth_signTransaction": (SERVER_ERROR, "unknown account"),
     "eth_sendTransaction": (SERVER_ERROR, "unknown account"),
 }
-# Methods of the spec not served yet (reference.md): -32601, as geth answers a method it lacks.
-NOT_SERVED = {"eth_simulateV1", "eth_config"}
+ECRECOVER, MOVED_ECRECOVER = "0x" + "00" * 19 + "01", "0x" + "00" * 19 + "99"
+BALANCE_OF = "0x5f35315f5260205ff3"   # code that returns BALANCE(calldata[0:32])
 
 
 @pytest.fixture(scope="module")
@@ -167,12 +169,52 @@ def _fill_asks(w: World) -> dict[str, dict]:
             "contract call": {"from": SENDER.address, "to": w.token, "input": transfer}}
 
 
+def _simulations(w: World) -> dict[str, dict]:
+    """eth_simulateV1 payloads: plain calls (a transfer, a token transfer with its log, a read),
+    each tx type with full transactions and traced transfers, validation with fees, every block
+    and state override, failures (a revert, out of gas) and a precompile call."""
+    transfer = "0xa9059cbb" + RECIPIENT[2:].lower().rjust(64, "0") + "1".rjust(64, "0")
+    too_much = "0xa9059cbb" + RECIPIENT[2:].lower().rjust(64, "0") + "ff" * 32
+    pay = {"from": SENDER.address, "to": RECIPIENT, "value": "0x1"}
+    token_transfer = {"from": SENDER.address, "to": w.token, "input": transfer}
+    fee = {"maxFeePerGas": hex(4 * GWEI), "maxPriorityFeePerGas": hex(GWEI)}
+    staking = STAKING_ADDRESS.lower()
+    delegate = "0x5c19a95c" + dev_account(0).address[2:].lower().rjust(64, "0")   # delegate(address)
+    return {
+        "calls": {"blockStateCalls": [{"calls": [pay, token_transfer, _call_object(w)]}]},
+        "every type, full and traced": {"blockStateCalls": [{"calls": [
+            {**pay, "type": "0x0", "gasPrice": hex(3 * GWEI)},
+            {**pay, "type": "0x1", "gasPrice": hex(3 * GWEI),
+             "accessList": [{"address": RECIPIENT, "storageKeys": ["0x" + "00" * 32]}]},
+            {**pay, **fee}, token_transfer]}, {"calls": [pay]}],
+            "returnFullTransactions": True, "traceTransfers": True},
+        "validation": {"blockStateCalls": [{"calls": [{**pay, **fee, "gas": hex(21_000)},
+                                                      {**token_transfer, **fee, "gas": hex(200_000)}]}],
+                       "validation": True},
+        "overrides": {"blockStateCalls": [
+            {"blockOverrides": {"number": hex(int(result(w.url, "eth_blockNumber", []), 16) + 100), "time": hex(2**32),
+                                "gasLimit": hex(40_000_000), "feeRecipient": RECIPIENT, "baseFeePerGas": hex(GWEI),
+                                "prevRandao": "0x" + "77" * 32, "blobBaseFee": "0x1"},
+             "stateOverrides": {RECIPIENT: {"balance": hex(10**20), "nonce": "0x9", "code": BALANCE_OF},
+                                w.token: {"stateDiff": {"0x" + "00" * 32: "0x" + "00" * 31 + "01"}},
+                                ECRECOVER: {"movePrecompileToAddress": MOVED_ECRECOVER}},
+             "calls": [{"to": RECIPIENT, "input": "0x" + RECIPIENT[2:].lower().rjust(64, "0")},
+                       {"to": MOVED_ECRECOVER, "input": "0x" + "00" * 128}]},
+            {"stateOverrides": {SENDER.address: {"balance": "0x5"}, w.token: {"state": {}}}, "calls": [pay]}]},
+        "failures": {"blockStateCalls": [{"calls": [{**token_transfer, "input": too_much},
+                                                    {**token_transfer, "gas": hex(30_000)}]}]},
+        "precompile": {"blockStateCalls": [{"calls": [
+            {"from": SENDER.address, "to": staking, "input": delegate, "value": hex(10 * CMT)}]}],
+            "traceTransfers": True},
+    }
+
+
 def cases(w: World) -> list[tuple[str, str, list]]:
     """(case id, method, params) for every method the gateway serves."""
     found = [(m, m, []) for m in ("eth_accounts", "eth_blockNumber", "eth_chainId", "eth_gasPrice", "eth_baseFee",
                                   "eth_blobBaseFee",
                                   "eth_maxPriorityFeePerGas", "eth_syncing", "net_version", "eth_newBlockFilter",
-                                  "eth_newPendingTransactionFilter", "eth_capabilities")]
+                                  "eth_newPendingTransactionFilter", "eth_capabilities", "eth_config")]
     state = {
         "eth_getBalance": [SENDER.address],
         "eth_getTransactionCount": [SENDER.address],
@@ -184,6 +226,10 @@ def cases(w: World) -> list[tuple[str, str, list]]:
     }
     for method, params in state.items():
         found += [(f"{method} {form}", method, params + block) for form, block in _state_forms(w).items()]
+    simulations = _simulations(w)
+    found += [(f"eth_simulateV1 {form}", "eth_simulateV1", [simulations["calls"]] + block)
+              for form, block in _state_forms(w).items()]
+    found += [(f"eth_simulateV1 {name}", "eth_simulateV1", [payload]) for name, payload in simulations.items()]
     found += [(f"eth_getBlockReceipts {form}", "eth_getBlockReceipts", block)
               for form, block in _state_forms(w).items() if block]
     for form, block in _tag_forms(w).items():
@@ -271,7 +317,7 @@ def test_the_cases_cover_every_method_served_and_the_forms_answer_alike(spec, wo
                                                         "eth_getFilterLogs", "eth_uninstallFilter"}
     served = set(spec.methods) & set(METHODS) - set(NOT_ON_THIS_CHAIN)
     assert served - asked == set()
-    assert set(spec.methods) - served == set(NOT_ON_THIS_CHAIN) | NOT_SERVED
+    assert set(spec.methods) - served == set(NOT_ON_THIS_CHAIN)
     for method, params in (("eth_getBalance", [SENDER.address]), ("eth_getStorageAt", [world.token, world.token_slot]),
                            ("eth_getBlockReceipts", [])):
         answers = [result(world.url, method, params + [block]) for block in (
@@ -366,9 +412,6 @@ def test_errors_keep_to_json_rpc_and_the_spec(spec, world):
     for method, (code, message) in NOT_ON_THIS_CHAIN.items():
         assert not spec.param_problems(method, params[method])
         assert call(url, method, params[method])["error"] == {"code": code, "message": message}
-    for method in NOT_SERVED:
-        assert call(url, method, [])["error"] == {
-            "code": METHOD_NOT_FOUND, "message": f"the method {method} does not exist/is not available"}
     unknown_hash = "0x" + "cd" * 32
     assert call(url, "eth_getBalance", [SENDER.address, unknown_hash])["error"] == {
         "code": SERVER_ERROR, "message": "header for hash not found"}
@@ -425,3 +468,76 @@ def test_a_filled_transaction_signs_as_it_is_and_commits(world):
     listed = result(url, "eth_fillTransaction", [{"from": SENDER.address, "to": RECIPIENT, "gasPrice": "0x1",
                                                   "accessList": []}])
     assert listed["tx"]["type"] == "0x1"   # an access list, even empty, asks for EIP-2930 (as geth)
+
+
+def _header_rlp(block: dict) -> bytes:
+    """The Prague header a simulated block object describes, RLP-encoded."""
+    def raw(name: str) -> bytes:
+        return bytes.fromhex(block[name][2:])
+
+    def number(name: str) -> int:
+        return int(block[name], 16)
+    return rlp.encode([raw("parentHash"), raw("sha3Uncles"), raw("miner"), raw("stateRoot"), raw("transactionsRoot"),
+                       raw("receiptsRoot"), raw("logsBloom"), number("difficulty"), number("number"),
+                       number("gasLimit"), number("gasUsed"), number("timestamp"), raw("extraData"), raw("mixHash"),
+                       raw("nonce"), number("baseFeePerGas"), raw("withdrawalsRoot"), number("blobGasUsed"),
+                       number("excessBlobGas"), raw("parentBeaconBlockRoot"), raw("requestsHash")])
+
+
+def test_simulated_blocks_are_ethereum_blocks_and_failures_answer_the_spec_codes(world):
+    url, simulations = world.url, _simulations(world)
+    hashes_only = result(url, "eth_simulateV1", [{**simulations["every type, full and traced"],
+                                                  "returnFullTransactions": False}])
+    full = result(url, "eth_simulateV1", [simulations["every type, full and traced"]])
+    for block, with_txs in zip(hashes_only, full):
+        assert block["hash"] == "0x" + keccak(_header_rlp(block)).hex()
+        assert [tx["hash"] for tx in with_txs["transactions"]] == block["transactions"]
+        for index, call_result in enumerate(block["calls"]):
+            assert call_result["status"] == "0x1"
+            for log in call_result["logs"]:
+                assert (log["transactionHash"], log["transactionIndex"], log["blockHash"]) == \
+                    (block["transactions"][index], hex(index), block["hash"])
+    assert [tx["type"] for tx in full[0]["transactions"]] == ["0x0", "0x1", "0x2", "0x2"]
+    assert hashes_only[1]["parentHash"] == hashes_only[0]["hash"]
+    transfers = [log for log in hashes_only[0]["calls"][0]["logs"]]
+    assert [log["address"] for log in transfers] == ["0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE"]   # traced
+    token_logs = hashes_only[0]["calls"][3]["logs"]
+    assert [log["topics"][0] for log in token_logs] == [TRANSFER_TOPIC] and token_logs[0]["address"] == world.token
+    reverted, out_of_gas = result(url, "eth_simulateV1", [simulations["failures"]])[0]["calls"]
+    assert reverted["status"] == "0x0" and reverted["error"]["code"] == EXECUTION_REVERTED
+    assert reverted["error"]["message"] == "execution reverted: Token: insufficient balance"
+    assert reverted["returnData"].startswith("0x08c379a0")
+    assert out_of_gas["status"] == "0x0" and out_of_gas["error"]["code"] == -32015
+    assert out_of_gas["gasUsed"] == hex(30_000)
+    overridden = result(url, "eth_simulateV1", [simulations["overrides"]])
+    assert int(overridden[-2]["calls"][0]["returnData"], 16) == 10**20
+    assert overridden[-2]["miner"] == RECIPIENT and overridden[-2]["mixHash"] == "0x" + "77" * 32
+    nonce = int(result(url, "eth_getTransactionCount", [SENDER.address, "latest"]), 16)
+    pay = {"from": SENDER.address, "to": RECIPIENT, "maxFeePerGas": hex(4 * GWEI), "gas": hex(21_000)}
+    for code, payload in ((-38011, {"blockStateCalls": [{"calls": [{**pay, "nonce": hex(nonce + 1)}]}],
+                                    "validation": True}),
+                          (-38020, {"blockStateCalls": [{"blockOverrides": {"number": "0x1"}}]}),
+                          (INVALID_PARAMS, {"blockStateCalls": [{"calls": [{"to": "0x12"}]}]}),
+                          (INVALID_PARAMS, {"blockStateCalls": {}})):
+        error = call(url, "eth_simulateV1", [payload])["error"]
+        assert error["code"] == code and "Traceback" not in error["message"], (payload, error)
+
+
+def test_eth_config_names_this_chains_rules(world):
+    """EIP-7910: one configuration in force since the first block, none scheduled; its fork id is
+    the CRC32 of the genesis hash the state records (slot 256 of the chain records account), and
+    each precompile it names answers there."""
+    url = world.url
+    config = result(url, "eth_config", [])
+    assert config["next"] is None and config["last"] is None
+    current = config["current"]
+    assert current["chainId"] == result(url, "eth_chainId", []) and current["activationTime"] == 0
+    genesis_hash = result(url, "eth_getStorageAt", [current["systemContracts"]["CHAIN_RECORDS"], hex(256), "latest"])
+    assert int(genesis_hash, 16) != 0
+    assert current["forkId"] == f"0x{zlib.crc32(bytes.fromhex(genesis_hash[2:])):08x}"
+    precompiles = current["precompiles"]
+    assert precompiles["STAKING"] == STAKING_ADDRESS.lower() and len(precompiles) == 17 + 7   # Prague's and ours
+    digest = result(url, "eth_call", [{"to": precompiles["SHA256"], "input": "0x616263"}])
+    assert digest == "0x" + hashlib.sha256(b"abc").hexdigest()
+    assert result(url, "eth_call", [{"to": precompiles["ID"], "input": "0x0102"}]) == "0x0102"
+    assert current["blobSchedule"]["max"] == 0 and result(url, "eth_blobBaseFee", []) == "0x1"

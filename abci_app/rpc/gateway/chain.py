@@ -139,6 +139,10 @@ class CometChain:
         """The base fee of the next block (the fee market moves it every block)."""
         return int(self._query_json("/chain")["base_fee_wei"])
 
+    def config(self) -> dict:
+        """`/config`: the EVM rules in force (eth_config)."""
+        return self._query_json("/config")
+
     def history(self) -> dict:
         """`{height, hash, oldest_block, oldest_state}`: the heights this node answers for."""
         return self._query_json("/history")
@@ -185,6 +189,11 @@ class CometChain:
         """`/accesslist`: what {from, to, data, value, gas} touches, and the call's result run with
         it as its access list ({"access_list": [{"address", "storage_keys"}], "gas_used", ...})."""
         return self._expensive_query_json("/accesslist", json.dumps(request).encode(), height)
+
+    def simulate(self, payload: bytes, height: int = 0) -> dict:
+        """`/simulate`: eth_simulateV1's payload run by the app in one query. Answers
+        {"blocks": [...]} or {"error": {code, message}} (app/simulation.py)."""
+        return self._expensive_query_json("/simulate", payload, height)
 
     def _expensive_query_json(self, path: str, data: bytes, height: int):
         """At most EXPENSIVE_IN_FLIGHT EVM queries of this gateway in the node's query pipeline:

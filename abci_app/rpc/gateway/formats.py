@@ -203,10 +203,11 @@ def format_transaction(tx, sender: bytes, tx_hash: bytes, *, block_hash: str | N
         "gas": quantity(tx.gas),
         "input": data(tx.data),
         "type": quantity(type_id),
-        "chainId": quantity(tx.chain_id),
         "r": quantity(tx.r),
         "s": quantity(tx.s),
     }
+    if tx.chain_id is not None:   # a legacy tx without EIP-155 (a simulated call's) has none
+        answer["chainId"] = quantity(tx.chain_id)
     if type_id == 0:
         answer["gasPrice"] = quantity(tx.gas_price)
         answer["v"] = quantity(tx.v)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from eth_hash.auto import keccak
 
 from . import formats as fmt
-from . import blocks, unsigned
+from . import blocks, simulation, unsigned
 from .chain import CometChain, StoredBlock
 from .errors import EXECUTION_REVERTED, METHOD_NOT_FOUND, InvalidParams, JsonRpcError, LimitExceeded, ServerError
 
@@ -291,6 +291,12 @@ def fill_transaction(chain: CometChain, value) -> dict:
         to=bytes.fromhex(call["to"][2:]) if "to" in call else None, value=int(call["value"]),
         data=bytes.fromhex(call["data"][2:]), access_list=access_list, **priced)
     return {"raw": fmt.data(tx.encode()), "tx": tx.to_json()}
+
+
+def simulate_v1(chain: CometChain, payload: dict, tag) -> list[dict]:
+    """eth_simulateV1: the calls in simulated blocks on the named block's state, nothing kept
+    (gateway/simulation.py)."""
+    return simulation.simulate(chain, payload, _state_height(chain, tag))
 
 
 def create_access_list(chain: CometChain, call: dict, tag) -> dict:
@@ -583,6 +589,16 @@ def capabilities(chain: CometChain) -> dict:
             "stateproofs": state_from}
 
 
+def config(chain: CometChain) -> dict:
+    """EIP-7910's eth_config from the app's `/config` (app/fork_config.py): one configuration,
+    in force since the first block, none scheduled."""
+    answer = chain.config()
+    return {"current": {"activationTime": answer["activation_time"], "blobSchedule": answer["blob_schedule"],
+                        "chainId": fmt.quantity(answer["chain_id"]), "forkId": answer["fork_id"],
+                        "precompiles": answer["precompiles"], "systemContracts": answer["system_contracts"]},
+            "next": None, "last": None}
+
+
 def syncing(chain: CometChain):
     """false, or while CometBFT catches up (block sync), how far it is. CometBFT does not tell
     the peers' height, so highestBlock is the current one."""
@@ -618,6 +634,7 @@ METHODS: dict[str, Method] = {
     "eth_call": Method(eth_call, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_estimateGas": Method(estimate_gas, (fmt.parse_call, fmt.parse_block_ref), 1, ("latest",)),
     "eth_fillTransaction": Method(fill_transaction, (lambda value: value,)),
+    "eth_simulateV1": Method(simulate_v1, (simulation.parse_payload, fmt.parse_block_ref), 1, ("latest",)),
     "eth_createAccessList": Method(create_access_list, (fmt.parse_call, fmt.parse_block_tag), 1, ("latest",)),
     "eth_getTransactionByHash": Method(get_transaction_by_hash, (fmt.parse_hash,)),
     "eth_feeHistory": Method(fee_history, (fmt.parse_count, fmt.parse_block_tag, fmt.parse_percentiles), 2, (None,)),
@@ -625,6 +642,7 @@ METHODS: dict[str, Method] = {
     "net_peerCount": Method(peer_count),
     "eth_syncing": Method(syncing),
     "eth_capabilities": Method(capabilities),
+    "eth_config": Method(config),
     "eth_sendRawTransaction": Method(send_raw_transaction, (fmt.parse_data,)),
     "eth_getTransactionReceipt": Method(get_transaction_receipt, (fmt.parse_hash,)),
     "eth_getBlockReceipts": Method(get_block_receipts, (fmt.parse_block_ref,)),
