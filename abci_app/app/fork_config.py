@@ -33,8 +33,8 @@ def config_json(reader, chain_id: int) -> dict:
     precompiles: {name: address}, system_contracts: {name: address}}."""
     genesis_hash = reader.state.get_storage(chain_records.ADDRESS, chain_records.GENESIS_HASH_SLOT).to_bytes(32, "big")
     precompiles = reader.vm.get_state_class().computation_class._precompiles
-    names = {address: ETHEREUM_PRECOMPILES.get(int.from_bytes(address, "big")) or NATIVE_PRECOMPILES[address]
-             for address in precompiles}
+    names = {address: ETHEREUM_PRECOMPILES.get(int.from_bytes(address, "big"))
+             or NATIVE_PRECOMPILES.get(address, "0x" + address.hex()) for address in precompiles}   # (a new one: its address)
     return {
         "activation_time": 0,   # in force from the first block, as a geth chain with its forks at genesis
         "chain_id": chain_id,

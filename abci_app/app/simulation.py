@@ -24,10 +24,13 @@ LIMIT_EXCEEDED = -38026
 MAX_OVERRIDE_ITEMS = 4096   # accounts and storage slots overridden in one request
 MIN_BLOB_BASE_FEE = 1       # EIP-4844's minimum, what BLOBBASEFEE answers here
 UINT64, UINT256 = 2**64, 2**256
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 def answer(ctx) -> dict:
     """The `/simulate` answer at the query's height (a query.QueryContext)."""
+    if ctx.height == 0:   # before the first Commit the store holds no state to build on
+        return {"error": {"code": -32000, "message": "no committed block yet"}}
     try:
         requests, validation, trace_transfers = parse_payload(ctx.data)
         blocks = simulate_blocks(ctx.reader.vm, Overlay(ctx.store), ctx.reader.state_root, ctx.genesis.chain_id,
@@ -45,7 +48,8 @@ def _parent(ctx) -> Parent:
     return Parent(number=ctx.height, timestamp=record.get("time_s", 0), gas_limit=params.block_gas_limit,
                   next_base_fee=chain_records.base_fee(state, params.min_gas_price_wei),
                   min_gas_price=params.min_gas_price_wei, coinbase=REWARD_POOL,
-                  hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height))))
+                  hashes=tuple(reversed(chain_records.recent_hashes(state, ctx.height))),
+                  system_accounts=frozenset({chain_records.ADDRESS, REWARD_POOL}))
 
 
 # the payload
@@ -110,8 +114,8 @@ def _block_request(item) -> BlockRequest:
         base_fee=_quantity(block.get("baseFeePerGas"), "baseFeePerGas", UINT256),
         prev_randao=_word(block.get("prevRandao"), "prevRandao"),
     )
-    accounts = tuple(sorted((_address(address, "a stateOverrides key"), _account_override(override))
-                            for address, override in state.items()))
+    accounts = _unique({_address(address, "a stateOverrides key"): _account_override(override)
+                        for address, override in state.items()}, len(state), "an account")
     return BlockRequest(overrides, accounts, tuple(_call(call) for call in calls))
 
 
@@ -131,7 +135,15 @@ def _account_override(value) -> AccountOverride:
 
 def _storage(value, name: str) -> tuple[tuple[int, int], ...]:
     slots = _object(value, name)
-    return tuple(sorted((_int_word(slot, name), _int_word(word, name)) for slot, word in slots.items()))
+    return _unique({_int_word(slot, name): _int_word(word, name) for slot, word in slots.items()}, len(slots),
+                   f"a {name} slot")
+
+
+def _unique(parsed: dict, given: int, what: str) -> tuple:
+    """The parsed entries, sorted; refused if two keys as given name one (an address in two cases)."""
+    if len(parsed) != given:
+        raise _invalid(f"{what} is given twice")
+    return tuple(sorted(parsed.items()))
 
 
 def _call(value) -> SimulatedCall:
@@ -169,7 +181,9 @@ def _access_list(value) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
         slots = entry.get("storageKeys") or []
         if not isinstance(slots, list):
             raise _invalid("storageKeys must be an array")
-        entries.append((_address(entry.get("address"), "an access list address"),
+        if entry.get("address") is None:
+            raise _invalid("an access list entry has no address")
+        entries.append((_address(entry["address"], "an access list address"),
                         tuple(_int_word(slot, "storageKeys") for slot in slots)))
     return tuple(entries)
 
@@ -184,7 +198,7 @@ def _quantity(value, name: str, bound: int) -> int | None:
     if value is None:
         return None
     digits = _hex(value, name)
-    if not digits or len(digits) > 64 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+    if not digits or len(digits) > 64 or not all(c in HEX_DIGITS for c in digits):
         raise _invalid(f"{name} is not a hex quantity")
     number = int(digits, 16)
     if number >= bound:
@@ -195,10 +209,10 @@ def _quantity(value, name: str, bound: int) -> int | None:
 def _bytes(value, name: str) -> bytes | None:
     if value is None:
         return None
-    try:
-        return bytes.fromhex(_hex(value, name))
-    except ValueError:
-        raise _invalid(f"{name} is not hex bytes") from None
+    digits = _hex(value, name)
+    if len(digits) % 2 or not all(c in HEX_DIGITS for c in digits):
+        raise _invalid(f"{name} is not hex bytes")
+    return bytes.fromhex(digits)
 
 
 def _word(value, name: str) -> bytes | None:

@@ -12,15 +12,16 @@ Two modes, as the specification names them:
 - with validation it runs as a transaction would: its nonce, its fee against the block's base
   fee, the sender's funds for gas and value and its intrinsic gas are checked, and it pays.
 
-What a request may cost is bounded here (MAX_BLOCKS, the gas of all calls together) and by the
-query's time budget.
+What a request may cost is bounded here (MAX_BLOCKS, the gas of all calls together, the bytes of
+its answer, the size of override code) and by the query's time budget. The chain's own modules and
+system accounts cannot be overridden: their records are only ever what consensus wrote.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import rlp
 from eth.abc import SignedTransactionAPI, VirtualMachineAPI
-from eth.db.trie import make_trie_root_and_nodes
 from eth.exceptions import Revert, VMError
 from eth.rlp.logs import Log
 from eth.rlp.receipts import Receipt
@@ -29,8 +30,10 @@ from eth.vm.spoof import SpoofTransaction
 from eth_bloom import BloomFilter
 from eth_hash.auto import keccak
 from eth_utils import ValidationError
+from trie import HexaryTrie
 
 from ..economics import next_base_fee
+from ..errors import PrecompileFault
 from .execute import BlockContext, build_state
 from .fork import Header
 from .receipts import LogRecord, revert_reason
@@ -38,6 +41,8 @@ from .receipts import LogRecord, revert_reason
 MAX_BLOCKS = 256                 # blocks in one request, gaps included (the spec's advice)
 MAX_INITCODE_SIZE = 49_152       # EIP-3860
 MAX_UINT64 = 2**64 - 1
+MAX_CODE_SIZE = 24_576           # EIP-170: override code within it (longer code is analysed afresh in every frame)
+MAX_ANSWER_BYTES = 4 * 1024 * 1024   # return data and logs of all calls together
 MOVABLE_BELOW = 0x100            # Ethereum's precompiles may move; the chain's native ones stay
 TRANSFER_EMITTER = bytes.fromhex("ee" * 20)
 TRANSFER_TOPIC = int.from_bytes(keccak(b"Transfer(address,address,uint256)"), "big")
@@ -108,6 +113,7 @@ class Parent:
     min_gas_price: int                 # the chain's floor on the base fee (the fee market's minimum)
     coinbase: bytes                    # the block's fee recipient (the reward pool)
     hashes: tuple[bytes, ...]          # its hash and its ancestors', newest first (at most 256)
+    system_accounts: frozenset[bytes] = frozenset()   # written by the protocol alone: never overridden
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,8 @@ class SimulatedBlock:
 
 @dataclass(slots=True)
 class _Budget:
-    gas: int   # the gas all calls together may still be given
+    gas: int                           # the gas all calls together may still be given
+    answer_bytes: int = MAX_ANSWER_BYTES   # what their return data and logs may still take
 
 
 def simulate_blocks(vm: type[VirtualMachineAPI], db, state_root: bytes, chain_id: int, parent: Parent,
@@ -141,8 +148,9 @@ def simulate_blocks(vm: type[VirtualMachineAPI], db, state_root: bytes, chain_id
     thrown away by the caller. SimulationError for a request the specification refuses."""
     blocks: list[SimulatedBlock] = []
     hashes = list(parent.hashes)
-    moves: dict[bytes, bytes] = {}          # precompile address -> where it now answers
     budget = _Budget(gas_budget)
+    precompiles = vm.get_state_class().computation_class._precompiles
+    protected = parent.system_accounts | {a for a in precompiles if int.from_bytes(a, "big") >= MOVABLE_BELOW}
     previous = None
     for number, timestamp, request in _plan(parent, requests):
         overrides = request.block
@@ -160,8 +168,9 @@ def simulate_blocks(vm: type[VirtualMachineAPI], db, state_root: bytes, chain_id
         ctx = BlockContext(height=number, timestamp_s=timestamp, prev_randao=overrides.prev_randao or b"\0" * 32,
                            gas_limit=gas_limit, base_fee_wei=base_fee,
                            coinbase=overrides.fee_recipient or parent.coinbase, prev_hashes=tuple(hashes[:256]))
-        _move_precompiles(vm, moves, request.state)
-        block_vm = _simulation_vm(vm, moves, validation=validation, trace_transfers=trace_transfers)
+        _check_overrides(request.state, protected)
+        block_vm = _simulation_vm(vm, _moves(precompiles, request.state), validation=validation,
+                                  trace_transfers=trace_transfers)
         state = build_state(block_vm, db, state_root, ctx, chain_id)
         _override_state(state, request.state)
         calls = []
@@ -203,24 +212,32 @@ def _plan(parent: Parent, requests: Iterable[BlockRequest]) -> list[tuple[int, i
     return plan
 
 
-def _move_precompiles(vm: type[VirtualMachineAPI], moves: dict[bytes, bytes],
-                      overrides: tuple[tuple[bytes, AccountOverride], ...]) -> None:
-    """Apply this block's MovePrecompileToAddress: moves last until the simulation ends."""
-    answering = {moves.get(address, address) for address in vm.get_state_class().computation_class._precompiles}
-    targets: set[bytes] = set()
+def _check_overrides(overrides: tuple[tuple[bytes, AccountOverride], ...], protected: set[bytes]) -> None:
+    for address, override in overrides:
+        if address in protected:
+            raise SimulationError(-32602, f"{'0x' + address.hex()} is one of the chain's modules or system accounts: "
+                                          "only consensus writes it")
+        if override.code is not None and len(override.code) > MAX_CODE_SIZE:
+            raise SimulationError(-32602, f"override code of {len(override.code)} bytes is over EIP-170's "
+                                          f"{MAX_CODE_SIZE}")
+
+
+def _moves(precompiles: Mapping[bytes, object], overrides: tuple[tuple[bytes, AccountOverride], ...]) -> dict:
+    """This block's MovePrecompileToAddress, {precompile address: where it answers}: each block
+    starts from the precompiles at home, as geth's."""
+    moves: dict[bytes, bytes] = {}
     for address, override in overrides:
         target = override.move_precompile_to
         if target is None:
             continue
         if target == address:
             raise SimulationError(-38022, f"precompile {'0x' + address.hex()} is moved to itself")
-        if target in targets or target in answering:
+        if target in moves.values() or target in precompiles:
             raise SimulationError(-38023, f"two precompiles would answer at {'0x' + target.hex()}")
-        origin = next((source for source, now in moves.items() if now == address), address)
-        if address not in answering or int.from_bytes(origin, "big") >= MOVABLE_BELOW:
+        if address not in precompiles or int.from_bytes(address, "big") >= MOVABLE_BELOW:
             raise SimulationError(-32602, f"{'0x' + address.hex()} is not one of Ethereum's precompiles")
-        targets.add(target)
-        moves[origin] = target
+        moves[address] = target
+    return moves
 
 
 def _simulation_vm(vm: type[VirtualMachineAPI], moves: Mapping[bytes, bytes], *, validation: bool,
@@ -313,15 +330,35 @@ def _run(state, vm: type[VirtualMachineAPI], call: SimulatedCall, ctx: BlockCont
             state.delta_balance(ctx.coinbase, gas_used * fee_floor)   # as a block pays the reward pool
     except (ValidationError, VMError):   # py-evm's words stay here: overrides put a balance or nonce at its edge
         raise SimulationError(-32000, "invalid transaction: a balance or nonce would leave its range") from None
+    except PrecompileFault:   # a second line: module records are never overridden
+        raise SimulationError(-32000, "a module could not run on this state") from None
     state.lock_changes()
     budget.gas -= gas_used
     failed = computation.is_error
+    reverted = failed and isinstance(computation.error, Revert)
+    logs = () if failed else tuple(LogRecord(address, tuple(topics), data)
+                                   for address, topics, data in computation.get_log_entries())
+    budget.answer_bytes -= len(computation.output) * (2 if reverted else 1) + sum(
+        20 + 32 * len(log.topics) + len(log.data) for log in logs)   # (revert data goes out twice)
+    if budget.answer_bytes < 0:
+        raise SimulationError(-38026, f"the answer would pass {MAX_ANSWER_BYTES} bytes of return data and logs")
     return CallOutcome(
-        tx=signed, sender=call.sender, success=not failed, reverted=failed and isinstance(computation.error, Revert),
-        output=computation.output, gas_used=gas_used,
-        error=revert_reason(computation) if failed else "",
-        logs=() if failed else tuple(LogRecord(address, tuple(topics), data)
-                                     for address, topics, data in computation.get_log_entries()))
+        tx=signed, sender=call.sender, success=not failed, reverted=reverted, output=computation.output,
+        gas_used=gas_used, error=(revert_reason(computation) if reverted else _vm_error(computation)) if failed else "",
+        logs=logs)
+
+
+VM_ERRORS = {   # py-evm's error kinds in geth's words (its messages stay here)
+    "OutOfGas": "out of gas", "InsufficientStack": "stack underflow", "FullStack": "stack limit reached",
+    "InvalidJumpDestination": "invalid jump destination", "InvalidInstruction": "invalid opcode",
+    "StackDepthLimit": "max call depth exceeded", "WriteProtection": "write protection",
+    "InsufficientFunds": "insufficient balance for transfer", "OutOfBoundsRead": "return data out of bounds",
+    "ContractCreationCollision": "contract address collision", "ReservedBytesInCode": "invalid code: must not begin with 0xef",
+}
+
+
+def _vm_error(computation) -> str:
+    return VM_ERRORS.get(type(computation.error).__name__, "execution failed")
 
 
 def _validate(state, call: SimulatedCall, tx, ctx: BlockContext) -> None:
@@ -366,11 +403,20 @@ def _header(ctx: BlockContext, parent_hash: bytes, state_root: bytes, gas_used: 
     return Header(
         difficulty=0, block_number=ctx.height, gas_limit=ctx.gas_limit, gas_used=gas_used, timestamp=ctx.timestamp_s,
         coinbase=ctx.coinbase, parent_hash=parent_hash, state_root=state_root,
-        transaction_root=make_trie_root_and_nodes(tuple(call.tx for call in calls))[0],
-        receipt_root=make_trie_root_and_nodes(tuple(receipts))[0],
+        transaction_root=_trie_root([call.tx.encode() for call in calls]),
+        receipt_root=_trie_root([receipt.encode() for receipt in receipts]),
         bloom=int(_bloom(log for call in calls for log in call.logs)),
         mix_hash=ctx.prev_randao, nonce=b"\0" * 8, base_fee_per_gas=ctx.base_fee_wei,
     )
+
+
+def _trie_root(items: list[bytes]) -> bytes:
+    """Ethereum's index-keyed trie over `items`, in a dict thrown away after (py-evm's own helper
+    builds a pruning trie, whose nodes py-trie caches for the life of the process)."""
+    trie = HexaryTrie({})
+    for index, item in enumerate(items):
+        trie[rlp.encode(index)] = item
+    return trie.root_hash
 
 
 def _bloom(logs: Iterable[LogRecord]) -> BloomFilter:
