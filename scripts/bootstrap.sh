@@ -2,7 +2,10 @@
 # Install everything a developer or CI needs, into the repo only:
 #   1. .venv (python3 >= 3.11) with the package installed editable, with its test extras;
 #   2. bin/cometbft at the pinned version (scripts/install_cometbft.sh);
-#   3. contracts/node_modules (the pinned solc compiler and ethers, for client tests) from contracts/package-lock.json.
+#   3. contracts/node_modules (the pinned solc compiler and ethers, for client tests; what the explorer serves) from
+#      contracts/package-lock.json;
+#   4. Debian's chromium and chromedriver, for the explorer's browser test, where apt-get may run (else that
+#      test is skipped and says why).
 # Idempotent: a step already done is skipped (stamp files record the hash of what was installed),
 # so a second run takes about a second. Works from any directory.
 #
@@ -105,12 +108,32 @@ step_contracts() {
     say "contracts/node_modules installed in $((SECONDS - started)) s"
 }
 
+step_browser() {
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        say "chromium and chromedriver: present"
+        return
+    fi
+    if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        say "chromium: missing, and apt-get cannot run here: the explorer's browser test will be skipped"
+        return
+    fi
+    local started=$SECONDS
+    say "apt-get install chromium chromium-driver (the explorer's browser test)"
+    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+        >/dev/null 2>&1; then
+        say "chromium installed in $((SECONDS - started)) s"
+    else
+        say "chromium could not be installed: the explorer's browser test will be skipped"
+    fi
+}
+
 main() {
     local started=$SECONDS
     say "repo $ROOT"
     step_python
     step_cometbft
     step_contracts
+    step_browser
     say "done in $((SECONDS - started)) s; activate with: source .venv/bin/activate"
 }
 

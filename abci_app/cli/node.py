@@ -14,6 +14,7 @@ import structlog
 from ..app import Application
 from ..logs import configure_logging
 from ..app.metrics import serve_metrics
+from ..explorer import server as explorer_server
 from ..rpc.gateway import Gateway
 from ..rpc.gateway.filters import LogLimits
 from ..server import serve_grpc, serve_socket
@@ -66,6 +67,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                      help="serve the app's Prometheus /metrics on 127.0.0.1 (default: [metrics] port of "
                           f"miles.toml, off if 0; usually {METRICS_PORT})")
     app.set_defaults(run=run_app)
+    explorer = commands.add_parser("explorer", help="serve the browser explorer for any node (miles start serves "
+                                                    "one at the gateway's /explorer/)")
+    explorer.add_argument("--rpc", default=f"http://127.0.0.1:{cometbft.NodeConfig().rpc_port}",
+                          help="the node's CometBFT RPC (default: %(default)s)")
+    explorer.add_argument("--gateway", default=f"http://127.0.0.1:{GATEWAY_PORT}",
+                          help="the node's Ethereum JSON-RPC gateway (default: %(default)s)")
+    explorer.add_argument("--host", default="127.0.0.1")
+    explorer.add_argument("--port", type=int, default=8600, help="where to serve it (default: %(default)s)")
+    explorer.set_defaults(run=run_explorer)
     limits = LogLimits()
     for command in (start, app):
         command.add_argument("--cors", default=flag_default(DEFAULT_CORS), metavar="ORIGINS",
@@ -77,6 +87,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         command.add_argument("--logs-max-results", type=_log_results, default=flag_default(limits.max_results),
                              metavar="N", help=f"logs one eth_getLogs may answer (default and most "
                                                f"{limits.max_results}; [gateway] logs_max_results)")
+
+
+def run_explorer(args: argparse.Namespace) -> int:
+    """`miles explorer`: the explorer's pages for the node at --rpc and --gateway, until Ctrl-C."""
+    explorer_server.serve(args.rpc, args.gateway, args.host, args.port)
+    return 0
 
 
 def _bounded(most: int):
@@ -143,7 +159,8 @@ def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEF
     if port is None:
         return None
     try:
-        gateway = Gateway(rpc_url or config.rpc_url, host=config.host, port=port, cors=cors, limits=limits).start()
+        gateway = Gateway(rpc_url or config.rpc_url, host=config.host, port=port, cors=cors, limits=limits,
+                          explorer=True).start()
     except OSError as exc:
         log.warning("gateway_not_started", port=port, error=str(exc))
         print(f"Ethereum JSON-RPC gateway not started on {config.host}:{port}: {exc}", file=sys.stderr)

@@ -38,10 +38,17 @@ def candidate_json(st: StakingState, operator: bytes) -> dict:
         "jailed": c.jailed,
         "jailed_until": None if not c.jailed else ("forever" if c.jailed_until_s == JAILED_FOREVER else c.jailed_until_s),
         "power": st.applied(operator).power,
+        "uptime": _uptime_json(st.uptime(operator)),
         "name": c.name,
         "website": c.website,
         "details": c.details,
     }
+
+
+def _uptime_json(uptime) -> dict:
+    """The downtime window's count: blocks observed since it was reset, and those missed among
+    the last `downtime_window` of them."""
+    return {"observed": uptime.observed, "missed": uptime.missed}
 
 
 def validator_set(st: StakingState) -> list[tuple[bytes, int]]:

@@ -197,6 +197,21 @@ def test_cors_can_be_limited_to_listed_origins():
         server.stop()
 
 
+def test_the_gateways_own_explorer_page_may_open_its_websocket_and_no_other_origin():
+    """The explorer the gateway serves is of the gateway's own origin; any other stays refused."""
+    server = Gateway("http://127.0.0.1:9", port=0, explorer=True).start()
+    try:
+        for path in ("", "/explorer/api/ws"):
+            with connect(server.ws_url + path, origin=server.url, open_timeout=10) as ws:
+                ws.send(json.dumps(request("net_listening")))
+                assert json.loads(ws.recv(10))["result"] is True
+            for foreign in ("https://evil.example", f"http://127.0.0.1:{server.port + 1}", f"https://{server.host}:{server.port}"):
+                with pytest.raises(InvalidStatus):
+                    connect(server.ws_url + path, origin=foreign, open_timeout=10)
+    finally:
+        server.stop()
+
+
 def test_subscriptions_are_bounded_per_connection_and_in_all():
     """Issue 14: eth_subscribe had no bound; each subscription costs a filter match per block."""
     from abci_app.rpc.gateway import subscriptions

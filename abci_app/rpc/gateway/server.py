@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import structlog
 from aiohttp import WSMsgType, web
 
+from ...explorer import server as explorer
 from . import formats as fmt
 from .chain import CometChain
 from .errors import (INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, InvalidParams,
@@ -96,8 +97,9 @@ class Gateway:
     answers CORS preflights and, for WebSocket, refuses a browser from another origin."""
 
     def __init__(self, rpc_url: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 cors: str = DEFAULT_CORS, limits: LogLimits = LogLimits()) -> None:
+                 cors: str = DEFAULT_CORS, limits: LogLimits = LogLimits(), explorer: bool = False) -> None:
         self.chain = CometChain(rpc_url, limits=limits)
+        self.rpc_url, self.explorer = rpc_url, explorer
         self.host, self._port = host, port
         self.origins = frozenset(o.strip() for o in cors.split(",") if o.strip())
         self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="eth-gateway")
@@ -140,6 +142,8 @@ class Gateway:
         app.router.add_post("/", self._http)
         app.router.add_get("/", self._websocket)
         app.router.add_route("OPTIONS", "/", self._preflight)
+        if self.explorer:
+            explorer.add_routes(app, self.rpc_url, self._http, self._websocket)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         await web.SockSite(self._runner, listener).start()
@@ -202,7 +206,8 @@ class Gateway:
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return _json_response(_error(None, JsonRpcError(INVALID_REQUEST, "POST JSON-RPC, or open a WebSocket")),
                                   status=405)
-        if not self._allowed(request.headers.get("Origin")):
+        origin = request.headers.get("Origin")
+        if not (self._allowed(origin) or origin == f"{request.scheme}://{request.host}"):   # or its own page
             return web.Response(status=403, text="origin not allowed")
         ws = web.WebSocketResponse(max_msg_size=MAX_BODY_BYTES, heartbeat=30)
         await ws.prepare(request)
