@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from eth_abi import decode
+from eth_hash.auto import keccak
 
 from abci_app.cli.localnode import LocalNode, free_port, wait_until
 from abci_app.cli.wallet import dev_account
@@ -31,9 +32,11 @@ pytestmark = pytest.mark.e2e
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "test-output" / "explorer"
-STAKING, ARBITRATION, GOVERNANCE = ("0x000000000000000000000000000000000000" + s for s in ("cc01", "cc03", "cc07"))
+STAKING, ARBITRATION, GROUPS, GOVERNANCE = ("0x000000000000000000000000000000000000" + s
+                                            for s in ("cc01", "cc03", "cc05", "cc07"))
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 METADATA = "10 CMT off near the tower <img src=x onerror=alert(1)>"   # anyone writes it: shown as text
+REVIEW, GROUP = "slow to answer", "Night market"
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 PAGE_TIMEOUT_S = 20
 
@@ -69,12 +72,17 @@ def _activity(chain: Wallet) -> dict:
     opened = chain.call(buyer, ARBITRATION, "openOrder(address,bytes32,uint64)", seller.address, b"\x01" * 32,
                         _block_time(chain.rpc) + 3600, value=100 * CMT)
     order = _topic_id(opened, b"OrderOpened(uint256,address,address,bytes32,uint256,uint256,uint64)")
+    chain.call(seller, ARBITRATION, "acceptOrder(uint256)", order)   # (so its parties may review it)
     raised = chain.call(buyer, ARBITRATION, "raiseDispute(uint256,string)", order, "never arrived", value=CMT)
     draw_height = decode(["string", "uint256", "uint64"], bytes.fromhex(raised["logs"][-1]["data"][2:]))[2]
     wait_until(lambda: int(chain.rpc.status()["sync_info"]["latest_block_height"]) > draw_height, 60, "the draw block")
     chain.call(seller, ARBITRATION, "drawArbiters(uint256)", order)
-    chain.call(arbiters[0], ARBITRATION, "vote(uint256,bool)", order, True)
-    done.update(order=order, buyer=buyer.address, arbiters=sorted(a.address.lower() for a in arbiters))
+    for arbiter, refund in zip(arbiters, (True, True, False)):
+        chain.call(arbiter, ARBITRATION, "vote(uint256,bool)", order, refund)
+    chain.call(buyer, ARBITRATION, "review(uint256,uint8,string)", order, 2, REVIEW)
+    done.update(order=order, seller=seller.address)
+    chain.call(dev_account(7), GROUPS, "createGroup(string,string,uint8,address,uint256,address,bytes32)", GROUP,
+               "food", 0, "0x" + "00" * 20, 0, "0x" + "00" * 20, b"\0" * 32, value=1_000 * CMT)
     proposal = chain.call(dev_account(7), GOVERNANCE, "submitText(string,string)", "Open the night market",
                           "A text proposal the explorer shows", value=10_000 * CMT)
     done["proposal"] = proposal["hash"]
@@ -172,6 +180,15 @@ def test_every_page_shows_what_the_chain_answers(world, browser):
     assert _cmt(2_000 * CMT) in main.find_element(By.ID, "account-delegations").text
     _shoot(browser, "account")
 
+    main = _open(browser, f"{base}#/address/{done['seller']}", "address")
+    score = decode(["(uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint64,uint64)", "uint256"],
+                   bytes.fromhex(_rpc(eth, "eth_call", [{"to": ARBITRATION, "input": "0x" + keccak(
+                       b"credit(address)")[:4].hex() + done["seller"][2:].lower().rjust(64, "0")}, "latest"])[2:]))[1]
+    assert main.find_element(By.ID, "credit-score").text == str(score)
+    assert REVIEW in main.find_element(By.ID, "account-reviews").text
+    main = _open(browser, f"{base}#/address/{dev_account(7).address}", "address")
+    assert GROUP in main.find_element(By.ID, "account-groups").text
+
     validators = node.rpc.query_json("/validators")["validators"]
     main = _open(browser, f"{base}#/validators", "validators")
     rows = main.find_elements(By.CSS_SELECTOR, "#validators tbody tr")
@@ -193,15 +210,18 @@ def test_every_page_shows_what_the_chain_answers(world, browser):
     _shoot(browser, "coupons")
 
     main = _open(browser, f"{base}#/orders", "orders")
-    assert "disputed" in main.find_element(By.ID, "orders").text
+    assert "resolved" in main.find_element(By.ID, "orders").text and "refunded to the buyer" in main.text
     panel = main.find_element(By.ID, f"arbiters-{done['order']}")
-    assert len(panel.find_elements(By.CSS_SELECTOR, "tbody tr")) == 3 and "refund the buyer" in panel.text
+    votes = sorted(row.text.split(maxsplit=1)[1] for row in panel.find_elements(By.CSS_SELECTOR, "tbody tr"))
+    assert votes == ["refund the buyer", "refund the buyer", "release to the seller"]
     _shoot(browser, "orders")
 
-    for page, marker in (("ads", "ad-campaigns"), ("groups", "groups")):
-        main = _open(browser, f"{base}#/{page}", page)
-        assert main.find_element(By.ID, marker)
-        _shoot(browser, page)
+    main = _open(browser, f"{base}#/ads", "ads")
+    assert main.find_element(By.ID, "ad-campaigns").text == "None yet."
+    _shoot(browser, "ads")
+    main = _open(browser, f"{base}#/groups", "groups")
+    assert GROUP in main.find_element(By.ID, "groups").text
+    _shoot(browser, "groups")
 
     main = _open(browser, f"{base}#/governance", "governance")
     assert "Open the night market" in main.find_element(By.ID, "proposals").text
@@ -247,3 +267,38 @@ def _get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
     except OSError:
         return 0, b""
+
+
+def test_the_search_box_and_the_menu_work_from_the_keyboard(world, browser):
+    """Tab reaches the search box; a tx hash, an address and a block number each open their page;
+    the menu's links are reachable and named."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    gateway, _, _, done = world
+    _open(browser, f"{gateway.url}/explorer/#/validators", "validators")
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(3):   # the skip link, the brand, the search box
+        body.send_keys(Keys.TAB) if browser.switch_to.active_element.tag_name == "body" else \
+            browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") == "search-input"
+    for query, page in ((done["delegation"], "tx"), (dev_account(2).address, "address"), ("3", "block")):
+        field = browser.find_element(By.ID, "search-input")
+        field.clear()
+        field.send_keys(query, Keys.ENTER)
+        main = _open_current(browser, page)
+        assert (query.lower() in main.text.lower()) if page != "block" else main.text.startswith("Block 3")
+    links = browser.find_elements(By.CSS_SELECTOR, "nav a")
+    assert [link.text for link in links] == ["Latest", "Validators", "Supply", "Coupons", "Orders", "Ads", "Groups",
+                                             "Governance"]
+    assert browser.find_element(By.TAG_NAME, "nav").get_attribute("aria-label") == "Sections"
+
+
+def _open_current(driver, page: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, PAGE_TIMEOUT_S).until(lambda d: d.execute_script(
+        "const m = document.getElementById('main');"
+        f"return m.getAttribute('aria-busy') === 'false' && m.dataset.page === '{page}';"))
+    return driver.find_element(By.ID, "main")

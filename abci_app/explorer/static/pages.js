@@ -154,6 +154,8 @@ export async function supply() {
   const line = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.minted) - BigInt(s.minted_this_year)
                                                                       + BigInt(s.annual_provision) * BigInt(s.year_elapsed_s) / BigInt(year)))]);
   const share = Number(BigInt(now.total) * 10000n / BigInt(now.cap)) / 100;
+  const total = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.total)))]);
+  const cap = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.cap)))]);
   return `<h1>Supply</h1><div class="grid">
     ${card("Now", fields([["Total", `<span id="supply-total">${cmt(now.total)}</span>`], ["Genesis", cmt(now.genesis)],
       ["Minted", cmt(now.minted)], ["Burned", cmt(now.burned)], ["Cap", cmt(now.cap)],
@@ -163,6 +165,9 @@ export async function supply() {
       [{ name: "minted", color: "#0b5fad", points: minted },
        { name: `${now.inflation_bps / 100}% a year`, color: "#d98c1f", points: line, dashed: true }], "block", "CMT") +
       `<p class="muted">Blocks ${heights[0]} to ${history.height}: the state this node keeps. The dashed line is what
-       the inflation rate mints over the year so far; the cap, ${cmt(now.cap)}, is ${share}% used.</p>`)}
+       the inflation rate mints over the year so far.</p>`)}
+    ${card("Supply and the cap", lineChart("cap-chart", "Total supply by block, and the hard cap",
+      [{ name: "total supply", color: "#0b5fad", points: total }, { name: "cap", color: "#a3261b", points: cap, dashed: true }],
+      "block", "CMT") + `<p class="muted">The supply is ${share}% of the cap.</p>`)}
   </div>`;
 }
