@@ -39,6 +39,15 @@ RUN python3 -m venv /opt/miles \
     && if ls /wheels/*.whl >/dev/null 2>&1; then set -- --no-index --find-links /wheels; fi \
     && pip install "$@" . && rm -rf /src /wheels
 
+# What the explorer serves besides its own files (abci_app/explorer/server.py): the precompiles'
+# interfaces and the three library files it uses as their packages ship them (scripts/bootstrap.sh
+# installs them on the host from contracts/package-lock.json before an image is built).
+COPY contracts/build/I*.json /opt/miles/explorer/abi/
+COPY contracts/node_modules/ethers/dist/ethers.min.js \
+     contracts/node_modules/topojson-client/dist/topojson-client.min.js \
+     contracts/node_modules/world-atlas/land-110m.json /opt/miles/explorer/vendor/
+ENV MILES_EXPLORER_ASSETS=/opt/miles/explorer
+
 USER miles
 WORKDIR /var/lib/miles
 # ABCI socket (or gRPC); the Ethereum JSON-RPC gateway uses 8545.

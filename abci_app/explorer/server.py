@@ -13,6 +13,7 @@ Nothing else is read: the explorer shows what any client of the node could see.
 """
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -28,6 +29,8 @@ VENDOR = {   # the name the page asks for -> the file as its package ships it
     "topojson.js": NODE_MODULES / "topojson-client" / "dist" / "topojson-client.min.js",
     "land-110m.json": NODE_MODULES / "world-atlas" / "land-110m.json",
 }
+# An installed copy instead of the checkout's (the Docker image's: vendor/<file>, abi/<IName>.json)
+ASSETS = os.environ.get("MILES_EXPLORER_ASSETS")
 INTERFACES = ("IStaking", "ICoupons", "IArbitration", "IAds", "IGroups", "IIdentity", "IGovernance")
 COMETBFT_METHODS = frozenset({"status", "block", "block_by_hash", "blockchain", "commit", "validators", "tx",
                               "tx_search", "abci_query", "net_info"})
@@ -71,6 +74,8 @@ def add_routes(app: web.Application, rpc_url: str, eth_http: Handler, eth_ws: Ha
 
     async def vendor(request: web.Request) -> web.FileResponse:
         path = VENDOR.get(request.match_info["name"])
+        if path is not None and ASSETS:
+            path = Path(ASSETS) / "vendor" / path.name
         if path is None or not path.is_file():
             raise web.HTTPNotFound(text="not shipped: run scripts/bootstrap.sh (contracts/node_modules)")
         return web.FileResponse(path)
@@ -79,7 +84,7 @@ def add_routes(app: web.Application, rpc_url: str, eth_http: Handler, eth_ws: Ha
         name = request.match_info["name"]
         if name not in INTERFACES:
             raise web.HTTPNotFound()
-        return web.FileResponse(BUILD_DIR / f"{name}.json")
+        return web.FileResponse((Path(ASSETS) / "abi" if ASSETS else BUILD_DIR) / f"{name}.json")
 
     app.on_cleanup.append(close)
     async def home(request: web.Request) -> web.Response:

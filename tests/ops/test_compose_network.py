@@ -18,6 +18,7 @@ import signal
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,22 @@ def test_a_transfer_through_node0_gateway_shows_on_every_node(network):
     wait_until(lambda: network.balances(RECIPIENT) == [str(VALUE_WEI)] * VALIDATORS, 30,
                "the balance on every node", interval_s=1)
     network.report.done("transfer through 127.0.0.1:8545, seen on every node")
+
+
+def test_node0_serves_the_explorer(network):
+    """The image carries what the explorer serves (its files, the ABIs, the three library files):
+    the page and everything it loads answer on node 0's gateway port, and its door to CometBFT
+    reaches node 0's RPC inside the network."""
+    base = "http://127.0.0.1:8545/explorer"
+    with urllib.request.urlopen(f"{base}/", timeout=10) as answer:
+        assert b"Miles explorer" in answer.read()
+    for path in ("/static/app.js", "/vendor/ethers.js", "/vendor/topojson.js", "/vendor/land-110m.json",
+                 "/abi/IStaking.json"):
+        with urllib.request.urlopen(base + path, timeout=10) as answer:
+            assert answer.status == 200 and answer.read(), path
+    with urllib.request.urlopen(f"{base}/api/cometbft/status", timeout=10) as answer:
+        assert int(json.load(answer)["result"]["sync_info"]["latest_block_height"]) > 0
+    network.report.done("the explorer on 127.0.0.1:8545/explorer/")
 
 
 def started_at(container: str) -> str:
