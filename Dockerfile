@@ -41,11 +41,13 @@ RUN python3 -m venv /opt/miles \
 
 # What the explorer serves besides its own files (abci_app/explorer/server.py): the precompiles'
 # interfaces and the three library files it uses as their packages ship them (scripts/bootstrap.sh
-# installs them on the host from contracts/package-lock.json before an image is built).
+# installs them on the host from contracts/package-lock.json before an image is built). Without
+# contracts/node_modules the image still builds (the wildcard matches nothing; pyproject.toml keeps
+# the COPY valid, as above) and its explorer answers 404 for those three files.
 COPY contracts/build/I*.json /opt/miles/explorer/abi/
-COPY contracts/node_modules/ethers/dist/ethers.min.js \
-     contracts/node_modules/topojson-client/dist/topojson-client.min.js \
-     contracts/node_modules/world-atlas/land-110m.json /opt/miles/explorer/vendor/
+COPY pyproject.toml contracts/node_module[s]/ethers/dist/ethers.min.js \
+     contracts/node_module[s]/topojson-client/dist/topojson-client.min.js \
+     contracts/node_module[s]/world-atlas/land-110m.json /opt/miles/explorer/vendor/
 ENV MILES_EXPLORER_ASSETS=/opt/miles/explorer
 
 USER miles

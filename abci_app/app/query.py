@@ -326,8 +326,8 @@ def query_history(ctx: QueryContext, arg: str) -> QueryResult:
 
 def query_block(ctx: QueryContext, arg: str) -> QueryResult:
     """`/block/<height>`: the stored block record (hash, time, gas used, tx hashes) and its receipts."""
-    height = int(arg) if arg.isdecimal() else 0
-    if height < 1:
+    height = int(arg) if arg.isdecimal() and len(arg) <= 19 else 0
+    if not 1 <= height < 2**63:   # (a height is 8 bytes in the store's keys)
         return QueryResult(codes.QUERY_BAD_REQUEST, log="use /block/<height>")
     if height < oldest_block(ctx.store):
         return QueryResult(codes.QUERY_PRUNED, log=f"block {height}: {pruned_log(ctx.store)}")

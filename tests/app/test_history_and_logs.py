@@ -77,6 +77,8 @@ def test_a_stored_block_lists_its_executed_txs_and_receipts(chain, keys):
     assert block["gas_used"] == sum(r["gas_used"] for r in block["receipts"])
     assert _query(chain, "/block/9").code == codes.QUERY_NOT_FOUND
     assert _query(chain, "/block/x").code == codes.QUERY_BAD_REQUEST
+    for huge in (2**64, 2**63, 10**400):   # past the store's 8-byte heights: a bad request, not an internal error
+        assert _query(chain, f"/block/{huge}").code == codes.QUERY_BAD_REQUEST
 
 
 def test_logs_match_ethereum_filters_and_carry_their_place(chain, keys):

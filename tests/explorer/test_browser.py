@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 from eth_abi import decode
 from eth_hash.auto import keccak
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from abci_app.cli.localnode import LocalNode, free_port, wait_until
 from abci_app.cli.wallet import dev_account
@@ -138,8 +141,10 @@ def _shoot(driver, name: str) -> None:
 
 
 def _cmt(wei: int) -> str:
-    text = format(Decimal(wei) / Decimal(CMT), "f")
-    return (text if "." in text else text + ".0") + " CMT"
+    """As the page writes CMT: thousands grouped, every significant decimal."""
+    whole, _, fraction = format(Decimal(wei) / Decimal(CMT), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + " CMT"
 
 
 def test_every_page_shows_what_the_chain_answers(world, browser):
@@ -198,7 +203,7 @@ def test_every_page_shows_what_the_chain_answers(world, browser):
     main = _open(browser, f"{base}#/supply", "supply")
     supply = node.rpc.query_json("/supply")
     shown = main.find_element(By.ID, "supply-total").text
-    assert Decimal(shown.split()[0]) * CMT >= int(supply["genesis"])
+    assert Decimal(shown.split()[0].replace(",", "")) * CMT >= int(supply["genesis"])
     assert main.find_elements(By.CSS_SELECTOR, "#supply-chart path")
     _shoot(browser, "supply")
 
@@ -242,10 +247,19 @@ def test_miles_explorer_serves_any_node_through_its_public_interfaces(world, bro
     base = f"http://127.0.0.1:{port}/explorer"
     try:
         wait_until(lambda: _get(f"{base}/")[0] == 200, 30, "miles explorer to serve")
-        status, body = _get(f"{base}/api/cometbft/status")
-        assert status == 200 and json.loads(body)["result"]["node_info"]["network"]
-        for refused in ("broadcast_tx_sync?tx=0x00", "unsafe_flush_mempool", "dial_peers", "genesis"):
+        status, body = _get(f"{base}/api/cometbft/blockchain")
+        assert status == 200 and int(json.loads(body)["result"]["last_height"]) >= 1
+        quoted = urllib.parse.quote
+        for refused in ("broadcast_tx_sync?tx=0x00", "unsafe_flush_mempool", "dial_peers", "genesis", "status",
+                        "net_info", "blockchain?minHeight=1&maxHeight=20",
+                        f"abci_query?path={quoted(json.dumps('/logs'))}",
+                        f"abci_query?path={quoted(json.dumps('/supply'))}&data=0x00",
+                        f"tx_search?query={quoted(json.dumps('tx.height>=0'))}",
+                        f"tx_search?query={quoted(json.dumps('eth.from=' + repr(RECIPIENT.lower())))}&per_page=100"):
             assert _get(f"{base}/api/cometbft/{refused}")[0] == 404, refused
+        assert _get(f"{base}/api/cometbft/abci_query?path={quoted(json.dumps('/supply'))}")[0] == 200
+        with pytest.raises(InvalidStatus):   # another site's page may not use the gateway through it
+            connect(f"ws://127.0.0.1:{port}/explorer/api/ws", origin="https://evil.example", open_timeout=10)
         assert _get(f"{base}/vendor/../../pyproject.toml")[0] == 404
         assert _get(f"{base}/abi/Token.json")[0] == 404   # the precompiles' interfaces only
         head = _rpc(f"{base}/api/eth", "eth_blockNumber", [])

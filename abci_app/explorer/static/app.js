@@ -16,7 +16,8 @@ const main = document.getElementById("main");
 let shown = 0;
 
 async function show() {
-  const [page = "", argument = ""] = location.hash.replace(/^#\/?/, "").split("/");
+  const route = location.hash.startsWith("#/") ? location.hash.slice(2) : "";   // "#/page/argument"
+  const [page = "", argument = ""] = route.split("/");
   const render = ROUTES[page];
   const ticket = ++shown;
   main.setAttribute("aria-busy", "true");
@@ -50,13 +51,18 @@ async function searchHash(hash) {   // a tx hash, else a block hash
   location.hash = (await eth("eth_getTransactionByHash", [hash])) ? `#/tx/${hash}` : `#/block/${hash}`;
 }
 
-window.addEventListener("hashchange", () => { show(); main.focus({ preventScroll: true }); });
+window.addEventListener("hashchange", () => {
+  if (location.hash && !location.hash.startsWith("#/")) return;   // an anchor in the page (the skip link)
+  show();
+  main.focus({ preventScroll: true });
+});
 const status = document.getElementById("status");
 const REFRESH_MS = 2000;   // the latest page is redrawn at most this often, one redraw at a time
 let pending = null, refreshed = 0;
 watchHeads((header) => {
   status.textContent = `Live: block ${Number(BigInt(header.number))}`;
-  if (main.dataset.page === "latest" && !pending && performance.now() - refreshed > REFRESH_MS) {
+  const reading = main.contains(document.activeElement) && document.activeElement !== main;   // keep a reader's focus
+  if (main.dataset.page === "latest" && !pending && !reading && performance.now() - refreshed > REFRESH_MS) {
     refreshed = performance.now();
     pending = show().finally(() => { pending = null; });
   }

@@ -1,7 +1,8 @@
 // A line chart as SVG: series of [x, y] points on shared axes, drawn without a library.
 import { esc } from "./view.js";
 
-const W = 640, H = 260, PAD = { left: 70, right: 12, top: 12, bottom: 30 };
+const W = 760, H = 300, PAD = { left: 64, right: 12, top: 14, bottom: 34 };
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 2 });
 
 export function lineChart(id, title, series, xLabel, yLabel) {
   const all = series.flatMap((s) => s.points);
@@ -16,7 +17,7 @@ export function lineChart(id, title, series, xLabel, yLabel) {
   return `<figure id="${esc(id)}"><svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
       <line class="axis" x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}"/>
       <line class="axis" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${H - PAD.bottom}"/>
-      ${ticks.map((t) => `<text x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end">${esc(t.toLocaleString("en", { maximumFractionDigits: 2 }))}</text>`).join("")}
+      ${ticks.map((t) => `<text x="${PAD.left - 6}" y="${y(t) + 5}" text-anchor="end">${esc(compact.format(t))}</text>`).join("")}
       <text x="${PAD.left}" y="${H - 8}">${esc(xLabel)} ${x0}</text>
       <text x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${x1}</text>
       ${paths.join("")}</svg>

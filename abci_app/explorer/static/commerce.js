@@ -25,7 +25,7 @@ export async function coupons() {
       ["#", "Sponsor", "Merchant", "Coupon", "Claimed", "Centre", "Radius", "Ends", "About"],
       list.map(({ id, c }) => [esc(id), address(c.sponsor), address(c.merchant), cmt(c.couponValue),
         `${c.claimed} / ${c.maxCoupons}`, `${(Number(c.latE6) / 1e6).toFixed(4)}, ${(Number(c.lonE6) / 1e6).toFixed(4)}`,
-        `${(Number(c.radiusMeters) / 1000).toFixed(1)} km`, time(c.endTime), esc(c.metadata)])))}`;
+        `${(Number(c.radiusMeters) / 1000).toFixed(1)} km`, time(c.endTime), esc(c.metadata)]), "None yet.", [1, 2, 5, 7]))}`;
 }
 
 export async function orders() {
@@ -39,7 +39,8 @@ export async function orders() {
   return `<h1>Orders and disputes</h1><p class="muted">${count} orders; the newest ${list.length} shown.</p>
     ${card("Orders", table("orders", "Orders in escrow", ["#", "Buyer", "Seller", "Escrow", "State", "Outcome", "Opened"],
       list.map(({ id, o }) => [esc(id), address(o.buyer), address(o.seller), cmt(o.escrow),
-        esc(ORDER_STATES[Number(o.state)] || o.state), esc(OUTCOMES[Number(o.outcome)] || o.outcome), time(o.openedAt)])))}
+        esc(ORDER_STATES[Number(o.state)] || o.state), esc(OUTCOMES[Number(o.outcome)] || o.outcome), time(o.openedAt)]),
+      "None yet.", [5, 6]))}
     ${card("Disputes", disputes.length ? disputes.map(({ id, o, panel }) => `<article aria-label="Dispute of order ${esc(id)}">
       <h3>Order ${esc(id)}: ${esc(ORDER_STATES[Number(o.state)])}</h3>${fields([
         ["Raised by", address(o.disputedBy)], ["Reason", esc(o.disputeReason)], ["Voting ends", time(o.votingEnds)],
@@ -55,7 +56,7 @@ export async function ads() {
   return `<h1>Ad campaigns</h1><p class="muted">${campaigns} campaigns; users are paid for the ads they accept.</p>
     ${card("Campaigns", table("ad-campaigns", "Ad campaigns", ["#", "Advertiser", "Reward", "Budget", "Sent", "Accepted", "Ends", "Content"],
       list.map(({ id, c }) => [esc(id), address(c.advertiser), cmt(c.rewardPerMessage), cmt(c.budget), esc(c.sent),
-        esc(c.accepted), c.closed ? "closed" : time(c.endTime), esc(c.content)])))}`;
+        esc(c.accepted), c.closed ? "closed" : time(c.endTime), esc(c.content)]), "None yet.", [1, 3, 4, 6]))}`;
 }
 
 export async function groups() {
@@ -65,7 +66,8 @@ export async function groups() {
   return `<h1>Groups</h1><p class="muted">${count} groups.</p>
     ${card("Groups", table("groups", "Groups", ["#", "Name", "Category", "Rule", "Members", "Owner", "First members"],
       list.map(({ id, g, members }) => [esc(id), esc(g.name), esc(g.category), esc(GROUP_RULES[Number(g.rule)] || g.rule),
-        esc(g.memberCount), address(g.owner), members.map(address).join(" ") + (g.closed ? " (closed)" : "")])))}`;
+        esc(g.memberCount), address(g.owner), members.map(address).join(" ") + (g.closed ? " (closed)" : "")]),
+      "None yet.", [2, 5, 6]))}`;
 }
 
 export async function governance() {
@@ -78,5 +80,5 @@ export async function governance() {
       ["#", "Title", "Kind", "Status", "Deposit", "Yes", "No", "Abstain", "Veto", "Voting ends"],
       list.map(({ id, p, t }) => [esc(id), esc(p.title), esc(PROPOSAL_KINDS[Number(p.kind)] || p.kind),
         esc(PROPOSAL_STATUS[Number(p.status)] || p.status), cmt(p.deposit), share(t.yes, t), share(t.no, t),
-        share(t.abstain, t), share(t.veto, t), time(p.votingEnd)])))}`;
+        share(t.abstain, t), share(t.veto, t), time(p.votingEnd)]), "None yet.", [2, 4, 7, 8, 9]))}`;
 }

@@ -7,7 +7,31 @@ const W = 960, H = 480, EARTH_M = 6_371_000;
 let land = null;
 
 const project = ([lon, lat]) => [((lon + 180) / 360) * W, ((90 - lat) / 180) * H];
-const ring = (points) => points.map((p, i) => `${i ? "L" : "M"}${project(p).map((v) => v.toFixed(1)).join(",")}`).join("") + "Z";
+const ring = (points) => unwrap(points).map((p, i) => `${i ? "L" : "M"}${project(p).map((v) => v.toFixed(1)).join(",")}`).join("") + "Z";
+
+// The ring's longitudes made continuous (a step of more than 180 degrees is the antimeridian, not
+// a jump across the world): the part beyond ±180 falls outside the map. A ring that went all the
+// way round (a circle over a pole) is closed along that pole.
+function unwrap(points) {
+  const out = [];
+  let shift = 0;
+  for (const [lon, lat] of points) {
+    const previous = out.at(-1);
+    if (previous) {
+      const step = lon + shift - previous[0];
+      if (step > 180) shift -= 360;
+      else if (step < -180) shift += 360;
+    }
+    out.push([lon + shift, lat]);
+  }
+  const wrap = (step) => ((step + 540) % 360) - 180;
+  const winding = out.at(-1)[0] - out[0][0] + wrap(points[0][0] - points.at(-1)[0]);
+  if (Math.abs(winding) > 180) {
+    const pole = out.reduce((sum, p) => sum + p[1], 0) > 0 ? 90 : -90;
+    out.push([out.at(-1)[0], pole], [out[0][0], pole]);
+  }
+  return out;
+}
 
 async function landPath() {
   if (!land) {
@@ -41,7 +65,7 @@ export async function campaignMap(id, areas) {
   const outline = await landPath();
   let box = [0, 0, W, H];
   if (areas.length) {
-    const xy = areas.flatMap((a) => circle(a.lat, a.lon, a.radius).map(project));
+    const xy = areas.flatMap((a) => unwrap(circle(a.lat, a.lon, a.radius)).map(project));
     const xs = xy.map((p) => p[0]), ys = xy.map((p) => p[1]);
     const pad = 20, left = Math.max(0, Math.min(...xs) - pad), top = Math.max(0, Math.min(...ys) - pad);
     const width = Math.max(60, Math.max(...xs) + pad - left), height = Math.max(30, Math.max(...ys) + pad - top);

@@ -1,16 +1,19 @@
 // The chain's pages: latest blocks and txs, a block, a transaction, an account, validators, supply.
-import { abci, cometbft, eth, ethers, moduleAt, modules, view } from "./chain.js";
+import { abci, cometbft, eth, ethers, latestIds, moduleAt, modules, view } from "./chain.js";
 import { lineChart } from "./chart.js";
 import { address, blockLink, card, cmt, decoded, esc, fields, num, short, table, time, txLink } from "./view.js";
 
 const LATEST = 10;
+const YEAR_SECONDS = 31_557_600n;   // the chain's year (economics/inflation.py): 365.25 days
 const hex = (n) => "0x" + n.toString(16);
 
-export async function latest() {   // two reads: CometBFT's latest block metas and tx index
-  const [chain, found] = await Promise.all([
-    cometbft("blockchain"),
-    cometbft("tx_search", { query: JSON.stringify("tx.height>0"), order_by: JSON.stringify("desc"), per_page: String(LATEST) }),
-  ]);
+const RECENT_BLOCKS = 1000;   // how far back the latest page looks for txs (the explorer's server allows no more)
+
+export async function latest() {   // two reads: CometBFT's latest block metas, then its tx index over recent blocks
+  const chain = await cometbft("blockchain");
+  const since = Math.max(0, Number(chain.last_height) - RECENT_BLOCKS + 1);
+  const found = await cometbft("tx_search", { query: JSON.stringify(`tx.height>${since}`),
+                                              order_by: JSON.stringify("desc"), per_page: String(LATEST) });
   const metas = chain.block_metas.slice(0, LATEST);
   const txs = found.txs.filter((item) => attribute(item, "hash")).map((item) => ({
     hash: attribute(item, "hash"), from: attribute(item, "from"), to: attribute(item, "to") || attribute(item, "contract"),
@@ -18,10 +21,10 @@ export async function latest() {   // two reads: CometBFT's latest block metas a
   return `<h1>Latest</h1><p class="muted">Block <span id="head">${esc(chain.last_height)}</span>, updated live.</p><div class="grid">
     ${card("Blocks", table("latest-blocks", "Latest blocks", ["Block", "Hash", "Txs", "Time"],
       metas.map((m) => [blockLink(Number(m.header.height)), `<span class="mono">${esc(short("0x" + m.block_id.hash.toLowerCase()))}</span>`,
-                        esc(m.num_txs), esc(m.header.time.replace(/\.\d+Z$/, "Z"))])))}
+                        esc(m.num_txs), esc(m.header.time.replace(/\.\d+Z$/, "Z"))]), "None yet.", [1]))}
     ${card("Transactions", table("latest-txs", "Latest transactions", ["Hash", "From", "To", "Value", "Block"],
       txs.map((tx) => [txLink(tx.hash), address(ethers.getAddress(tx.from)), tx.to ? address(ethers.getAddress(tx.to)) : "—",
-                       cmt(tx.value), blockLink(tx.height)]), "No transactions yet."))}</div>`;
+                       cmt(tx.value), blockLink(tx.height)]), `No transactions in the last ${RECENT_BLOCKS} blocks.`, [2]))}</div>`;
 }
 
 const base64Hex = (text) => "0x" + Array.from(atob(text), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
@@ -40,7 +43,7 @@ export async function block(ref) {
     ["Gas used", `${num(b.gasUsed)} of ${num(b.gasLimit)}`], ["Base fee", `${num(b.baseFeePerGas)} wei`],
     ["State root", `<span class="mono">${esc(b.stateRoot)}</span>`]]))}
     ${card("Transactions", table("block-txs", "Transactions in the block", ["Hash", "From", "To", "Value"],
-      b.transactions.map((tx) => [txLink(tx.hash), address(tx.from), address(tx.to), cmt(tx.value)])))}`;
+      b.transactions.map((tx) => [txLink(tx.hash), address(tx.from), address(tx.to), cmt(tx.value)]), "None.", [2]))}`;
 }
 
 export async function transaction(hash) {
@@ -49,14 +52,14 @@ export async function transaction(hash) {
   const module = await moduleAt(tx.to);
   let call = "";
   if (module && tx.input !== "0x") {
-    const parsed = module.iface.parseTransaction({ data: tx.input, value: tx.value });
+    const parsed = attempt(() => module.iface.parseTransaction({ data: tx.input, value: tx.value }));
     call = parsed ? `<p id="decoded-call">${esc(module.name)}: ${decoded(parsed.fragment, parsed.args)}</p>`
-                  : `<p id="decoded-call" class="muted">A call the ${esc(module.name)} interface does not name.</p>`;
+                  : `<p id="decoded-call" class="muted">A call the ${esc(module.name)} interface does not decode.</p>`;
   }
   const events = [];
   for (const log of receipt?.logs || []) {
     const emitter = await moduleAt(log.address);
-    const parsed = emitter && emitter.iface.parseLog({ topics: log.topics, data: log.data });
+    const parsed = emitter && attempt(() => emitter.iface.parseLog({ topics: log.topics, data: log.data }));
     events.push([num(log.logIndex), address(log.address),
                  parsed ? `${esc(emitter.name)}: ${decoded(parsed.fragment, parsed.args)}` : `<span class="mono">${esc(short(log.topics[0]))}</span>`]);
   }
@@ -71,6 +74,27 @@ export async function transaction(hash) {
     ["Contract created", address(receipt?.contractAddress)]]))}
     ${card("Call", call || `<p class="muted">${tx.input === "0x" ? "A plain transfer." : "Input: " + esc(short(tx.input))}</p>`)}
     ${card("Events", table("tx-events", "Events the transaction emitted", ["#", "Emitter", "Event"], events, "No events."))}`;
+}
+
+// What `decode` answers, or null for bytes the interface does not decode (anyone may send them).
+function attempt(decode) {
+  try {
+    return decode();
+  } catch {
+    return null;
+  }
+}
+
+// Logs of the last `blocks` blocks, in fewer if the gateway serves fewer in one eth_getLogs
+// (its logs_max_blocks); [logs, the blocks read].
+async function recentLogs(filter, head, blocks = 10_000) {
+  for (let span = blocks; ; span = Math.floor(span / 10)) {
+    try {
+      return [await eth("eth_getLogs", [{ ...filter, fromBlock: hex(Math.max(1, head - span + 1)), toBlock: hex(head) }]), span];
+    } catch (error) {
+      if (span <= 10) throw error;
+    }
+  }
 }
 
 // The txs that name an account, from CometBFT's index of the app's `eth` events (newest first).
@@ -91,21 +115,18 @@ export async function account(raw) {
   const a = ethers.getAddress(raw);
   const lower = a.toLowerCase();
   const head = num(await eth("eth_blockNumber"));
-  const from = hex(Math.max(1, head - 9999));   // the gateway's log range
   const mods = await modules();
   const topic = ethers.zeroPadValue(lower, 32);
-  const [balance, nonce, code, txs, delegations, rewards, credit, reviews, joined] = await Promise.all([
+  const [balance, nonce, code, txs, delegations, rewards, credit, [reviews, reviewBlocks], groupCount] = await Promise.all([
     eth("eth_getBalance", [a, "latest"]), eth("eth_getTransactionCount", [a, "latest"]), eth("eth_getCode", [a, "latest"]),
     transactionsOf(a), abci(`/delegations/${lower}`), abci(`/rewards/${lower}`), view("ARBITRATION", "credit", [a]),
-    eth("eth_getLogs", [{ fromBlock: from, toBlock: "latest", address: mods.ARBITRATION.address,
-                          topics: [mods.ARBITRATION.iface.getEvent("Reviewed").topicHash, null, null, topic] }]),
-    eth("eth_getLogs", [{ fromBlock: from, toBlock: "latest", address: mods.GROUPS.address,
-                          topics: [mods.GROUPS.iface.getEvent("MemberJoined").topicHash, null, topic] }]),
+    recentLogs({ address: mods.ARBITRATION.address,
+                 topics: [mods.ARBITRATION.iface.getEvent("Reviewed").topicHash, null, null, topic] }, head),
+    view("GROUPS", "groupCount"),
   ]);
-  const groupIds = [...new Set(joined.map((log) => BigInt(log.topics[1])))];
-  const groups = (await Promise.all(groupIds.map(async (id) => [id, await view("GROUPS", "isMember", [id, a]),
-                                                                await view("GROUPS", "group", [id])])))
+  const groups = (await Promise.all(latestIds(groupCount, 50).map(async (id) => [id, await view("GROUPS", "isMember", [id, a])])))
     .filter(([, member]) => member);
+  const named = await Promise.all(groups.map(async ([id]) => [id, await view("GROUPS", "group", [id])]));
   const [record, score] = credit;
   const rewardOf = new Map((rewards?.rewards || []).map((r) => [r.candidate, r.pending]));
   return `<h1>Account</h1><p class="mono" id="account-address">${esc(a)}</p><div class="grid">
@@ -123,9 +144,9 @@ export async function account(raw) {
       reviews.map((log) => {
         const event = mods.ARBITRATION.iface.parseLog(log);
         return [esc(event.args.id), address(event.args.reviewer), esc(event.args.stars), esc(event.args.comment)];
-      })))}
+      }), `None in the last ${reviewBlocks} blocks.`) + `<p class="muted">Reviews of the last ${reviewBlocks} blocks; the credit record counts them all.</p>`)}
     ${card("Groups", table("account-groups", "Group memberships", ["Group", "Name"],
-      groups.map(([id, , group]) => [`<a href="#/groups">${esc(id)}</a>`, esc(group.name)])))}`;
+      named.map(([id, group]) => [`<a href="#/groups">${esc(id)}</a>`, esc(group.name)]), "A member of none of the newest 50 groups."))}`;
 }
 
 export async function validators() {
@@ -138,7 +159,8 @@ export async function validators() {
             uptime, v.jailed ? `<span class="bad">jailed</span>` : `<span class="ok">no</span>`];
   });
   return `<h1>Validators</h1><p class="muted">At block ${set.height}; uptime over the last ${window} blocks.</p>
-    ${card("Validator set", table("validators", "Validators", ["Operator", "Name", "Power", "Bonded", "Commission", "Uptime", "Jailed"], rows))}`;
+    ${card("Validator set", table("validators", "Validators", ["Operator", "Name", "Power", "Bonded", "Commission", "Uptime", "Jailed"],
+      rows, "None yet.", [1, 3]))}`;
 }
 
 export async function supply() {
@@ -148,11 +170,14 @@ export async function supply() {
   const heights = [];
   for (let h = oldest; h <= history.height; h += step) heights.push(h);
   if (heights.at(-1) !== history.height) heights.push(history.height);
-  const points = await Promise.all(heights.map(async (h) => ({ h, s: await abci("/supply", h) })));
-  const year = 365 * 24 * 3600;
+  const points = await Promise.all(heights.map(async (h) => ({
+    h, s: await abci("/supply", h), time: num((await eth("eth_getBlockByNumber", [hex(h), false])).timestamp) })));
+  // the line: what the annual provision mints from the first point on, by block time (8% of the
+  // supply at the year's start, over the chain's 365.25-day year)
+  const [first] = points;
   const minted = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.minted)))]);
-  const line = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.minted) - BigInt(s.minted_this_year)
-                                                                      + BigInt(s.annual_provision) * BigInt(s.year_elapsed_s) / BigInt(year)))]);
+  const line = points.map(({ h, time }) => [h, Number(ethers.formatEther(BigInt(first.s.minted)
+    + BigInt(first.s.annual_provision) * BigInt(time - first.time) / YEAR_SECONDS))]);
   const share = Number(BigInt(now.total) * 10000n / BigInt(now.cap)) / 100;
   const total = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.total)))]);
   const cap = points.map(({ h, s }) => [h, Number(ethers.formatEther(BigInt(s.cap)))]);
@@ -165,9 +190,9 @@ export async function supply() {
       [{ name: "minted", color: "#0b5fad", points: minted },
        { name: `${now.inflation_bps / 100}% a year`, color: "#d98c1f", points: line, dashed: true }], "block", "CMT") +
       `<p class="muted">Blocks ${heights[0]} to ${history.height}: the state this node keeps. The dashed line is what
-       the inflation rate mints over the year so far.</p>`)}
+       ${now.inflation_bps / 100}% a year mints over the blocks' time; a halt or a capped block falls below it.</p>`, true)}
     ${card("Supply and the cap", lineChart("cap-chart", "Total supply by block, and the hard cap",
       [{ name: "total supply", color: "#0b5fad", points: total }, { name: "cap", color: "#a3261b", points: cap, dashed: true }],
-      "block", "CMT") + `<p class="muted">The supply is ${share}% of the cap.</p>`)}
+      "block", "CMT") + `<p class="muted">The supply is ${share}% of the cap.</p>`, true)}
   </div>`;
 }

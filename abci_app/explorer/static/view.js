@@ -4,7 +4,12 @@ import { ethers } from "./chain.js";
 export const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) =>
   ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
-export const cmt = (wei) => `${ethers.formatEther(BigInt(wei ?? 0))} CMT`;
+// CMT with its integer part grouped by thousands and every significant decimal (none lost).
+export function cmt(wei) {
+  const [whole, fraction] = ethers.formatEther(BigInt(wei ?? 0)).split(".");
+  const decimals = fraction.replace(/0+$/, "");
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${decimals ? "." + decimals : ""} CMT`;
+}
 export const num = (hex) => Number(BigInt(hex ?? 0));
 export const short = (text) => (text && text.length > 18 ? `${text.slice(0, 10)}…${text.slice(-6)}` : text || "");
 export const time = (seconds) => (Number(seconds) ? new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z") : "—");
@@ -19,14 +24,19 @@ export const blockLink = (number) => `<a href="#/block/${esc(number)}">${esc(num
 export const fields = (pairs) => `<dl class="fields">${pairs.map(([label, html]) =>
   `<dt>${esc(label)}</dt><dd data-field="${esc(label)}">${html}</dd>`).join("")}</dl>`;
 
-// A table with a caption (its accessible name); `rows` are arrays of cell HTML.
-export const table = (id, caption, head, rows, empty = "None yet.") => rows.length ? `
-  <table id="${esc(id)}"><caption class="visually-hidden">${esc(caption)}</caption>
-    <thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead>
-    <tbody>${rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`).join("")}</tbody>
-  </table>` : `<p id="${esc(id)}" class="muted">${esc(empty)}</p>`;
+// A table with a caption (its accessible name); `rows` are arrays of cell HTML; the columns in
+// `wide` are left out at a phone's width.
+export function table(id, caption, head, rows, empty = "None yet.", wide = []) {
+  if (!rows.length) return `<p id="${esc(id)}" class="muted">${esc(empty)}</p>`;
+  const cls = (i) => (wide.includes(i) ? ' class="wide"' : "");
+  return `<table id="${esc(id)}"><caption class="visually-hidden">${esc(caption)}</caption>
+    <thead><tr>${head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead>
+    <tbody>${rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(i)}>${cell}</td>`).join("")}</tr>`).join("")}</tbody>
+  </table>`;
+}
 
-export const card = (title, body) => `<section class="card" aria-label="${esc(title)}"><h2>${esc(title)}</h2>${body}</section>`;
+export const card = (title, body, wide = false) =>
+  `<section class="card${wide ? " full" : ""}" aria-label="${esc(title)}"><h2>${esc(title)}</h2>${body}</section>`;
 
 // A decoded precompile call or event: name(arg=value, ...), values formatted by their ABI type.
 export function decoded(fragment, args) {

@@ -206,8 +206,7 @@ class Gateway:
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return _json_response(_error(None, JsonRpcError(INVALID_REQUEST, "POST JSON-RPC, or open a WebSocket")),
                                   status=405)
-        origin = request.headers.get("Origin")
-        if not (self._allowed(origin) or origin == f"{request.scheme}://{request.host}"):   # or its own page
+        if not (self._allowed(request.headers.get("Origin")) or explorer.same_origin(request)):   # or its own page
             return web.Response(status=403, text="origin not allowed")
         ws = web.WebSocketResponse(max_msg_size=MAX_BODY_BYTES, heartbeat=30)
         await ws.prepare(request)
