@@ -78,6 +78,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     explorer.set_defaults(run=run_explorer)
     limits = LogLimits()
     for command in (start, app):
+        command.add_argument("--no-explorer", action="store_true",
+                             help="do not serve the browser explorer under the gateway's /explorer/")
         command.add_argument("--cors", default=flag_default(DEFAULT_CORS), metavar="ORIGINS",
                              help="browser origins allowed to use the gateway: * (default), a comma-separated "
                                   "list, or '' for none (default: [gateway] cors of miles.toml)")
@@ -152,15 +154,15 @@ async def serve(app: Application, config: cometbft.NodeConfig) -> None:
 
 
 def start_gateway(config: cometbft.NodeConfig, port: int | None, cors: str = DEFAULT_CORS,
-                  limits: LogLimits = LogLimits(), rpc_url: str = ""):
+                  limits: LogLimits = LogLimits(), rpc_url: str = "", explorer: bool = True):
     """The Ethereum JSON-RPC gateway on the node's host, in front of its CometBFT RPC (or
-    `rpc_url`), or None (not asked for, or the port is taken: the chain runs on without it,
-    with a warning)."""
+    `rpc_url`), with the explorer under /explorer/ unless told not to, or None (not asked for,
+    or the port is taken: the chain runs on without it, with a warning)."""
     if port is None:
         return None
     try:
         gateway = Gateway(rpc_url or config.rpc_url, host=config.host, port=port, cors=cors, limits=limits,
-                          explorer=True).start()
+                          explorer=explorer).start()
     except OSError as exc:
         log.warning("gateway_not_started", port=port, error=str(exc))
         print(f"Ethereum JSON-RPC gateway not started on {config.host}:{port}: {exc}", file=sys.stderr)
@@ -199,6 +201,7 @@ class Serving:
     cors: str
     limits: LogLimits
     metrics_port: int | None
+    explorer: bool = True
 
 
 def serving(args: argparse.Namespace, settings: Config, start: bool) -> Serving:
@@ -212,7 +215,8 @@ def serving(args: argparse.Namespace, settings: Config, start: bool) -> Serving:
         gateway = choose(args.gateway_port, settings.gateway.port or None)
         metrics = choose(getattr(args, "metrics_port", None), settings.metrics.port or None)
     return Serving(gateway_port=gateway, gateway_rpc_url=settings.gateway.rpc_url, cors=choose(args.cors, settings.gateway.cors),
-                   limits=_log_limits(args, settings), metrics_port=metrics)
+                   limits=_log_limits(args, settings), metrics_port=metrics,
+                   explorer=not getattr(args, "no_explorer", False))
 
 
 def open_app(home: Home, settings: Config) -> Application:
@@ -254,7 +258,8 @@ def run_app(args: argparse.Namespace) -> int:
     app = open_app(home, settings)
     log.info("abci_listening", abci=config.abci, address=f"{config.host}:{config.abci_port}")
     chosen = serving(args, settings, start=False)
-    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url,
+                            chosen.explorer)
     metrics = start_metrics(app, chosen.metrics_port)
     try:
         asyncio.run(_serve_until_signalled(app, config))
@@ -285,7 +290,8 @@ def run_start(args: argparse.Namespace) -> int:
     redo_unconfirmed_state_sync(binary, home.cometbft, settings.app_db(home.path))
     app = open_app(home, settings)
     chosen = serving(args, settings, start=True)
-    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url)
+    gateway = start_gateway(config, chosen.gateway_port, chosen.cors, chosen.limits, chosen.gateway_rpc_url,
+                            chosen.explorer)
     metrics = start_metrics(app, chosen.metrics_port)
     try:
         return asyncio.run(_run_both(app, config, binary, home, gateway))
