@@ -66,6 +66,23 @@ def encode_receipt(receipt: dict) -> bytes:
     return json.dumps(receipt, sort_keys=True, separators=(",", ":")).encode()
 
 
+VM_ERRORS = {   # py-evm's error kinds in geth's words, for answers to clients (its messages stay inside)
+    "OutOfGas": "out of gas", "InsufficientStack": "stack underflow", "FullStack": "stack limit reached",
+    "InvalidJumpDestination": "invalid jump destination", "InvalidInstruction": "invalid opcode",
+    "StackDepthLimit": "max call depth exceeded", "WriteProtection": "write protection",
+    "InsufficientFunds": "insufficient balance for transfer", "OutOfBoundsRead": "return data out of bounds",
+    "ContractCreationCollision": "contract address collision", "ReservedBytesInCode": "invalid code: must not begin with 0xef",
+}
+
+
+def call_failure(computation: ComputationAPI) -> str:
+    """Why a call failed, as eth_call answers a client: the revert reason, else the VM error's
+    kind in geth's words ("out of gas"), never py-evm's own message."""
+    if type(computation.error).__name__ == "Revert":
+        return revert_reason(computation)
+    return VM_ERRORS.get(type(computation.error).__name__, "execution failed")
+
+
 def revert_reason(computation: ComputationAPI) -> str:
     """A readable reason for a failed call: the Error(string) text, else the VM error's name."""
     output = computation.output

@@ -12,7 +12,7 @@ from eth_utils import ValidationError
 
 from .execute import BlockContext
 from .reader import StateReader
-from .receipts import revert_reason
+from .receipts import call_failure
 
 TRANSFER_GAS = 21_000  # no transaction needs less
 AccessList = tuple[tuple[bytes, tuple[int, ...]], ...]   # (address, storage slots)
@@ -80,7 +80,7 @@ def _run(reader: StateReader, request: CallRequest, block: BlockContext,
         gas_used = vm.executed_gas(tx, computation)
         touched = _touched(state, {request.sender, request.to, block.coinbase}, computation.precompiles)
         if computation.is_error:
-            return CallResult(False, computation.output, gas_used, revert_reason(computation)), touched
+            return CallResult(False, computation.output, gas_used, call_failure(computation)), touched
         return CallResult(True, computation.output, gas_used, ""), touched
     except ValidationError as exc:
         return CallResult(False, b"", 0, f"invalid call: {exc}"), access_list

@@ -36,7 +36,7 @@ from ..economics import next_base_fee
 from ..errors import PrecompileFault
 from .execute import BlockContext, build_state
 from .fork import Header
-from .receipts import LogRecord, revert_reason
+from .receipts import LogRecord, call_failure
 
 MAX_BLOCKS = 256                 # blocks in one request, gaps included (the spec's advice)
 MAX_INITCODE_SIZE = 49_152       # EIP-3860
@@ -344,21 +344,8 @@ def _run(state, vm: type[VirtualMachineAPI], call: SimulatedCall, ctx: BlockCont
         raise SimulationError(-38026, f"the answer would pass {MAX_ANSWER_BYTES} bytes of return data and logs")
     return CallOutcome(
         tx=signed, sender=call.sender, success=not failed, reverted=reverted, output=computation.output,
-        gas_used=gas_used, error=(revert_reason(computation) if reverted else _vm_error(computation)) if failed else "",
+        gas_used=gas_used, error=call_failure(computation) if failed else "",
         logs=logs)
-
-
-VM_ERRORS = {   # py-evm's error kinds in geth's words (its messages stay here)
-    "OutOfGas": "out of gas", "InsufficientStack": "stack underflow", "FullStack": "stack limit reached",
-    "InvalidJumpDestination": "invalid jump destination", "InvalidInstruction": "invalid opcode",
-    "StackDepthLimit": "max call depth exceeded", "WriteProtection": "write protection",
-    "InsufficientFunds": "insufficient balance for transfer", "OutOfBoundsRead": "return data out of bounds",
-    "ContractCreationCollision": "contract address collision", "ReservedBytesInCode": "invalid code: must not begin with 0xef",
-}
-
-
-def _vm_error(computation) -> str:
-    return VM_ERRORS.get(type(computation.error).__name__, "execution failed")
 
 
 def _validate(state, call: SimulatedCall, tx, ctx: BlockContext) -> None:

@@ -406,6 +406,10 @@ def test_errors_keep_to_json_rpc_and_the_spec(spec, world):
         assert error["code"] == EXECUTION_REVERTED and error["message"] == "execution reverted: Token: insufficient balance"
         assert not spec.problems(spec.error_schema(method, EXECUTION_REVERTED), error["data"])
         assert error["data"].startswith("0x08c379a0")   # Error(string)
+    transfer = "0xa9059cbb" + RECIPIENT[2:].rjust(64, "0") + "1".rjust(64, "0")
+    for method in ("eth_call", "eth_estimateGas"):   # a failure other than a revert: geth's words, not py-evm's
+        starved = {"from": SENDER.address, "to": world.token, "input": transfer, "gas": hex(30_000)}
+        assert call(url, method, [starved])["error"] == {"code": SERVER_ERROR, "message": "out of gas"}
     tx = {"from": SENDER.address, "to": RECIPIENT, "value": "0x1"}
     params = {"eth_coinbase": [], "eth_getBlockAccessList": [_number(world)], "eth_sign": [SENDER.address, "0x6869"],
               "eth_signTransaction": [tx], "eth_sendTransaction": [tx]}
