@@ -1,10 +1,13 @@
-"""What a transaction left behind: status, gas, created contract, logs; and its stored form."""
+"""What a transaction left behind: status, gas, created contract, logs; its stored form; and the
+index trie Ethereum roots a block's transactions and receipts in."""
 
 import json
 from dataclasses import dataclass
 
+import rlp
 from eth.abc import ComputationAPI
 from eth_abi import decode as abi_decode
+from trie import HexaryTrie
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 
@@ -96,3 +99,13 @@ def revert_reason(computation: ComputationAPI) -> str:
     if type(error).__name__ == "Revert":
         return "execution reverted"
     return f"{type(error).__name__}: {error}".rstrip(": ")
+
+
+def index_trie_root(items: list[bytes]) -> bytes:
+    """The root of Ethereum's index-keyed trie over `items` (a block's transactions or receipts),
+    built in a dict thrown away after (py-evm's own helper builds a pruning trie, whose nodes
+    py-trie caches for the life of the process)."""
+    trie = HexaryTrie({})
+    for index, item in enumerate(items):
+        trie[rlp.encode(index)] = item
+    return trie.root_hash

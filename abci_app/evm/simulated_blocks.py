@@ -20,7 +20,6 @@ system accounts cannot be overridden: their records are only ever what consensus
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import rlp
 from eth.abc import SignedTransactionAPI, VirtualMachineAPI
 from eth.exceptions import Revert, VMError
 from eth.rlp.logs import Log
@@ -30,13 +29,12 @@ from eth.vm.spoof import SpoofTransaction
 from eth_bloom import BloomFilter
 from eth_hash.auto import keccak
 from eth_utils import ValidationError
-from trie import HexaryTrie
 
 from ..economics import next_base_fee
 from ..errors import PrecompileFault
 from .execute import BlockContext, build_state
 from .fork import Header
-from .receipts import LogRecord, call_failure
+from .receipts import LogRecord, call_failure, index_trie_root
 
 MAX_BLOCKS = 256                 # blocks in one request, gaps included (the spec's advice)
 MAX_INITCODE_SIZE = 49_152       # EIP-3860
@@ -390,20 +388,11 @@ def _header(ctx: BlockContext, parent_hash: bytes, state_root: bytes, gas_used: 
     return Header(
         difficulty=0, block_number=ctx.height, gas_limit=ctx.gas_limit, gas_used=gas_used, timestamp=ctx.timestamp_s,
         coinbase=ctx.coinbase, parent_hash=parent_hash, state_root=state_root,
-        transaction_root=_trie_root([call.tx.encode() for call in calls]),
-        receipt_root=_trie_root([receipt.encode() for receipt in receipts]),
+        transaction_root=index_trie_root([call.tx.encode() for call in calls]),
+        receipt_root=index_trie_root([receipt.encode() for receipt in receipts]),
         bloom=int(_bloom(log for call in calls for log in call.logs)),
         mix_hash=ctx.prev_randao, nonce=b"\0" * 8, base_fee_per_gas=ctx.base_fee_wei,
     )
-
-
-def _trie_root(items: list[bytes]) -> bytes:
-    """Ethereum's index-keyed trie over `items`, in a dict thrown away after (py-evm's own helper
-    builds a pruning trie, whose nodes py-trie caches for the life of the process)."""
-    trie = HexaryTrie({})
-    for index, item in enumerate(items):
-        trie[rlp.encode(index)] = item
-    return trie.root_hash
 
 
 def _bloom(logs: Iterable[LogRecord]) -> BloomFilter:

@@ -12,11 +12,11 @@ const PROPOSAL_STATUS = ["unknown", "deposit", "voting", "passed", "rejected", "
 const GROUP_RULES = ["open", "approval", "minimum CMT", "minimum token", "claim"];
 const VOTES = ["not yet", "refund the buyer", "release to the seller"];
 
-const records = (kind, ids, read) => Promise.all(ids.map(async (id) => ({ id, ...(await read(id)) })));
+const records = (ids, read) => Promise.all(ids.map(async (id) => ({ id, ...(await read(id)) })));
 
 export async function coupons() {
   const [campaigns] = await view("COUPONS", "totals");
-  const list = await records("campaign", latestIds(campaigns, SHOWN), async (id) => ({ c: await view("COUPONS", "campaign", [id]) }));
+  const list = await records(latestIds(campaigns, SHOWN), async (id) => ({ c: await view("COUPONS", "campaign", [id]) }));
   const areas = list.map(({ id, c }) => ({ id, lat: Number(c.latE6) / 1e6, lon: Number(c.lonE6) / 1e6,
                                           radius: Number(c.radiusMeters), label: `Campaign ${id}: ${c.metadata}` }));
   return `<h1>Coupon campaigns</h1><p class="muted">${campaigns} campaigns; the newest ${list.length} drawn.</p>
@@ -30,7 +30,7 @@ export async function coupons() {
 
 export async function orders() {
   const count = await view("ARBITRATION", "orderCount");
-  const list = await records("order", latestIds(count, SHOWN), async (id) => {
+  const list = await records(latestIds(count, SHOWN), async (id) => {
     const o = await view("ARBITRATION", "order", [id]);
     const panel = o.disputedBy !== ZERO_ADDRESS ? await view("ARBITRATION", "caseArbiters", [id]) : null;
     return { o, panel };
@@ -52,7 +52,7 @@ export async function orders() {
 
 export async function ads() {
   const [campaigns] = await view("ADS", "totals");
-  const list = await records("ad", latestIds(campaigns, SHOWN), async (id) => ({ c: await view("ADS", "campaign", [id]) }));
+  const list = await records(latestIds(campaigns, SHOWN), async (id) => ({ c: await view("ADS", "campaign", [id]) }));
   return `<h1>Ad campaigns</h1><p class="muted">${campaigns} campaigns; users are paid for the ads they accept.</p>
     ${card("Campaigns", table("ad-campaigns", "Ad campaigns", ["#", "Advertiser", "Reward", "Budget", "Sent", "Accepted", "Ends", "Content"],
       list.map(({ id, c }) => [esc(id), address(c.advertiser), cmt(c.rewardPerMessage), cmt(c.budget), esc(c.sent),
@@ -61,7 +61,7 @@ export async function ads() {
 
 export async function groups() {
   const count = await view("GROUPS", "groupCount");
-  const list = await records("group", latestIds(count, SHOWN), async (id) => ({
+  const list = await records(latestIds(count, SHOWN), async (id) => ({
     g: await view("GROUPS", "group", [id]), members: await view("GROUPS", "members", [id, 0, 5]) }));
   return `<h1>Groups</h1><p class="muted">${count} groups.</p>
     ${card("Groups", table("groups", "Groups", ["#", "Name", "Category", "Rule", "Members", "Owner", "First members"],
@@ -72,7 +72,7 @@ export async function groups() {
 
 export async function governance() {
   const count = await view("GOVERNANCE", "proposalCount");
-  const list = await records("proposal", latestIds(count, SHOWN), async (id) => ({
+  const list = await records(latestIds(count, SHOWN), async (id) => ({
     p: await view("GOVERNANCE", "proposal", [id]), t: await view("GOVERNANCE", "tally", [id]) }));
   const share = (part, t) => (t.bonded ? `${(Number(part * 10000n / t.bonded) / 100).toFixed(2)}%` : "—");
   return `<h1>Governance</h1><p class="muted">${count} proposals; community pool ${cmt(await view("GOVERNANCE", "communityPool"))}.</p>

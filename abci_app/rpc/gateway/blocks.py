@@ -7,8 +7,8 @@ and their receipts (EIP-2718 typed encodings), and logsBloom the bloom of all it
 """
 
 import rlp
-from trie import HexaryTrie
 
+from ...evm.receipts import index_trie_root
 from . import formats as fmt
 from .chain import StoredBlock
 
@@ -17,11 +17,8 @@ ZERO_HASH = "0x" + "00" * 32
 
 
 def trie_root(items: list[bytes]) -> str:
-    """The root of Ethereum's index-keyed trie (transactions, receipts)."""
-    trie = HexaryTrie({})
-    for index, item in enumerate(items):
-        trie[rlp.encode(index)] = item
-    return fmt.data(trie.root_hash)
+    """The root of Ethereum's index-keyed trie (transactions, receipts), as 0x hex."""
+    return fmt.data(index_trie_root(items))
 
 
 def encode_receipt(receipt: dict, tx_type_id: int) -> bytes:
